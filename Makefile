@@ -1,0 +1,46 @@
+# One entry point for newcomers and CI:  make demo  |  make test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 0.0.0.0
+PORT ?= 8000
+
+.PHONY: setup demo serve test lint translations vendor
+
+setup: $(VENV)/.installed vendor translations
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+vendor: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d core/translations -f --statistics >/dev/null
+
+# Extract the message ids (Vietnamese) and merge them into the English catalogue.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o core/translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i core/translations/messages.pot -d core/translations -l en --no-fuzzy-matching --omit-header
+
+demo: setup
+	$(BIN)/sangtao seed-demo
+	$(BIN)/sangtao serve --host $(HOST) --port $(PORT)
+
+serve: setup
+	$(BIN)/sangtao serve --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: setup lint
+	$(BIN)/pytest -q

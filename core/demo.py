@@ -1,0 +1,391 @@
+"""A realistic demo event: Vietnamese units, initiatives, judges and the default rubric.
+
+The people are invented; the initiatives paraphrase the kind that won prizes in 2024-2025.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.auth import hash_token, new_token
+from core.models import (
+    Aggregation,
+    Author,
+    Criterion,
+    Entry,
+    Event,
+    EventStatus,
+    Exhibit,
+    Initiative,
+    Judge,
+    JuryRole,
+    Organiser,
+    Recusal,
+    Round,
+    Scope,
+    Screen,
+    SolutionType,
+    Unit,
+)
+
+DEMO_ORGANISER = "bantochuc@demo.sangtao.vn"
+
+UNITS = [
+    ("EVN", "Tập đoàn Điện lực Việt Nam", None),
+    ("EVNCPC", "Tổng công ty Điện lực miền Trung", "EVN"),
+    ("EVNNPC", "Tổng công ty Điện lực miền Bắc", "EVN"),
+    ("EVNNPT", "Tổng công ty Truyền tải điện Quốc gia", "EVN"),
+    ("EVNGENCO1", "Tổng công ty Phát điện 1", "EVN"),
+    ("PCQNAM", "Công ty Điện lực Quảng Nam", "EVNCPC"),
+    ("PCDANANG", "Công ty TNHH MTV Điện lực Đà Nẵng", "EVNCPC"),
+    ("PCHUE", "Công ty Điện lực Thừa Thiên Huế", "EVNCPC"),
+    ("PCTHAIBINH", "Công ty Điện lực Thái Bình", "EVNNPC"),
+    ("PTC2", "Công ty Truyền tải điện 2", "EVNNPT"),
+    ("NMHOABINH", "Công ty Thủy điện Hòa Bình", "EVN"),
+    ("NDUONGBI", "Công ty Nhiệt điện Uông Bí", "EVNGENCO1"),
+    ("EVNICT", "Công ty Viễn thông Điện lực và Công nghệ thông tin", "EVN"),
+]
+
+# key, Vietnamese, English, max, bands (min, max, Vietnamese, English)
+RUBRIC: list[tuple[str, str, str, int, list[tuple[int, int, str, str]]]] = [
+    (
+        "novelty",
+        "Tính mới, tính sáng tạo",
+        "Novelty and creativity",
+        20,
+        [
+            (18, 20, "Hoàn toàn mới, chưa bộc lộ công khai", "Entirely new, never disclosed"),
+            (14, 17, "Cải tiến rõ rệt", "Clear improvement"),
+            (10, 13, "Cải tiến trung bình", "Moderate improvement"),
+            (1, 9, "Cải tiến ít", "Small improvement"),
+            (0, 0, "Không có tính mới / sao chép", "Not new / copied"),
+        ],
+    ),
+    (
+        "effectiveness",
+        "Hiệu quả ứng dụng",
+        "Application effectiveness",
+        25,
+        [
+            (23, 25, "Đã áp dụng ổn định, số liệu đo đếm rõ", "Applied steadily, measured results"),
+            (18, 22, "Đã áp dụng, hiệu quả rõ", "Applied, clear effect"),
+            (13, 17, "Áp dụng thử, khả quan", "Trial use, promising"),
+            (1, 12, "Ý tưởng / thử nghiệm hạn chế", "Idea / limited trial"),
+            (0, 0, "Chưa áp dụng", "Not applied"),
+        ],
+    ),
+    (
+        "benefit",
+        "Giá trị làm lợi",
+        "Benefit value",
+        25,
+        [
+            (
+                23,
+                25,
+                "Từ 1 tỷ đồng/năm hoặc lợi ích lớn về an toàn, môi trường",
+                "1 billion đồng a year or more, or a major safety or environmental gain",
+            ),
+            (
+                18,
+                22,
+                "200 triệu đến dưới 1 tỷ đồng/năm",
+                "200 million to under 1 billion đồng a year",
+            ),
+            (
+                13,
+                17,
+                "80 đến dưới 200 triệu, hoặc lợi ích rõ không tính thành tiền",
+                "80 to under 200 million, or a clear non-monetary gain",
+            ),
+            (1, 12, "Dưới 80 triệu hoặc chưa tính toán", "Under 80 million or not yet calculated"),
+            (0, 0, "Không chứng minh được", "Not shown"),
+        ],
+    ),
+    (
+        "replicability",
+        "Khả năng nhân rộng",
+        "Replicability",
+        20,
+        [
+            (18, 20, "Toàn Tập đoàn / ngoài ngành", "Across EVN / beyond the sector"),
+            (14, 17, "Toàn Tổng công ty", "Across the corporation"),
+            (10, 13, "Trong Công ty, nhiều đơn vị", "Several units of the company"),
+            (1, 9, "Chỉ tại đơn vị", "Only in the unit"),
+            (0, 0, "Không nhân rộng được", "Cannot be replicated"),
+        ],
+    ),
+    (
+        "pitch",
+        "Thuyết trình và trả lời câu hỏi",
+        "Pitch and Q&A",
+        10,
+        [
+            (9, 10, "Rõ ràng, đúng giờ, trả lời thuyết phục", "Clear, on time, convincing answers"),
+            (7, 8, "Tốt", "Good"),
+            (5, 6, "Đạt", "Adequate"),
+            (1, 4, "Còn hạn chế", "Weak"),
+            (0, 0, "Không trình bày", "Did not present"),
+        ],
+    ),
+]
+
+THEMES = {
+    "saving": "Tiết kiệm điện",
+    "digital": "Số hóa quy trình vận hành",
+    "customer": "Nâng cao dịch vụ khách hàng",
+    "technical": "Cải tiến kỹ thuật – công nghệ",
+    "cost": "Tối ưu hóa chi phí sản xuất – kinh doanh",
+}
+
+# title, unit, theme, type, benefit (đồng/năm or None), scope, booth, authors (name, share)
+INITIATIVES: list[
+    tuple[str, str, str, SolutionType, int | None, Scope, str, list[tuple[str, int]]]
+] = [
+    (
+        "Ứng dụng AI phát hiện nguy cơ mất an toàn lưới điện từ ảnh chụp flycam",
+        "PCQNAM",
+        "digital",
+        SolutionType.TECHNOLOGY_APPLICATION,
+        1_200_000_000,
+        Scope.CORPORATION,
+        "A01",
+        [("Nguyễn Văn Hùng", 60), ("Trần Thị Thu Hà", 40)],
+    ),
+    (
+        "Robot sửa chữa dây chống sét và cáp quang OPGW trên đường dây truyền tải",
+        "PTC2",
+        "technical",
+        SolutionType.TECHNICAL,
+        850_000_000,
+        Scope.GROUP,
+        "A02",
+        [("Lê Minh Tuấn", 50), ("Phạm Quốc Bảo", 30), ("Võ Thanh Tùng", 20)],
+    ),
+    (
+        "Khớp nối mặt bích thay mối hàn đồng ở bộ làm mát ổ đỡ tổ máy thủy điện",
+        "NMHOABINH",
+        "cost",
+        SolutionType.TECHNICAL,
+        16_000_000_000,
+        Scope.GROUP,
+        "A03",
+        [("Bùi Đức Thắng", 100)],
+    ),
+    (
+        "Chụp chắn chim đầu cột giảm sự cố một pha trên đường dây 22 kV",
+        "PCTHAIBINH",
+        "technical",
+        SolutionType.TECHNICAL,
+        150_000_000,
+        Scope.CORPORATION,
+        "B01",
+        [
+            ("Đỗ Thị Mai Phương", 40),
+            ("Ngô Quang Vinh", 30),
+            ("Huỳnh Tấn Phát", 20),
+            ("Dương Thị Hồng Nhung", 10),
+        ],
+    ),
+    (
+        "Ghi chỉ số công tơ bằng ảnh chụp điện thoại (OCR)",
+        "PCDANANG",
+        "digital",
+        SolutionType.TECHNOLOGY_APPLICATION,
+        85_000_000,
+        Scope.CORPORATION,
+        "B02",
+        [("Hoàng Thị Lan Anh", 60), ("Đặng Ngọc Ánh", 40)],
+    ),
+    (
+        "Chatbot chăm sóc khách hàng tra cứu hóa đơn và lịch ngừng cấp điện",
+        "PCHUE",
+        "customer",
+        SolutionType.TECHNOLOGY_APPLICATION,
+        None,
+        Scope.COMPANY,
+        "B03",
+        [("Trần Thị Thu Hà", 100)],
+    ),
+    (
+        "Giảm dầu FO khi khởi động lò hơi nhà máy nhiệt điện than",
+        "NDUONGBI",
+        "saving",
+        SolutionType.OPERATIONAL,
+        1_050_000_000,
+        Scope.CORPORATION,
+        "C01",
+        [("Phạm Quốc Bảo", 50), ("Lê Minh Tuấn", 30), ("Ngô Quang Vinh", 20)],
+    ),
+    (
+        "Cổng đăng nhập một lần và chia sẻ dữ liệu nội bộ",
+        "EVNICT",
+        "digital",
+        SolutionType.MANAGEMENT,
+        None,
+        Scope.GROUP,
+        "C02",
+        [("Võ Thanh Tùng", 60), ("Dương Thị Hồng Nhung", 40)],
+    ),
+    (
+        "Cảnh báo quá nhiệt tủ hạ thế bằng cảm biến IoT",
+        "PCQNAM",
+        "saving",
+        SolutionType.TECHNICAL,
+        120_000_000,
+        Scope.COMPANY,
+        "C03",
+        [("Huỳnh Tấn Phát", 100)],
+    ),
+]
+
+# name, role, unit, chair
+JUDGES = [
+    ("Nguyễn Thị Kim Oanh", JuryRole.UNION, "EVNCPC", True),
+    ("Trần Quốc Khánh", JuryRole.PROFESSIONAL, "PCQNAM", False),
+    ("Lê Hoàng Nam", JuryRole.EXPERT, "EVNNPT", False),
+    ("Phan Thị Thanh Tâm", JuryRole.MANAGER, "EVN", False),
+    ("Vũ Đình Long", JuryRole.EXPERT, "PCDANANG", False),
+]
+
+
+@dataclass
+class SeededDemo:
+    event: Event
+    organiser_email: str
+    organiser_password: str
+    judge_tokens: list[tuple[Judge, str]] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+
+    def describe(self, link: Callable[..., str]) -> dict[str, Any]:
+        """The ``seed-demo --json`` contract of DESIGN.md."""
+        return {
+            "event": self.event.slug,
+            "organiser": {"email": self.organiser_email, "password": self.organiser_password},
+            "judges": [
+                {
+                    "name": judge.name,
+                    "role": judge.role.value,
+                    "token": token,
+                    "login_url": link("scoring.magic_link", token=token),
+                }
+                for judge, token in self.judge_tokens
+            ],
+            "entries": [{"id": e.id, "title": e.initiative.title} for e in self.entries],
+            "criteria": [{"key": c.key, "max": int(c.max_score)} for c in self.event.criteria],
+            "display_url": link("display.screen", slug=self.event.slug),
+            "organiser_url": link("kiosk.exhibits", slug=self.event.slug),
+        }
+
+
+def _units(session: Session) -> dict[str, Unit]:
+    units = {u.code: u for u in session.scalars(select(Unit))}
+    for code, name, parent in UNITS:
+        if code not in units:
+            units[code] = Unit(code=code, name=name, parent=units[parent] if parent else None)
+            session.add(units[code])
+    return units
+
+
+def _free_slug(session: Session, base: str) -> str:
+    taken = set(session.scalars(select(Event.slug).where(Event.slug.startswith(base))))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def seed(session: Session) -> SeededDemo:
+    """Add a demo event in the scoring phase; a second run adds another, never overwrites."""
+    units = _units(session)
+    password = secrets.token_urlsafe(9)
+    organiser = session.scalar(select(Organiser).where(Organiser.email == DEMO_ORGANISER))
+    if organiser is None:
+        organiser = Organiser(email=DEMO_ORGANISER, name="Ban Tổ chức (demo)")
+        session.add(organiser)
+    organiser.set_password(password)
+
+    event = Event(
+        slug=_free_slug(session, "ngay-hoi-sang-tao-2026"),
+        name="Ngày hội Lao động sáng tạo EVNCPC 2026",
+        held_on=date(2026, 12, 5),
+        venue="Hội trường Tổng công ty Điện lực miền Trung, Đà Nẵng",
+        unit=units["EVNCPC"],
+        status=EventStatus.SCORING,
+        aggregation=Aggregation.MEAN,
+    )
+    session.add(event)
+    for position, (key, name_vi, name_en, maximum, bands) in enumerate(RUBRIC, start=1):
+        event.criteria.append(
+            Criterion(
+                key=key,
+                name_vi=name_vi,
+                name_en=name_en,
+                weight=Decimal(maximum) / 100,
+                max_score=Decimal(maximum),
+                step=Decimal("0.5"),
+                levels=[{"min": lo, "max": hi, "vi": vi, "en": en} for lo, hi, vi, en in bands],
+                position=position,
+            )
+        )
+    final = Round(name="Vòng chung khảo", position=1)
+    event.rounds.append(final)
+    event.screens.append(Screen(name="main"))
+
+    demo = SeededDemo(event, DEMO_ORGANISER, password)
+    for order, (title, unit, theme, kind, benefit, scope, booth, authors) in enumerate(
+        INITIATIVES, start=1
+    ):
+        initiative = Initiative(
+            title=title,
+            summary=f"{title}: giải pháp do người lao động {units[unit].name} đề xuất và áp dụng.",
+            unit=units[unit],
+            investor=units[unit].name,
+            field="Điện lực",
+            theme=THEMES[theme],
+            solution_type=kind,
+            first_applied_on=date(2025, 3 + order % 9, 1 + order),
+            benefit_vnd=benefit,
+            scope=scope,
+            authors=[
+                Author(
+                    position=i,
+                    full_name=name,
+                    workplace=units[unit].name,
+                    contribution_pct=Decimal(share),
+                )
+                for i, (name, share) in enumerate(authors, start=1)
+            ],
+        )
+        event.exhibits.append(Exhibit(initiative=initiative, booth=booth))
+        entry = Entry(initiative=initiative, running_order=order)
+        final.entries.append(entry)
+        demo.entries.append(entry)
+
+    for name, role, unit, chair in JUDGES:
+        token = new_token()
+        judge = Judge(
+            name=name, role=role, unit=units[unit], is_chair=chair, token_hash=hash_token(token)
+        )
+        event.judges.append(judge)
+        demo.judge_tokens.append((judge, token))
+    session.flush()
+
+    # A judge from the entry's own unit does not score it (recused by default).
+    for judge, _token in demo.judge_tokens:
+        for entry in demo.entries:
+            if entry.initiative.unit_id == judge.unit_id:
+                session.add(
+                    Recusal(judge_id=judge.id, entry_id=entry.id, reason="Cùng đơn vị với tác giả")
+                )
+    session.flush()
+    return demo

@@ -1,0 +1,39 @@
+"""The address phones and tablets reach: every QR code and printed link is built from it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, has_request_context, request, url_for
+
+from core.config import lan_address
+
+LOOPBACK = ("localhost", "127.0.0.1", "[::1]", "::1")
+DEFAULT_PORT = 8000
+
+
+def public_url() -> str:
+    """``PUBLIC_URL``, else the address this request came in on, else this laptop's LAN address.
+
+    A loopback address is never returned: it would print ``localhost`` on a poster.
+    """
+    configured: str | None = current_app.config.get("PUBLIC_URL")
+    if configured:
+        return configured
+    port = DEFAULT_PORT
+    if has_request_context():
+        host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
+        if host not in LOOPBACK:
+            return request.host_url.rstrip("/")
+        if ":" in request.host and not request.host.endswith("]"):
+            port = int(request.host.rsplit(":", 1)[1])
+    return f"http://{lan_address()}:{port}"
+
+
+def is_guessed() -> bool:
+    return not current_app.config.get("PUBLIC_URL")
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link on the public address, for QR codes, printouts and the CLI."""
+    return public_url() + url_for(endpoint, **values)

@@ -1,0 +1,177 @@
+"""The initiative (Sáng kiến) as a standardized record, and its two roles on the day.
+
+An :class:`Initiative` outlives the event: the initiative library (Thư viện sáng kiến) is made of
+them. At an event it may be shown at a booth (:class:`Exhibit`) and pitched to the jury
+(:class:`Entry`), or both.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import BigInteger, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.models.base import Base, TextEnum, UTCDateTime, enum_column, short_token, utcnow
+
+if TYPE_CHECKING:
+    from core.models.event import Event, Round
+    from core.models.organisation import Unit
+
+
+class SolutionType(TextEnum):
+    """Loại giải pháp (Nghị định 13/2012/NĐ-CP)."""
+
+    TECHNICAL = "technical"
+    MANAGEMENT = "management"
+    OPERATIONAL = "operational"
+    TECHNOLOGY_APPLICATION = "technology_application"
+
+
+class Scope(TextEnum):
+    """Phạm vi nhân rộng: how far the initiative has spread or can spread."""
+
+    UNIT = "unit"
+    COMPANY = "company"
+    CORPORATION = "corporation"
+    GROUP = "group"
+    OUTSIDE = "outside"
+
+
+class RecognitionLevel(TextEnum):
+    """Cấp công nhận."""
+
+    BASE = "base"
+    CORPORATION = "corporation"
+    GROUP = "group"
+    PROVINCE = "province"
+    NATIONAL = "national"
+
+
+class AttachmentKind(TextEnum):
+    PHOTO = "photo"
+    VIDEO = "video"
+    DOCUMENT = "document"
+
+
+class EntryStatus(TextEnum):
+    SCHEDULED = "scheduled"
+    PITCHING = "pitching"
+    DONE = "done"
+    WITHDRAWN = "withdrawn"
+
+
+class Initiative(Base):
+    """A Sáng kiến, with the fields of the form in Thông tư 18/2013/TT-BKHCN."""
+
+    __tablename__ = "initiative"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    investor: Mapped[str] = mapped_column(String(300), default="")
+    field: Mapped[str] = mapped_column(String(200), default="")
+    theme: Mapped[str] = mapped_column(String(200), default="")
+    solution_type: Mapped[SolutionType] = mapped_column(
+        enum_column(SolutionType), default=SolutionType.TECHNICAL
+    )
+    first_applied_on: Mapped[date | None]
+    prior_state: Mapped[str] = mapped_column(Text, default="")
+    solution: Mapped[str] = mapped_column(Text, default="")
+    applicability: Mapped[str] = mapped_column(Text, default="")
+    effects: Mapped[str] = mapped_column(Text, default="")
+    # None means "chưa lượng hóa được bằng tiền", which is not the same as 0.
+    benefit_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    non_monetary_benefits: Mapped[str] = mapped_column(Text, default="")
+    scope: Mapped[Scope] = mapped_column(enum_column(Scope), default=Scope.UNIT)
+    recognition_level: Mapped[RecognitionLevel | None] = mapped_column(
+        enum_column(RecognitionLevel)
+    )
+    decision_number: Mapped[str] = mapped_column(String(100), default="")
+    decision_date: Mapped[date | None]
+    # Never shown on a public page.
+    confidential: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    unit: Mapped[Unit | None] = relationship()
+    authors: Mapped[list[Author]] = relationship(
+        back_populates="initiative", order_by="Author.position", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="initiative", cascade="all, delete-orphan"
+    )
+
+
+class Author(Base):
+    """Tác giả / Đồng tác giả; the first by position is the main author. Shares add up to 100."""
+
+    __tablename__ = "author"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=1)
+    full_name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date | None]
+    workplace: Mapped[str] = mapped_column(String(300), default="")
+    job_title: Mapped[str] = mapped_column(String(200), default="")
+    qualification: Mapped[str] = mapped_column(String(200), default="")
+    contribution_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(100))
+
+    initiative: Mapped[Initiative] = relationship(back_populates="authors")
+
+
+class Attachment(Base):
+    """A photo, video or document kept with an initiative."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[AttachmentKind] = mapped_column(enum_column(AttachmentKind))
+    path: Mapped[str] = mapped_column(String(500))
+    caption: Mapped[str] = mapped_column(String(500), default="")
+
+    initiative: Mapped[Initiative] = relationship(back_populates="attachments")
+
+
+class Exhibit(Base):
+    """An initiative shown at a booth (Gian trưng bày); visitors reach it by its QR token."""
+
+    __tablename__ = "exhibit"
+    __table_args__ = (UniqueConstraint("event_id", "initiative_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id"))
+    booth: Mapped[str] = mapped_column(String(32), default="")
+    qr_token: Mapped[str] = mapped_column(String(16), unique=True, default=short_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="exhibits")
+    initiative: Mapped[Initiative] = relationship()
+
+
+class Entry(Base):
+    """An initiative in a round of the pitch contest (Hội thi thuyết trình)."""
+
+    __tablename__ = "entry"
+    __table_args__ = (UniqueConstraint("round_id", "initiative_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id"))
+    running_order: Mapped[int] = mapped_column(default=1)
+    status: Mapped[EntryStatus] = mapped_column(
+        enum_column(EntryStatus), default=EntryStatus.SCHEDULED
+    )
+
+    round: Mapped[Round] = relationship(back_populates="entries")
+    initiative: Mapped[Initiative] = relationship()

@@ -1,0 +1,24 @@
+"""The big screens: pages, the ``/display`` Socket.IO namespace and the standings broadcast."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+socketio = SocketIO()
+
+
+def init_app(app: Flask) -> None:
+    # The async mode is set, never guessed: Flask-SocketIO would pick whatever is installed.
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        cors_allowed_origins=[],
+    )
+
+    from display import broadcast, events, views
+
+    app.register_blueprint(views.bp)
+    events.register(socketio)
+    broadcast.subscribe(app)

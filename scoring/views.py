@@ -1,0 +1,98 @@
+"""The judges' tablet pages: the magic link, the list of pitches, one score sheet per screen."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core import db
+from core.auth import judge_by_token, judge_required, sign_in_judge
+from core.models import Entry, EntryStatus, Judge, Recusal, Round, ScoreSheet, SheetStatus
+from scoring.service import sheet_state
+
+bp = Blueprint("scoring", __name__, template_folder="templates")
+
+
+@bp.route("/j/<token>")
+def magic_link(token: str) -> ResponseReturnValue:
+    """The judge's QR card opens this; it signs the tablet in and drops the token from the URL."""
+    judge = judge_by_token(token)
+    if judge is None:
+        message = _("Đường dẫn đăng nhập không đúng hoặc đã bị thu hồi. Hãy liên hệ Ban Tổ chức.")
+        return render_template("core/error.html", status=404, message=message), 404
+    sign_in_judge(judge)
+    return redirect(url_for("scoring.pitches"))
+
+
+def _entries(judge: Judge) -> list[Entry]:
+    return list(
+        db.session().scalars(
+            select(Entry)
+            .join(Entry.round)
+            .where(Round.event_id == judge.event_id, Entry.status != EntryStatus.WITHDRAWN)
+            .order_by(Round.position, Entry.running_order)
+        )
+    )
+
+
+@bp.route("/judge")
+@judge_required
+def pitches(judge: Judge) -> ResponseReturnValue:
+    """Every pitch of the event with this judge's progress on it."""
+    session = db.session()
+    sheets = {
+        sheet.entry_id: sheet
+        for sheet in session.scalars(select(ScoreSheet).where(ScoreSheet.judge_id == judge.id))
+    }
+    recused = set(session.scalars(select(Recusal.entry_id).where(Recusal.judge_id == judge.id)))
+    entries = _entries(judge)
+    to_score = [entry for entry in entries if entry.id not in recused]
+    done = sum(
+        1
+        for entry in to_score
+        if entry.id in sheets and sheets[entry.id].status != SheetStatus.DRAFT
+    )
+    return render_template(
+        "scoring/pitches.html",
+        judge=judge,
+        entries=entries,
+        sheets=sheets,
+        recused=recused,
+        done=done,
+        total=len(to_score),
+    )
+
+
+@bp.route("/judge/entries/<int:entry_id>")
+@judge_required
+def sheet(judge: Judge, entry_id: int) -> ResponseReturnValue:
+    """One score sheet per screen: a band, then a whole or half point, per criterion."""
+    session = db.session()
+    entries = _entries(judge)
+    entry = next((e for e in entries if e.id == entry_id), None)
+    if entry is None:
+        message = _("Không tìm thấy bài dự thi này.")
+        return render_template("core/error.html", status=404, message=message), 404
+    recusal = session.scalar(
+        select(Recusal).where(Recusal.judge_id == judge.id, Recusal.entry_id == entry.id)
+    )
+    existing = session.scalar(
+        select(ScoreSheet).where(ScoreSheet.judge_id == judge.id, ScoreSheet.entry_id == entry.id)
+    )
+    position = entries.index(entry)
+    return render_template(
+        "scoring/sheet.html",
+        judge=judge,
+        entry=entry,
+        recusal=recusal,
+        criteria=judge.event.criteria,
+        sheet_id=existing.id if existing else str(uuid.uuid4()),
+        state=sheet_state(existing) if existing else None,
+        position=position + 1,
+        count=len(entries),
+        next_entry=entries[position + 1] if position + 1 < len(entries) else None,
+    )
