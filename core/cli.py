@@ -7,7 +7,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from core import db
@@ -23,6 +23,7 @@ def cli() -> None:
 
 
 @click.command("upgrade-db")
+@with_appcontext
 def upgrade_db() -> None:
     """Bring the database schema up to date (serve and seed-demo also do this on their own)."""
     db.upgrade(current_app.config["DATABASE_URL"])
@@ -30,6 +31,7 @@ def upgrade_db() -> None:
 
 
 @click.command("serve")
+@with_appcontext
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
@@ -50,6 +52,7 @@ def serve(host: str, port: int) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def seed_demo(as_json: bool) -> None:
     """Create a realistic Vietnamese demo event and print how to open it."""
@@ -74,6 +77,7 @@ def seed_demo(as_json: bool) -> None:
 
 
 @click.command("create-organiser")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.password_option(envvar="SANGTAO_ORGANISER_PASSWORD")

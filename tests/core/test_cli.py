@@ -1,0 +1,107 @@
+import json
+
+from sqlalchemy import func, select
+
+from core import db
+from core.models import Criterion, Entry, Judge, JuryRole, Recusal
+
+
+def test_seed_demo_json_follows_the_contract(app, runner):
+    result = runner.invoke(args=["seed-demo", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) >= {"event", "organiser", "judges", "entries", "criteria", "display_url"}
+    assert set(data["organiser"]) == {"email", "password"}
+    assert len(data["judges"]) >= 5
+    assert {"union", "professional", "expert", "manager"} <= {j["role"] for j in data["judges"]}
+    for judge in data["judges"]:
+        assert judge["login_url"].endswith(f"/j/{judge['token']}")
+        assert "localhost" not in judge["login_url"] and "127.0.0.1" not in judge["login_url"]
+    assert len(data["entries"]) >= 8
+    assert all(isinstance(e["id"], int) and e["title"] for e in data["entries"])
+    assert [c["key"] for c in data["criteria"]] == [
+        "novelty",
+        "effectiveness",
+        "benefit",
+        "replicability",
+        "pitch",
+    ]
+    assert sum(c["max"] for c in data["criteria"]) == 100
+    assert data["display_url"].endswith(f"/display/{data['event']}")
+
+
+def test_the_demo_is_realistic_and_recuses_judges_of_the_same_unit(app, runner):
+    data = json.loads(runner.invoke(args=["seed-demo", "--json"]).output)
+    with app.app_context(), db.new_session(write=False) as session:
+        units = {entry.initiative.unit_id for entry in session.scalars(select(Entry))}
+        assert len(units) >= 8
+        assert session.scalar(select(func.count()).select_from(Criterion)) == 5
+        assert {j.role for j in session.scalars(select(Judge))} == set(JuryRole)
+        for recusal in session.scalars(select(Recusal)):
+            judge = session.get(Judge, recusal.judge_id)
+            entry = session.get(Entry, recusal.entry_id)
+            assert judge.unit_id == entry.initiative.unit_id
+        assert session.scalar(select(func.count()).select_from(Recusal)) >= 1
+    assert any("ệ" in e["title"] or "ự" in e["title"] for e in data["entries"])
+
+
+def test_seeding_twice_adds_a_second_event(runner):
+    first = json.loads(runner.invoke(args=["seed-demo", "--json"]).output)
+    second = json.loads(runner.invoke(args=["seed-demo", "--json"]).output)
+    assert first["event"] != second["event"]
+
+
+def test_the_printed_organiser_can_log_in(runner, client):
+    data = json.loads(runner.invoke(args=["seed-demo", "--json"]).output)
+    login = client.get("/login").get_data(as_text=True)
+    csrf = login.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post(
+        "/login",
+        data={
+            "email": data["organiser"]["email"],
+            "password": data["organiser"]["password"],
+            "csrf_token": csrf,
+        },
+    )
+    assert response.status_code == 302
+    assert client.get(f"/events/{data['event']}/exhibits").status_code == 200
+
+
+def test_a_wrong_password_is_refused(runner, client):
+    data = json.loads(runner.invoke(args=["seed-demo", "--json"]).output)
+    login = client.get("/login").get_data(as_text=True)
+    csrf = login.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post(
+        "/login", data={"email": data["organiser"]["email"], "password": "sai", "csrf_token": csrf}
+    )
+    assert response.status_code == 401
+    assert "không đúng" in response.get_data(as_text=True)
+
+
+def test_create_organiser_hashes_the_password(app, runner):
+    result = runner.invoke(
+        args=["create-organiser", "--email", "Lan.Anh@EVN.vn", "--name", "Hoàng Thị Lan Anh"],
+        input="mat-khau-manh\nmat-khau-manh\n",
+    )
+    assert result.exit_code == 0, result.output
+    from core.models import Organiser
+
+    with app.app_context(), db.new_session(write=False) as session:
+        organiser = session.scalar(select(Organiser))
+    assert organiser.email == "lan.anh@evn.vn"
+    assert "mat-khau-manh" not in organiser.password_hash
+    assert organiser.check_password("mat-khau-manh")
+
+
+def test_create_organiser_refuses_a_short_password(runner):
+    result = runner.invoke(
+        args=["create-organiser", "--email", "a@b.vn", "--name", "A"], input="ngan\nngan\n"
+    )
+    assert result.exit_code != 0
+    assert "8 characters" in result.output
+
+
+def test_serve_refuses_to_run_without_gevent(runner):
+    result = runner.invoke(args=["serve"])
+    assert result.exit_code != 0
+    assert "gevent" in result.output

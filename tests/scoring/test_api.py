@@ -1,0 +1,285 @@
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from core import db
+from core.models import AuditLog, Event, EventStatus, Recusal, Round, RoundStatus, ScoreSheet
+from tests.conftest import entry_ids
+
+FULL = {"novelty": 18, "effectiveness": 22.5, "benefit": 24, "replicability": 17, "pitch": 9}
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def sheet(entry, scores=None, submit=True, **extra):
+    return {
+        "id": str(uuid.uuid4()),
+        "entry": entry,
+        "scores": FULL if scores is None else scores,
+        "comment": "Giải pháp thiết thực, số liệu rõ ràng.",
+        "submit": submit,
+        **extra,
+    }
+
+
+@pytest.fixture
+def judge_and_entry(demo):
+    """The technical expert of the demo (EVNNPT) and an entry from another unit."""
+    _judge, token = demo.judge_tokens[2]
+    return token, demo.entries[0].id
+
+
+def count(app, model):
+    with app.app_context(), db.new_session(write=False) as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_submitting_a_sheet_stores_it_and_moves_the_standings(app, client, demo, judge_and_entry):
+    token, entry = judge_and_entry
+    payload = sheet(entry)
+    response = client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["id"] == payload["id"]
+    assert body["status"] == "submitted"
+    assert body["outcome"] == "created"
+    assert body["total"] == 90.5
+    assert body["scores"] == FULL
+
+    standings = client.get(f"/api/v1/events/{demo.event.slug}/standings").get_json()
+    assert standings["version"] == 1
+    top = standings["entries"][0]
+    assert (top["entry_id"], top["rank"], top["score"], top["sheets"]) == (entry, 1, 90.5, 1)
+    assert top["title"] == demo.entries[0].initiative.title
+
+
+def test_the_same_sheet_sent_twice_is_stored_once(app, client, demo, judge_and_entry):
+    token, entry = judge_and_entry
+    payload = sheet(entry)
+    first = client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
+    again = client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["outcome"] == "unchanged"
+    assert count(app, ScoreSheet) == 1
+    assert count(app, AuditLog) == 1
+    standings = client.get(f"/api/v1/events/{demo.event.slug}/standings").get_json()
+    assert standings["version"] == 1
+    assert standings["entries"][0]["sheets"] == 1
+
+
+def test_a_changed_resend_updates_the_sheet_and_is_audited(app, client, demo, judge_and_entry):
+    token, entry = judge_and_entry
+    payload = sheet(entry)
+    client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
+    changed = payload | {"scores": FULL | {"pitch": 10}}
+    response = client.post("/api/v1/scoresheets", json=changed, headers=bearer(token))
+    assert response.status_code == 200
+    assert response.get_json()["outcome"] == "updated"
+    assert response.get_json()["total"] == 91.5
+    with app.app_context(), db.new_session(write=False) as session:
+        log = session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
+    assert [row.action for row in log] == ["sheet.created", "sheet.updated"]
+    assert log[1].before["scores"]["pitch"] == 9
+    assert log[1].after["scores"]["pitch"] == 10
+    assert log[1].actor.startswith("judge:")
+
+
+def test_a_draft_keeps_empty_criteria_empty_and_does_not_count(app, client, demo, judge_and_entry):
+    token, entry = judge_and_entry
+    scores = {"novelty": 15, "effectiveness": None}
+    response = client.post(
+        "/api/v1/scoresheets", json=sheet(entry, scores, submit=False), headers=bearer(token)
+    )
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["status"] == "draft"
+    assert body["scores"]["effectiveness"] is None
+    assert body["scores"]["pitch"] is None
+    assert body["total"] is None
+    standings = client.get(f"/api/v1/events/{demo.event.slug}/standings").get_json()
+    assert standings["version"] == 0
+    assert all(row["sheets"] == 0 for row in standings["entries"])
+
+
+def test_taking_a_submission_back_to_draft_removes_it_from_the_standings(
+    client, demo, judge_and_entry
+):
+    token, entry = judge_and_entry
+    payload = sheet(entry)
+    client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
+    response = client.post(
+        "/api/v1/scoresheets", json=payload | {"submit": False}, headers=bearer(token)
+    )
+    assert response.get_json()["status"] == "draft"
+    standings = client.get(f"/api/v1/events/{demo.event.slug}/standings").get_json()
+    assert standings["version"] == 2
+    assert standings["entries"][0]["sheets"] == 0
+
+
+def test_a_judge_session_with_csrf_token_may_post(client, demo, judge_and_entry):
+    token, entry = judge_and_entry
+    page = client.get(f"/j/{token}", follow_redirects=True)
+    assert page.status_code == 200
+    sheet_page = client.get(f"/judge/entries/{entry}")
+    csrf = sheet_page.get_data(as_text=True).split('"csrf": "')[1].split('"')[0]
+    without = client.post("/api/v1/scoresheets", json=sheet(entry))
+    assert without.status_code == 400
+    assert without.get_json()["error"] == "csrf"
+    response = client.post("/api/v1/scoresheets", json=sheet(entry), headers={"X-CSRFToken": csrf})
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("headers", "code"),
+    [({}, "unauthorized"), ({"Authorization": "Bearer not-a-token"}, "invalid_token")],
+)
+def test_unknown_judges_get_401(client, demo, headers, code):
+    response = client.post("/api/v1/scoresheets", json=sheet(demo.entries[0].id), headers=headers)
+    assert response.status_code == 401
+    assert response.get_json()["error"] == code
+    assert response.get_json()["message"]
+
+
+def test_a_deactivated_judge_token_stops_working(app, client, demo):
+    judge, token = demo.judge_tokens[2]
+    with app.app_context(), db.new_session(write=True) as session:
+        session.get(type(judge), judge.id).active = False
+        session.commit()
+    response = client.post(
+        "/api/v1/scoresheets", json=sheet(demo.entries[0].id), headers=bearer(token)
+    )
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "code"),
+    [
+        (lambda p: p | {"id": "not-a-uuid"}, 422, "invalid_id"),
+        (lambda p: p | {"entry": "1"}, 422, "invalid_entry"),
+        (lambda p: p | {"entry": True}, 422, "invalid_entry"),
+        (lambda p: p | {"entry": 999999}, 404, "entry_not_found"),
+        (lambda p: p | {"scores": [1, 2]}, 422, "invalid_scores"),
+        (lambda p: p | {"scores": FULL | {"novelty": "18"}}, 422, "invalid_score"),
+        (lambda p: p | {"scores": FULL | {"novelty": True}}, 422, "invalid_score"),
+        (lambda p: p | {"scores": FULL | {"novelty": 21}}, 422, "out_of_range"),
+        (lambda p: p | {"scores": FULL | {"novelty": -1}}, 422, "out_of_range"),
+        (lambda p: p | {"scores": FULL | {"novelty": 17.25}}, 422, "invalid_step"),
+        (lambda p: p | {"scores": FULL | {"speed": 5}}, 422, "unknown_criterion"),
+        (lambda p: p | {"scores": FULL | {"pitch": None}}, 422, "incomplete"),
+        (lambda p: p | {"comment": 12}, 422, "invalid_comment"),
+        (lambda p: p | {"comment": "x" * 4001}, 422, "invalid_comment"),
+        (lambda p: p | {"submit": "yes"}, 422, "invalid_submit"),
+    ],
+)
+def test_every_validation_error_is_json_and_writes_nothing(
+    app, client, judge_and_entry, change, status, code
+):
+    token, entry = judge_and_entry
+    response = client.post("/api/v1/scoresheets", json=change(sheet(entry)), headers=bearer(token))
+    assert response.status_code == status
+    body = response.get_json()
+    assert body["error"] == code
+    assert isinstance(body["message"], str) and body["message"]
+    assert count(app, ScoreSheet) == 0
+    assert count(app, AuditLog) == 0
+
+
+def test_not_json_is_a_400(client, judge_and_entry):
+    token, _ = judge_and_entry
+    response = client.post(
+        "/api/v1/scoresheets", data="scores=1", headers=bearer(token), content_type="text/plain"
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "invalid_json"
+
+
+def test_an_incomplete_submission_names_the_missing_criteria(client, judge_and_entry):
+    token, entry = judge_and_entry
+    response = client.post(
+        "/api/v1/scoresheets", json=sheet(entry, {"novelty": 10}), headers=bearer(token)
+    )
+    assert response.get_json()["criteria"] == ["effectiveness", "benefit", "replicability", "pitch"]
+
+
+def test_a_recused_judge_is_refused(app, client, demo):
+    judge, token = demo.judge_tokens[1]  # Công ty Điện lực Quảng Nam, like entry 1
+    with app.app_context(), db.new_session(write=False) as session:
+        recused = session.scalar(select(Recusal.entry_id).where(Recusal.judge_id == judge.id))
+    response = client.post("/api/v1/scoresheets", json=sheet(recused), headers=bearer(token))
+    assert response.status_code == 403
+    assert response.get_json()["error"] == "recused"
+
+
+def test_a_second_sheet_id_for_the_same_entry_is_a_conflict(client, judge_and_entry):
+    token, entry = judge_and_entry
+    first = sheet(entry)
+    client.post("/api/v1/scoresheets", json=first, headers=bearer(token))
+    response = client.post("/api/v1/scoresheets", json=sheet(entry), headers=bearer(token))
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "sheet_exists"
+    assert response.get_json()["sheet_id"] == first["id"]
+
+
+def test_another_judges_sheet_id_cannot_be_taken_over(client, demo, judge_and_entry):
+    token, entry = judge_and_entry
+    payload = sheet(entry)
+    client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
+    _, other = demo.judge_tokens[3]
+    response = client.post("/api/v1/scoresheets", json=payload, headers=bearer(other))
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "sheet_id_taken"
+
+
+def test_scoring_is_refused_outside_the_scoring_phase(app, client, demo, judge_and_entry):
+    token, entry = judge_and_entry
+    with app.app_context(), db.new_session(write=True) as session:
+        session.get(Event, demo.event.id).status = EventStatus.LOCKED
+        session.commit()
+    response = client.post("/api/v1/scoresheets", json=sheet(entry), headers=bearer(token))
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "scoring_closed"
+
+
+def test_a_locked_round_ends_the_undo(app, client, demo, judge_and_entry):
+    token, entry = judge_and_entry
+    payload = sheet(entry)
+    client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
+    with app.app_context(), db.new_session(write=True) as session:
+        for round_ in session.scalars(select(Round)):
+            round_.status = RoundStatus.LOCKED
+        session.commit()
+    response = client.post(
+        "/api/v1/scoresheets", json=payload | {"submit": False}, headers=bearer(token)
+    )
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "round_locked"
+
+
+def test_an_entry_of_another_event_is_not_found(app, client, make_event, judge_and_entry):
+    token, _ = judge_and_entry
+    other = make_event()
+    response = client.post(
+        "/api/v1/scoresheets", json=sheet(entry_ids(app, other)[0]), headers=bearer(token)
+    )
+    assert response.status_code == 404
+
+
+def test_standings_of_an_unknown_event_are_a_json_404(client):
+    response = client.get("/api/v1/events/khong-co/standings")
+    assert response.status_code == 404
+    assert response.get_json()["error"] == "event_not_found"
+
+
+def test_an_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/v1/khong-co")
+    assert response.status_code == 404
+    assert response.get_json()["error"] == "not_found"
+
+
+def test_a_wrong_method_is_a_json_405(client):
+    response = client.get("/api/v1/scoresheets")
+    assert response.status_code == 405
+    assert response.get_json()["error"] == "method_not_allowed"
