@@ -1,0 +1,239 @@
+"""The whole path through the real stack: a judge's tablet, the production server, the database,
+the websocket and a big screen, in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import unavailable
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SANGTAO = str(Path(sys.executable).with_name("sangtao"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    """``sangtao seed-demo`` then ``sangtao serve`` in a folder of its own, as the README runs them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = os.environ | {
+            "SANGTAO_INSTANCE": str(folder),
+            "DATABASE_URL": f"sqlite:///{folder / 'sangtao.db'}",
+            "PUBLIC_URL": self.url,
+        }
+        self.env.pop("SOCKETIO_ASYNC_MODE", None)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def seed(self) -> dict[str, Any]:
+        seeded = subprocess.run(
+            [SANGTAO, "seed-demo", "--json"],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return dict(json.loads(seeded.stdout))
+
+    def start(self) -> None:
+        log = (self.folder / "server.log").open("a")
+        self.process = subprocess.Popen(
+            [SANGTAO, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.url}/healthz", timeout=1)
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.process.kill()
+                    raise RuntimeError((self.folder / "server.log").read_text()) from None
+                time.sleep(0.2)
+
+    def kill(self) -> None:
+        """As a crash would: no clean shutdown."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    running = Server(tmp_path_factory.mktemp("server"))
+    demo = running.seed()
+    running.start()
+    yield demo
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright is not installed")
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+# Top band, then these points: 19 + 24 + 23 + 18 + 9 = 93.
+POINTS = {"novelty": 19, "effectiveness": 24, "benefit": 23, "replicability": 18, "pitch": 9}
+
+
+def test_a_judges_submission_reaches_the_big_screen_without_reload(server, browser):
+    from playwright.sync_api import expect
+
+    entry = server["entries"][0]
+    screen = browser.new_page(viewport={"width": 1920, "height": 1080})
+    screen.goto(server["display_url"])
+    expect(screen.locator("#link.live")).to_be_visible()
+    screen.evaluate("window.notReloaded = true")
+    expect(screen.locator(f'tr[data-entry="{entry["id"]}"] td.num').first).to_have_text("–")
+
+    tablet = browser.new_context(
+        viewport={"width": 1024, "height": 768}, has_touch=True, locale="vi-VN"
+    ).new_page()
+    judge = next(j for j in server["judges"] if j["role"] == "expert")
+    tablet.goto(judge["login_url"])
+    expect(tablet.get_by_test_id("progress")).to_have_text(f"0/{len(server['entries'])}")
+    tablet.get_by_text(entry["title"]).click()
+    for key, value in POINTS.items():
+        criterion = tablet.locator(f'fieldset[data-key="{key}"]')
+        criterion.locator(".band").first.click()
+        criterion.locator(f'.point[data-value="{value}"]').click()
+        expect(tablet.get_by_test_id(f"value-{key}")).to_have_text(str(value))
+    expect(tablet.locator("#total")).to_have_text("93")
+    tablet.locator("#submit").click()
+    expect(tablet.locator("#save-state")).to_contain_text("Đã gửi phiếu chấm")
+
+    top = screen.locator("#board tbody tr").first
+    expect(top).to_have_attribute("data-entry", str(entry["id"]))
+    expect(top.locator("td.rank")).to_have_text("1")
+    expect(top.locator("td.num").first).to_have_text("93,00")
+    # One of the five judges comes from the same unit as this entry and is recused.
+    expect(top.locator("td.num").nth(1)).to_have_text("1/4")
+    assert screen.evaluate("window.notReloaded") is True
+    assert int(screen.locator("#board").get_attribute("data-version")) >= 1
+
+
+def post_sheet(url: str, token: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    request = urllib.request.Request(
+        f"{url}/api/v1/scoresheets",
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def standings(url: str, slug: str) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{url}/api/v1/events/{slug}/standings", timeout=10) as response:
+        return dict(json.load(response))
+
+
+def test_an_acknowledged_sheet_survives_a_server_crash_and_a_double_submit(tmp_path):
+    running = Server(tmp_path)
+    demo = running.seed()
+    running.start()
+    try:
+        judge = next(j for j in demo["judges"] if j["role"] == "expert")
+        body = {
+            "id": str(uuid.uuid4()),
+            "entry": demo["entries"][1]["id"],
+            "scores": POINTS,
+            "comment": "Rất thiết thực",
+            "submit": True,
+        }
+        # The same sheet sent ten times at once, as a double tap plus retries would.
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            replies = list(
+                pool.map(lambda _: post_sheet(running.url, judge["token"], body), range(10))
+            )
+        statuses = sorted(status for status, _ in replies)
+        assert statuses == [200] * 9 + [201]
+        running.kill()
+        running.start()
+        after = standings(running.url, demo["event"])
+        row = next(e for e in after["entries"] if e["entry_id"] == body["entry"])
+        assert (row["score"], row["sheets"], after["version"]) == (93.0, 1, 1)
+    finally:
+        running.stop()
+
+
+def test_a_sheet_scored_offline_waits_on_the_tablet_and_goes_when_the_network_returns(
+    server, browser
+):
+    from playwright.sync_api import expect
+
+    entry = server["entries"][2]
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+    tablet = context.new_page()
+    judge = next(j for j in server["judges"] if j["role"] == "manager")
+    tablet.goto(judge["login_url"])
+    tablet.get_by_text(entry["title"]).click()
+    base = server["display_url"].split("/display/")[0]
+    before = standings(base, server["event"])["version"]
+    context.set_offline(True)
+    for key, value in POINTS.items():
+        criterion = tablet.locator(f'fieldset[data-key="{key}"]')
+        criterion.locator(".band").first.click()
+        criterion.locator(f'.point[data-value="{value}"]').click()
+    tablet.locator("#submit").click()
+    expect(tablet.locator("#save-state")).to_contain_text("Chưa gửi được lên máy chủ")
+    assert standings(base, server["event"])["version"] == before
+
+    context.set_offline(False)
+    expect(tablet.locator("#save-state")).to_contain_text("Đã gửi phiếu chấm")
+    after = standings(base, server["event"])
+    row = next(e for e in after["entries"] if e["entry_id"] == entry["id"])
+    assert (row["score"], row["sheets"]) == (93.0, 1)
