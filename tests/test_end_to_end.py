@@ -44,7 +44,7 @@ def free_port() -> int:
 
 
 class Server:
-    """``sangtao seed-demo`` then ``sangtao serve`` in a folder of its own, as the README runs them."""
+    """``sangtao seed-demo``, then ``sangtao serve`` in a folder of its own, as in the README."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
