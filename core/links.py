@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, request, url_for
 
 from core.config import lan_address
 
-LOOPBACK = ("localhost", "127.0.0.1", "[::1]", "::1")
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 DEFAULT_PORT = 8000
 
 
@@ -22,11 +23,10 @@ def public_url() -> str:
         return configured
     port = DEFAULT_PORT
     if has_request_context():
-        host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
-        if host not in LOOPBACK:
+        came_in_on = urlsplit(request.host_url)
+        if came_in_on.hostname not in LOOPBACK:
             return request.host_url.rstrip("/")
-        if ":" in request.host and not request.host.endswith("]"):
-            port = int(request.host.rsplit(":", 1)[1])
+        port = came_in_on.port or DEFAULT_PORT
     return f"http://{lan_address()}:{port}"
 
 

@@ -40,6 +40,7 @@
     });
     body.textContent = "";
     body.appendChild(rows);
+    board.style.setProperty("--rows", String(snapshot.entries.length));
     board.dataset.version = String(snapshot.version);
     shown = snapshot.version;
   }

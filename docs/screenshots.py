@@ -1,0 +1,97 @@
+"""Take the user guide's screenshots from the real server in headless Chromium.
+
+.venv/bin/python docs/screenshots.py      # writes docs/img/*.png
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import tempfile
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.server import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
+
+IMAGES = ROOT / "docs" / "img"
+
+
+def post(url: str, token: str, body: dict[str, Any]) -> None:
+    request = urllib.request.Request(
+        f"{url}/api/v1/scoresheets",
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        urllib.request.urlopen(request, timeout=10).close()
+    except urllib.error.HTTPError as error:
+        if error.code != 403:  # a recused judge: that pair is simply not scored
+            raise
+
+
+def score_some(server: Server, demo: dict[str, Any]) -> None:
+    """Four judges score most entries, so the leaderboard has something to show."""
+    chance = random.Random(2026)
+    for judge in demo["judges"][1:]:
+        for entry in demo["entries"][:7]:
+            scores = {
+                c["key"]: chance.randrange(int(c["max"]) * 12, int(c["max"]) * 20 + 1) / 20
+                for c in demo["criteria"]
+            }
+            scores = {key: round(value * 2) / 2 for key, value in scores.items()}
+            body = {"id": str(uuid.uuid4()), "entry": entry["id"], "scores": scores, "submit": True}
+            post(server.url, judge["token"], body)
+
+
+def main() -> None:
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        server = Server(Path(folder))
+        demo = server.seed()
+        server.start()
+        try:
+            score_some(server, demo)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                screen = browser.new_page(viewport={"width": 1920, "height": 1080})
+                screen.goto(demo["display_url"])
+                screen.wait_for_selector("#link.live")
+                screen.screenshot(path=IMAGES / "display.png")
+
+                tablet = browser.new_page(viewport={"width": 1024, "height": 768})
+                tablet.goto(demo["judges"][0]["login_url"])
+                tablet.screenshot(path=IMAGES / "judge-pitches.png")
+                tablet.get_by_text(demo["entries"][7]["title"]).click()
+                first = tablet.locator('fieldset[data-key="novelty"]')
+                first.locator(".band").nth(1).click()
+                first.locator('.point[data-value="15.5"]').click()
+                tablet.screenshot(path=IMAGES / "judge-sheet.png")
+
+                phone = browser.new_page(viewport={"width": 360, "height": 740})
+                phone.goto(demo["organiser_url"])
+                phone.fill('input[name="email"]', demo["organiser"]["email"])
+                phone.fill('input[name="password"]', demo["organiser"]["password"])
+                phone.click('button[type="submit"]')
+                phone.set_viewport_size({"width": 1280, "height": 900})
+                phone.screenshot(path=IMAGES / "exhibits.png")
+                token = phone.locator("tbody tr a").first.get_attribute("href")
+                phone.set_viewport_size({"width": 360, "height": 740})
+                phone.goto(server.url + str(token))
+                phone.screenshot(path=IMAGES / "exhibit-phone.png", full_page=True)
+                browser.close()
+        finally:
+            server.stop()
+    for image in sorted(IMAGES.glob("*.png")):
+        print(image.relative_to(ROOT), image.stat().st_size, "bytes")
+
+
+if __name__ == "__main__":
+    main()
