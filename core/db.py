@@ -68,9 +68,20 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def read_body_first() -> None:
+    """Take the whole request body off the network before any transaction can begin.
+
+    Under gevent, a view that began its write transaction and then read a slow body would yield
+    while holding SQLite's write lock; the next writer's busy wait blocks the whole server.
+    """
+    if request.method not in SAFE_METHODS:
+        request.get_data(cache=True)
+
+
 def init_app(app: Flask) -> None:
     database = Database(app.config["DATABASE_URL"], app.config["SQLITE_BUSY_TIMEOUT_MS"])
     app.extensions[EXTENSION] = database
+    app.before_request(read_body_first)
     app.teardown_appcontext(close_session)
 
 

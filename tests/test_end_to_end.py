@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -158,3 +160,39 @@ def test_a_sheet_scored_offline_waits_on_the_tablet_and_goes_when_the_network_re
     after = standings(base, server["event"])
     row = next(e for e in after["entries"] if e["entry_id"] == entry["id"])
     assert (row["score"], row["sheets"]) == (93.0, 1)
+
+
+def test_a_slow_request_body_never_holds_up_another_judge(tmp_path):
+    """A tablet on bad Wi-Fi sends its headers, then its body much later: meanwhile another
+    judge's sheet must be stored, not wait on the database lock until it times out."""
+    running = Server(tmp_path)
+    demo = running.seed()
+    running.start()
+    try:
+        slow_judge, quick_judge = demo["judges"][2], demo["judges"][3]
+        slow = {
+            "id": str(uuid.uuid4()),
+            "entry": demo["entries"][1]["id"],
+            "scores": POINTS,
+            "submit": True,
+        }
+        body = json.dumps(slow).encode()
+        with socket.create_connection(("127.0.0.1", running.port), timeout=30) as tablet:
+            tablet.sendall(
+                (
+                    "POST /api/v1/scoresheets HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    f"Authorization: Bearer {slow_judge['token']}\r\n"
+                    f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                    "Connection: close\r\n\r\n"
+                ).encode()
+                + body[:10]
+            )
+            time.sleep(0.5)  # let the server start on the slow request
+            quick = slow | {"id": str(uuid.uuid4()), "entry": demo["entries"][2]["id"]}
+            status, reply = post_sheet(running.url, quick_judge["token"], quick)
+            assert (status, reply.get("outcome")) == (201, "created")
+            tablet.sendall(body[10:])
+            answer = tablet.makefile("rb").read().decode()
+        assert answer.startswith("HTTP/1.1 201")
+    finally:
+        running.stop()
