@@ -31,7 +31,7 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel update -i core/translations/messages.pot -d core/translations -l en --no-fuzzy-matching --omit-header
 
 demo: setup
-	$(BIN)/sangtao seed-demo
+	$(BIN)/sangtao seed-demo --port $(PORT)
 	$(BIN)/sangtao serve --host $(HOST) --port $(PORT)
 
 serve: setup

@@ -54,7 +54,8 @@ def serve(host: str, port: int) -> None:
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def seed_demo(as_json: bool) -> None:
+@click.option("--port", default=8000, show_default=True, help="The port `serve` will use.")
+def seed_demo(as_json: bool, port: int) -> None:
     """Create a realistic Vietnamese demo event and print how to open it."""
     from core.demo import seed
 
@@ -62,13 +63,15 @@ def seed_demo(as_json: bool) -> None:
     with db.new_session(write=True) as session:
         created = seed(session)
         session.commit()
-        with current_app.test_request_context():
+        # Links are built as if asked on this laptop: PUBLIC_URL, else the LAN address and port.
+        with current_app.test_request_context(base_url=f"http://localhost:{port}"):
             result = created.describe(external_url)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     click.echo(f"Sự kiện / event: {result['event']}")
-    click.echo(f"Ban Tổ chức / organiser: {result['organiser']['email']} ")
+    click.echo(f"Ban Tổ chức / organisers: {result['organiser_url']}")
+    click.echo(f"  email: {result['organiser']['email']}")
     click.echo(f"  mật khẩu / password: {result['organiser']['password']}")
     click.echo(f"Màn hình lớn / big screen: {result['display_url']}")
     click.echo("Giám khảo / judges:")

@@ -105,3 +105,11 @@ def test_serve_refuses_to_run_without_gevent(runner):
     result = runner.invoke(args=["serve"])
     assert result.exit_code != 0
     assert "gevent" in result.output
+
+
+def test_seed_demo_links_use_the_port_serve_will_use(runner, monkeypatch):
+    import core.links
+
+    monkeypatch.setattr(core.links, "lan_address", lambda: "192.168.1.20")
+    data = json.loads(runner.invoke(args=["seed-demo", "--json", "--port", "9000"]).output)
+    assert data["display_url"].startswith("http://192.168.1.20:9000/display/")
