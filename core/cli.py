@@ -48,7 +48,9 @@ def serve(host: str, port: int) -> None:
         address = public_url()
         note = " (guessed: set PUBLIC_URL if phones cannot reach it)" if is_guessed() else ""
     click.echo(f"Sáng tạo Live on http://{host}:{port}; phones and tablets use {address}{note}")
-    app.extensions["socketio"].run(app, host=host, port=port, log_output=True)
+    from core.server import run
+
+    run(app, host, port)
 
 
 @click.command("seed-demo")

@@ -54,6 +54,8 @@ def from_environment() -> dict[str, Any]:
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
         "SOCKETIO_ASYNC_MODE": async_mode,
         "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None,
+        # bench/latency.py's bare broadcast; never on at an event.
+        "BENCHMARK": os.environ.get("SANGTAO_BENCHMARK") == "1",
         "SQLITE_BUSY_TIMEOUT_MS": 10_000,
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",

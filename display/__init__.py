@@ -22,3 +22,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     events.register(socketio)
     broadcast.subscribe(app)
+    if app.config["BENCHMARK"]:
+        from display import bench
+
+        app.register_blueprint(bench.bp)

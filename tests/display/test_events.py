@@ -1,8 +1,12 @@
+import shutil
 import uuid
 
 import pytest
 
+from core import db
+from core.demo import seed
 from display import socketio
+from tests.conftest import make_app
 
 
 def snapshots(received):
@@ -111,3 +115,26 @@ def test_the_snapshot_is_computed_once_per_change_not_per_screen(
     assert computed == [demo.event.id]
     for connection in [screen, *others]:
         assert snapshots(connection.get_received("/display"))[-1]["version"] == 1
+
+
+def test_the_bare_broadcast_of_the_benchmark_is_off_by_default(client, demo):
+    assert client.post(f"/bench/broadcast/{demo.event.slug}", json={"x": 1}).status_code == 404
+
+
+def test_the_bare_broadcast_reaches_the_screens_without_the_database(tmp_path, template_db):
+    path = tmp_path / "bench.db"
+    shutil.copyfile(template_db, path)
+    app = make_app(f"sqlite:///{path}", BENCHMARK=True)
+    with app.app_context(), db.new_session(write=True) as session:
+        slug = seed(session).event.slug
+        session.commit()
+    client = app.test_client()
+    screen = socketio.test_client(
+        app, namespace="/display", auth={"event": slug}, flask_test_client=client
+    )
+    screen.get_received("/display")
+    payload = {"version": 7, "entries": [{"title": "x" * 100}]}
+    assert client.post(f"/bench/broadcast/{slug}", json=payload).status_code == 204
+    (received,) = screen.get_received("/display")
+    assert (received["name"], received["args"][0]) == ("bench", payload)
+    app.extensions[db.EXTENSION].dispose()
