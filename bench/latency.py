@@ -1,0 +1,593 @@
+"""Submit-to-screen latency of the standings, against the real server, with a bare baseline.
+
+Run it from the repository root with the project's virtualenv::
+
+    .venv/bin/python bench/latency.py            # J=5 judges, S=10 screens, 3 rounds
+
+What it does, all on 127.0.0.1:
+
+* seeds one fresh demo event per round (``sangtao seed-demo --json``) in a temporary instance
+  folder and SQLite database, then starts the production server (``sangtao serve``: gevent,
+  websockets) on a free port;
+* per round, connects S ``socketio.Client`` screens (websocket transport) to ``/display`` and has
+  J judges post their submitted sheets concurrently, one thread and one ``requests.Session``
+  each, back to back or every ``--interval`` seconds; a sample is the time from just before a
+  ``POST /api/v1/scoresheets`` is sent until one screen receives the first ``standings``
+  snapshot that includes that sheet: J x N x S a round, less the sheets refused as recused;
+* then measures a bare broadcast on a helper server started from this same file (Flask-SocketIO,
+  gevent, no database): the same J threads replay the judges' requests at the same times, each
+  making the helper emit a snapshot as large as the real one to the S screens, timed the same way.
+
+It prints p50/p95/p99 in milliseconds for both and their ratio; it never asserts on timings.
+
+The server runs as ``python -m core serve``, the entry point of the ``sangtao`` script. The
+baseline needs its own server because the product has no broadcast without database work: the
+``refresh`` event reads the standings version and answers one screen only. The helper runs this
+file under ``python -m gevent.monkey``, patched before anything is imported, as ``serve`` is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+NAMESPACE = "/display"
+BASELINE_ROOM = "screens"
+
+STARTUP_TIMEOUT = 30.0  # seconds for a server to answer
+CONNECT_TIMEOUT = 10.0  # seconds for a screen to connect and get its first snapshot
+REQUEST_TIMEOUT = 30.0  # seconds for one POST
+ROUND_TIMEOUT = 120.0  # seconds for all the requests of a round, on top of its schedule
+SETTLE_TIMEOUT = 15.0  # seconds, after the last POST, for every screen to catch up
+PERCENTILES = (50, 95, 99)
+
+Snapshot = dict[str, Any]
+Schedule = list[list[float]]  # per thread, when each request was sent (s after the start)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One request whose effect the screens wait for: when it left, and how to recognise it."""
+
+    t0: float
+    includes: Callable[[Snapshot], bool]
+
+
+@dataclass(frozen=True)
+class Demo:
+    slug: str
+    tokens: list[str]
+    entries: list[int]
+    criteria: dict[str, int]
+
+
+@dataclass
+class Result:
+    latencies: list[float]
+    missed: int
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def http_session() -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False  # never through a proxy from the environment: 127.0.0.1 only
+    return session
+
+
+# --- servers -------------------------------------------------------------------------------
+
+
+def seed_demo(env: dict[str, str]) -> Demo:
+    done = subprocess.run(
+        [sys.executable, "-m", "core", "seed-demo", "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    seeded = json.loads(done.stdout)
+    return Demo(
+        slug=seeded["event"],
+        tokens=[judge["token"] for judge in seeded["judges"]],
+        entries=[entry["id"] for entry in seeded["entries"]],
+        criteria={criterion["key"]: criterion["max"] for criterion in seeded["criteria"]},
+    )
+
+
+def start(
+    command: list[str], env: dict[str, str], log: Path, probe: str
+) -> subprocess.Popen[bytes]:
+    """Start a server, its output going to ``log``, and wait until ``probe`` answers 200."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    with http_session() as session:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                break
+            try:
+                if session.get(probe, timeout=1).status_code == 200:
+                    return process
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.1)
+    stop(process)
+    tail = log.read_text(errors="replace")[-2000:]
+    raise RuntimeError(f"{command[:4]} did not answer {probe}:\n{tail}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+def serve_baseline(port: int) -> None:
+    """The bare-broadcast server: ``/display`` screens, and ``POST /emit`` that broadcasts.
+
+    Same stack as ``sangtao serve`` (Flask-SocketIO on gevent with websockets, request log on),
+    no database: ``PUT /payload`` sets the snapshot to send (not timed), then every ``POST /emit``
+    numbers it with the next version and emits it to every screen before answering.
+    """
+    # Imported here: only this helper process, which runs patched by gevent, needs them.
+    from flask import Flask, request
+    from flask_socketio import SocketIO, emit, join_room
+
+    app = Flask("bench-baseline")
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # as the product sends it
+    sio = SocketIO(app, async_mode="gevent", cors_allowed_origins=[])
+    state: dict[str, Any] = {"payload": {"version": 0, "entries": []}, "version": 0}
+
+    def connect(auth: Any = None) -> None:
+        join_room(BASELINE_ROOM)
+        emit("standings", state["payload"])
+
+    sio.on_event("connect", connect, namespace=NAMESPACE)
+
+    @app.get("/ready")
+    def ready() -> tuple[str, int]:
+        return "", 200
+
+    @app.put("/payload")
+    def set_payload() -> tuple[str, int]:
+        state["payload"] = {**request.get_json(), "version": state["version"]}
+        return "", 204
+
+    @app.post("/emit")
+    def broadcast() -> tuple[dict[str, int], int]:
+        state["version"] += 1
+        version: int = state["version"]
+        sio.emit(
+            "standings",
+            {**state["payload"], "version": version},
+            namespace=NAMESPACE,
+            to=BASELINE_ROOM,
+        )
+        return {"version": version}, 201
+
+    sio.run(app, host=HOST, port=port, log_output=True)
+
+
+# --- screens -------------------------------------------------------------------------------
+
+
+class Wall:
+    """S screens on one server's ``/display``, keeping every snapshot with its arrival time."""
+
+    def __init__(self, url: str, slug: str, count: int) -> None:
+        self.url = url
+        self.slug = slug
+        self.lock = threading.Lock()
+        self.seen: list[list[tuple[float, Snapshot]]] = [[] for _ in range(count)]
+        self.clients: list[socketio.Client] = []
+
+    def connect(self) -> None:
+        for index, seen in enumerate(self.seen):
+            client = socketio.Client(
+                reconnection=False,
+                # websocket-client reads http_proxy itself: keep this traffic on 127.0.0.1.
+                websocket_extra_options={"http_no_proxy": [HOST]},
+            )
+            client.on("standings", self._recorder(seen), namespace=NAMESPACE)
+            self.clients.append(client)
+            client.connect(
+                self.url,
+                namespaces=[NAMESPACE],
+                transports=["websocket"],
+                auth={"event": self.slug, "screen": f"bench-{index}"},
+                wait_timeout=CONNECT_TIMEOUT,
+            )
+        if not self._wait(lambda: all(self.seen), CONNECT_TIMEOUT):
+            raise RuntimeError(f"a screen got no first snapshot from {self.url}")
+
+    def _recorder(self, seen: list[tuple[float, Snapshot]]) -> Callable[[Snapshot], None]:
+        def record(data: Snapshot) -> None:
+            arrived = time.perf_counter()
+            with self.lock:
+                seen.append((arrived, data))
+
+        return record
+
+    def _wait(self, condition: Callable[[], bool], timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if condition():
+                    return True
+            time.sleep(0.02)
+        with self.lock:
+            return condition()
+
+    def settle(self, version: int) -> None:
+        """Wait (bounded) until every screen has received a snapshot of at least ``version``."""
+
+        def caught_up() -> bool:
+            return all(any(snap["version"] >= version for _, snap in seen) for seen in self.seen)
+
+        self._wait(caught_up, SETTLE_TIMEOUT)
+
+    def result(self, sent: list[Sent]) -> Result:
+        """One sample per (request, screen): the first arrival that includes the request."""
+        latencies: list[float] = []
+        missed = 0
+        with self.lock:
+            for seen in self.seen:
+                for s in sent:
+                    arrival = next((at for at, snap in seen if s.includes(snap)), None)
+                    if arrival is None:
+                        missed += 1
+                    else:
+                        latencies.append((arrival - s.t0) * 1000)
+        return Result(latencies, missed)
+
+    def close(self) -> None:
+        # In parallel: each disconnect waits a couple of seconds for its read loop to end.
+        closing = [threading.Thread(target=client.disconnect) for client in self.clients]
+        for thread in closing:
+            thread.start()
+        for thread in closing:
+            thread.join(timeout=CONNECT_TIMEOUT)
+
+
+def measure(
+    url: str, slug: str, screens: int, post: Callable[[], tuple[list[Sent], int]]
+) -> Result:
+    """Connect the screens, run ``post`` (its requests, and the version that has them all)."""
+    wall = Wall(url, slug, screens)
+    try:
+        wall.connect()
+        sent, version = post()
+        wall.settle(version)
+        return wall.result(sent)
+    finally:
+        wall.close()
+
+
+def run_threads(workers: list[Callable[[float], None]], timeout: float) -> None:
+    """Run the workers at once, one thread each, and re-raise the first failure.
+
+    Each worker gets the same origin: the perf_counter() time at which they were all released.
+    """
+    origin: list[float] = []
+    start_line = threading.Barrier(len(workers), action=lambda: origin.append(time.perf_counter()))
+    errors: list[BaseException] = []
+
+    def run(worker: Callable[[float], None]) -> None:
+        try:
+            start_line.wait(timeout=CONNECT_TIMEOUT)
+            worker(origin[0])
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(worker,), daemon=True) for worker in workers]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    if any(thread.is_alive() for thread in threads):
+        raise RuntimeError(f"the posting threads did not finish within {timeout:.0f} s")
+    if errors:
+        raise errors[0]
+
+
+# --- the two workloads ---------------------------------------------------------------------
+
+
+def sheet_body(entry_id: int, criteria: dict[str, int], rng: random.Random) -> dict[str, Any]:
+    """A submitted sheet: every criterion scored at random, 0..max in steps of 0.5."""
+    return {
+        "id": str(uuid.uuid4()),
+        "entry": entry_id,
+        "scores": {key: rng.randint(0, 2 * top) / 2 for key, top in criteria.items()},
+        "comment": "",
+        "submit": True,
+    }
+
+
+def sheets_counted(entry_id: int, at_least: int) -> Callable[[Snapshot], bool]:
+    def includes(snapshot: Snapshot) -> bool:
+        return any(
+            row["entry_id"] == entry_id and row["sheets"] >= at_least for row in snapshot["entries"]
+        )
+
+    return includes
+
+
+def version_reached(version: int) -> Callable[[Snapshot], bool]:
+    def includes(snapshot: Snapshot) -> bool:
+        return int(snapshot["version"]) >= version
+
+    return includes
+
+
+def post_sheets(
+    port: int, demo: Demo, args: argparse.Namespace, seed: int
+) -> tuple[list[Sent], Schedule, int]:
+    """The judges post concurrently.
+
+    Returns one :class:`Sent` per sheet created, when each was sent, and the standings version
+    that has them all.
+
+    A judge sends its k-th sheet k x ``--interval`` seconds after the start, or as soon as its
+    previous one is answered if that is later: waves of J sheets at once, or (0) back to back.
+
+    Which snapshot first includes a sheet: the POST does not return the standings version its
+    commit made, but the bench can count. Sheets for one entry are posted one at a time (a lock
+    per entry, held from just before the POST until its 201, i.e. until its commit), so they are
+    committed in the order the bench numbers them; sheets are only ever added here, so the k-th
+    sheet of an entry is in a snapshot exactly when that snapshot shows at least k sheets for the
+    entry. Different entries go in parallel and each judge starts at a different entry, so judges
+    rarely wait for each other; such a wait comes before t0 and is not counted.
+    """
+    counted = {row["entry_id"]: row["sheets"] for row in standings(port, demo.slug)["entries"]}
+    locks = {entry_id: threading.Lock() for entry_id in demo.entries}
+    sent: list[Sent] = []
+    schedule: Schedule = [[] for _ in range(args.judges)]
+    sent_lock = threading.Lock()
+    per_judge = args.sheets or len(demo.entries)
+    url = f"http://{HOST}:{port}/api/v1/scoresheets"
+
+    def judge(index: int) -> Callable[[float], None]:
+        rng = random.Random(seed * 1000 + index)
+        offset = index % len(demo.entries)
+        order = (demo.entries[offset:] + demo.entries[:offset])[:per_judge]
+
+        def work(origin: float) -> None:
+            with http_session() as session:
+                session.headers["Authorization"] = f"Bearer {demo.tokens[index]}"
+                for step, entry_id in enumerate(order):
+                    body = sheet_body(entry_id, demo.criteria, rng)
+                    time.sleep(max(0.0, origin + step * args.interval - time.perf_counter()))
+                    with locks[entry_id]:
+                        t0 = time.perf_counter()
+                        reply = session.post(url, json=body, timeout=REQUEST_TIMEOUT)
+                        if reply.status_code == 403 and reply.json().get("error") == "recused":
+                            continue  # a judge of the entry's own unit: not a sample
+                        if reply.status_code != 201:
+                            raise RuntimeError(f"POST {url}: {reply.status_code} {reply.text}")
+                        counted[entry_id] += 1
+                        includes = sheets_counted(entry_id, counted[entry_id])
+                    schedule[index].append(t0 - origin)
+                    with sent_lock:
+                        sent.append(Sent(t0, includes))
+
+        return work
+
+    run_threads(
+        [judge(index) for index in range(args.judges)], ROUND_TIMEOUT + args.interval * per_judge
+    )
+    return sent, schedule, standings(port, demo.slug)["version"]
+
+
+def post_emits(port: int, demo: Demo, schedule: Schedule, seed: int) -> tuple[list[Sent], int]:
+    """The judges' requests replayed on the helper, each making it broadcast once.
+
+    Same threads, same number of requests, each sent at the same time after the start as the
+    judge's sheet was (or as soon as the thread's previous request is answered), so that both
+    servers see the same offered load. The body is a sheet like the judges' (the helper ignores
+    it), so that the request costs the same on the wire; the helper answers with the version it
+    emitted.
+    """
+    sent: list[Sent] = []
+    versions: list[int] = []
+    sent_lock = threading.Lock()
+    url = f"http://{HOST}:{port}/emit"
+
+    def thread(index: int, offsets: list[float]) -> Callable[[float], None]:
+        rng = random.Random(seed * 1000 + index)
+
+        def work(origin: float) -> None:
+            with http_session() as session:
+                session.headers["Authorization"] = "Bearer bench"  # a judge's header, ignored
+                for number, offset in enumerate(offsets):
+                    entry_id = demo.entries[number % len(demo.entries)]
+                    body = sheet_body(entry_id, demo.criteria, rng)
+                    time.sleep(max(0.0, origin + offset - time.perf_counter()))
+                    t0 = time.perf_counter()
+                    reply = session.post(url, json=body, timeout=REQUEST_TIMEOUT)
+                    if reply.status_code != 201:
+                        raise RuntimeError(f"POST {url}: {reply.status_code} {reply.text}")
+                    version: int = reply.json()["version"]
+                    with sent_lock:
+                        sent.append(Sent(t0, version_reached(version)))
+                        versions.append(version)
+
+        return work
+
+    last = max((offset for offsets in schedule for offset in offsets), default=0.0)
+    run_threads([thread(index, offs) for index, offs in enumerate(schedule)], ROUND_TIMEOUT + last)
+    return sent, max(versions, default=0)
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+def standings(port: int, slug: str) -> Snapshot:
+    with http_session() as session:
+        reply = session.get(f"http://{HOST}:{port}/api/v1/events/{slug}/standings", timeout=10)
+    reply.raise_for_status()
+    current: Snapshot = reply.json()
+    return current
+
+
+def percentiles(samples: list[float]) -> list[float]:
+    """Nearest-rank percentiles: the smallest sample with at least p% of them at or below it."""
+    ordered = sorted(samples)
+    if not ordered:
+        return [math.nan for _ in PERCENTILES]
+    return [ordered[math.ceil(p / 100 * len(ordered)) - 1] for p in PERCENTILES]
+
+
+def report(product: Result, baseline: Result) -> None:
+    names = "".join(f"{'p' + str(p):>10}" for p in PERCENTILES)
+    print(f"\n{'':22}{'samples':>8}{'missed':>8}{names}  (ms)")
+    for name, result in (("submit -> snapshot", product), ("bare broadcast", baseline)):
+        figures = "".join(f"{value:10.2f}" for value in percentiles(result.latencies))
+        print(f"{name:22}{len(result.latencies):8d}{result.missed:8d}{figures}")
+    pairs = zip(percentiles(product.latencies), percentiles(baseline.latencies), strict=True)
+    print(f"{'ratio (submit / bare)':38}" + "".join(f"{a / b:9.1f}x" for a, b in pairs))
+
+
+def one_round(
+    args: argparse.Namespace, demo: Demo, number: int, port: int, helper_port: int
+) -> tuple[Result, Result]:
+    """The judges' sheets on the real server, then as many bare broadcasts on the helper."""
+    schedule: Schedule = []
+
+    def sheets() -> tuple[list[Sent], int]:
+        sent, times, version = post_sheets(port, demo, args, number)
+        schedule.extend(times)
+        return sent, version
+
+    def emits() -> tuple[list[Sent], int]:
+        return post_emits(helper_port, demo, schedule, number)
+
+    product = measure(f"http://{HOST}:{port}", demo.slug, args.screens, sheets)
+    final = standings(port, demo.slug)
+    with http_session() as session:
+        reply = session.put(f"http://{HOST}:{helper_port}/payload", json=final, timeout=10)
+    reply.raise_for_status()
+    bare = measure(f"http://{HOST}:{helper_port}", demo.slug, args.screens, emits)
+    size = len(json.dumps(final, ensure_ascii=False).encode())
+    print(
+        f"round {number}: {sum(map(len, schedule))} sheets, snapshot {size} bytes; "
+        f"p50 submit -> snapshot {percentiles(product.latencies)[0]:.2f} ms, "
+        f"bare {percentiles(bare.latencies)[0]:.2f} ms"
+    )
+    return product, bare
+
+
+def bench(args: argparse.Namespace, demos: list[Demo], port: int, helper_port: int) -> None:
+    print(
+        f"J={args.judges} judges, S={args.screens} screens, "
+        f"N={args.sheets or len(demos[0].entries)} sheets per judge every {args.interval} s, "
+        f"{len(demos)} round(s)\n"
+        f"server http://{HOST}:{port} (sangtao serve), bare broadcast http://{HOST}:{helper_port}"
+    )
+    product = Result([], 0)
+    bare = Result([], 0)
+    for number, demo in enumerate(demos, start=1):
+        mine, theirs = one_round(args, demo, number, port, helper_port)
+        product.latencies += mine.latencies
+        product.missed += mine.missed
+        bare.latencies += theirs.latencies
+        bare.missed += theirs.missed
+    report(product, bare)
+
+
+def run(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="sangtao-bench-") as folder:
+        instance = Path(folder)
+        env = {
+            **{key: value for key, value in os.environ.items() if not key.startswith("SOCKETIO_")},
+            "SANGTAO_INSTANCE": str(instance),
+            "DATABASE_URL": f"sqlite:///{instance / 'bench.db'}",
+        }
+        # A fresh event per round: a judge has one sheet per entry, and counting needs new ones.
+        demos = [seed_demo(env) for _ in range(args.repeat)]
+        if not 1 <= args.judges <= len(demos[0].tokens):
+            raise SystemExit(f"--judges must be 1..{len(demos[0].tokens)}")
+        if not 0 <= args.sheets <= len(demos[0].entries):
+            raise SystemExit(f"--sheets must be 1..{len(demos[0].entries)} (0: every entry)")
+        port = args.port or free_port()
+        command = [sys.executable, "-m", "core", "serve", "--host", HOST, "--port", str(port)]
+        probe = f"http://{HOST}:{port}/api/v1/events/{demos[0].slug}/standings"
+        server = start(command, env, instance / "server.log", probe)
+        try:
+            helper_port = free_port()
+            command = [sys.executable, "-m", "gevent.monkey", __file__, "--baseline-server"]
+            command.append(str(helper_port))
+            probe = f"http://{HOST}:{helper_port}/ready"
+            helper = start(command, env, instance / "baseline.log", probe)
+            try:
+                bench(args, demos, port, helper_port)
+            finally:
+                stop(helper)
+        except Exception:
+            # The temporary folder goes with the run: show the end of the server's log first.
+            log = (instance / "server.log").read_text(errors="replace")
+            print(f"--- end of the server log ---\n{log[-4000:]}", file=sys.stderr)
+            raise
+        finally:
+            stop(server)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-j", "--judges", type=int, default=5, help="judges posting at once")
+    parser.add_argument("-s", "--screens", type=int, default=10, help="screen clients")
+    parser.add_argument(
+        "-n", "--sheets", type=int, default=0, help="sheets per judge (default: every entry)"
+    )
+    parser.add_argument("-r", "--repeat", type=int, default=3, help="rounds, one event each")
+    parser.add_argument(
+        "-i",
+        "--interval",
+        type=float,
+        default=0.0,
+        help="seconds between a judge's sheets (default 0: back to back)",
+    )
+    parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
+    parser.add_argument("--baseline-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.baseline_server:
+        serve_baseline(args.baseline_server)
+    elif args.repeat < 1 or args.screens < 1 or args.interval < 0:
+        parser.error("--repeat and --screens must be at least 1, --interval at least 0")
+    else:
+        run(args)
+
+
+if __name__ == "__main__":
+    main()
