@@ -6,9 +6,10 @@ event, with the app as sender: ``display`` subscribes to it in the factory.
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.errors import ApiError
-from core.i18n import nfc
+from core.i18n import locale_code, nfc
 from core.models import (
     AuditLog,
     Entry,
@@ -93,25 +94,16 @@ def parse_sheet(data: Any) -> SheetInput:
 def _parse_value(key: str, value: Any) -> Decimal | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    # JSON booleans are ints to Python, and Python's JSON reader lets NaN and Infinity through.
+    number = None if isinstance(value, bool) or not isinstance(value, int | float) else value
+    if number is None or not math.isfinite(number):
         raise ApiError(
             422,
             "invalid_score",
             _("Điểm của tiêu chí %(key)s phải là một số hoặc null.", key=key),
             criterion=key,
         )
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite():
-        raise ApiError(
-            422,
-            "invalid_score",
-            _("Điểm của tiêu chí %(key)s phải là một số hoặc null.", key=key),
-            criterion=key,
-        )
-    return number
+    return Decimal(str(number))
 
 
 @dataclass(frozen=True)
@@ -232,7 +224,7 @@ def _check_against_rubric(event: Event, data: SheetInput) -> dict[str, Decimal |
                     "out_of_range",
                     _(
                         "Điểm tiêu chí “%(name)s” phải từ 0 đến %(max)s.",
-                        name=criterion.name_vi,
+                        name=criterion.name(locale_code()),
                         max=_plain(criterion.max_score),
                     ),
                     criterion=key,
@@ -243,7 +235,7 @@ def _check_against_rubric(event: Event, data: SheetInput) -> dict[str, Decimal |
                     "invalid_step",
                     _(
                         "Điểm tiêu chí “%(name)s” chỉ chấm theo bước %(step)s điểm.",
-                        name=criterion.name_vi,
+                        name=criterion.name(locale_code()),
                         step=_plain(criterion.step),
                     ),
                     criterion=key,

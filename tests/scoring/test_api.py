@@ -283,3 +283,29 @@ def test_a_wrong_method_is_a_json_405(client):
     response = client.get("/api/v1/scoresheets")
     assert response.status_code == 405
     assert response.get_json()["error"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_scores(app, client, judge_and_entry, number):
+    token, entry = judge_and_entry
+    raw = (
+        f'{{"id": "{uuid.uuid4()}", "entry": {entry}, "submit": false,'
+        f' "scores": {{"novelty": {number}}}}}'
+    )
+    response = client.post(
+        "/api/v1/scoresheets", data=raw, content_type="application/json", headers=bearer(token)
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"] == "invalid_score"
+    assert count(app, ScoreSheet) == 0
+
+
+def test_errors_name_the_criterion_in_the_judges_language(client, judge_and_entry):
+    token, entry = judge_and_entry
+    client.get("/lang/en")
+    response = client.post(
+        "/api/v1/scoresheets", json=sheet(entry, FULL | {"novelty": 25}), headers=bearer(token)
+    )
+    assert response.get_json()["message"] == (
+        "The score for “Novelty and creativity” must be between 0 and 20."
+    )
