@@ -18,6 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 UNTRIMMED_MEAN = "untrimmed_mean"
+# The aggregation this module implements so far; the event's other methods are yet to come.
+METHOD = "mean"
 # Totals are compared after rounding, so that float noise never breaks or makes a tie.
 PRECISION = 6
 

@@ -93,7 +93,7 @@ def compute_snapshot(session: Session, event: Event) -> Snapshot:
     return {
         "event": event.slug,
         "version": version,
-        "method": event.aggregation.value,
+        "method": results.METHOD,
         "generated_at": utcnow().isoformat(),
         "entries": [
             {
