@@ -24,17 +24,21 @@ def _current(slug: str) -> Snapshot | None:
         return None if event is None else snapshot(session, event)
 
 
+def _exists(slug: str) -> bool:
+    with db.new_session(write=False) as session:
+        return session.scalar(select(Event.id).where(Event.slug == slug)) is not None
+
+
 def on_connect(auth: Any = None) -> bool:
     """A big screen connects with ``auth={"event": slug, "screen": name}``."""
     slug = auth.get("event") if isinstance(auth, dict) else None
-    if not isinstance(slug, str):
+    if not isinstance(slug, str) or not _exists(slug):
         return False
-    # Join before reading, so that no change can fall between the snapshot and the room.
+    # Join, then read: a change committed in between reaches the screen one way or the other.
     join_room(room(slug))
     current = _current(slug)
-    if current is None:
-        return False
-    emit("standings", current)
+    if current is not None:
+        emit("standings", current)
     return True
 
 

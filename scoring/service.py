@@ -16,8 +16,8 @@ from typing import Any
 from blinker import Namespace
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy import event as sa_event
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.errors import ApiError
@@ -136,19 +136,24 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
 
     values = _check_against_rubric(event, data)
     status = SheetStatus.SUBMITTED if data.submit else SheetStatus.DRAFT
-    sheet = session.get(ScoreSheet, data.id)
-    if sheet is None:
-        other = session.scalar(
-            select(ScoreSheet.id).where(
-                ScoreSheet.judge_id == judge.id, ScoreSheet.entry_id == entry.id
+    # One statement, so that both rows are read as of the same moment: under READ COMMITTED a
+    # copy of this sheet committed between two look-ups would pass for another judge's sheet.
+    found = session.scalars(
+        select(ScoreSheet).where(
+            or_(
+                ScoreSheet.id == data.id,
+                and_(ScoreSheet.judge_id == judge.id, ScoreSheet.entry_id == entry.id),
             )
         )
-        if other is not None:
+    ).all()
+    sheet = next((row for row in found if row.id == data.id), None)
+    if sheet is None:
+        if found:
             raise ApiError(
                 409,
                 "sheet_exists",
                 _("Giám khảo đã có phiếu chấm cho bài này; hãy tải lại trang."),
-                sheet_id=other,
+                sheet_id=found[0].id,
             )
         sheet = ScoreSheet(id=data.id, judge_id=judge.id, entry_id=entry.id)
         session.add(sheet)

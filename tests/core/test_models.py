@@ -5,12 +5,12 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from core import db
 from core.demo import seed
-from core.models import AuditLog, Ballot, BallotChannel, Base, Event, Exhibit, Vote
+from core.models import AuditLog, Ballot, BallotChannel, Base, Event, Exhibit, ScoreSheet, Vote
 from tests.conftest import make_app, unavailable
 
 POSTGRES_URL = os.environ.get(
@@ -138,5 +138,47 @@ def test_scoring_end_to_end_on_postgresql(postgres_url):
         assert standings["version"] == 1
         assert standings["entries"][0]["score"] == 99.5
         assert standings["entries"][0]["sheets"] == 1
+    finally:
+        app.extensions[db.EXTENSION].dispose()
+
+
+@pytest.mark.postgres
+def test_a_double_submit_racing_on_postgresql_is_stored_once(postgres_url):
+    """Under READ COMMITTED two copies of a new sheet can both miss each other; the loser's
+    unique violation is retried and answered as the duplicate it is."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    db.upgrade(postgres_url)
+    app = make_app(postgres_url)
+    try:
+        with app.app_context(), db.new_session(write=True) as session:
+            demo = seed(session)
+            session.commit()
+            entry, token = demo.entries[0].id, demo.judge_tokens[2][1]
+        payload = {
+            "id": str(uuid.uuid4()),
+            "entry": entry,
+            "scores": {
+                "novelty": 20,
+                "effectiveness": 25,
+                "benefit": 25,
+                "replicability": 20,
+                "pitch": 9.5,
+            },
+            "submit": True,
+        }
+
+        def send(_: int) -> int:
+            reply = app.test_client().post(
+                "/api/v1/scoresheets", json=payload, headers={"Authorization": f"Bearer {token}"}
+            )
+            return reply.status_code
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = sorted(pool.map(send, range(16)))
+        assert statuses == [200] * 15 + [201]
+        with app.app_context(), db.new_session(write=False) as session:
+            assert session.scalar(select(func.count()).select_from(ScoreSheet)) == 1
+            assert session.scalar(select(Event.standings_version)) == 1
     finally:
         app.extensions[db.EXTENSION].dispose()
