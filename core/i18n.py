@@ -53,10 +53,10 @@ def number(value: float | Decimal | int | None, digits: int = 1) -> str:
 
 
 def money(value: int | None) -> str:
-    """1.234.567 ₫; an unknown amount is not zero."""
+    """1.234.567 ₫ (never broken before the ₫); an unknown amount is not zero."""
     if value is None:
         return str(gettext("Chưa lượng hóa được bằng tiền"))
-    return f"{format_decimal(value, format='#,##0', locale=locale_code())} ₫"
+    return f"{format_decimal(value, format='#,##0', locale=locale_code())}\u00a0₫"
 
 
 def day(value: date | datetime | None) -> str:

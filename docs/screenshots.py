@@ -81,6 +81,7 @@ def main() -> None:
                 phone.fill('input[name="password"]', demo["organiser"]["password"])
                 phone.click('button[type="submit"]')
                 phone.set_viewport_size({"width": 1280, "height": 900})
+                phone.wait_for_load_state("networkidle")
                 phone.screenshot(path=IMAGES / "exhibits.png")
                 token = phone.locator("tbody tr a").first.get_attribute("href")
                 phone.set_viewport_size({"width": 360, "height": 740})

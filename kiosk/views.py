@@ -32,13 +32,16 @@ def _exhibit(token: str) -> Exhibit:
     return exhibit
 
 
+@bp.route("/E/<token>", endpoint="scan")
 @bp.route("/e/<token>")
-@bp.route("/E/<token>")
 def exhibit(token: str) -> ResponseReturnValue:
-    """The visitor's page: small and fast on a cheap phone over crowded Wi-Fi."""
+    """The visitor's page: small and fast on a cheap phone over crowded Wi-Fi.
+
+    Printed QR codes open ``/E/`` (the ``scan`` endpoint); links inside the app use ``/e/``.
+    """
     shown = _exhibit(token)
     with db.new_session(write=True) as session:
-        record_visit(session, shown, via_qr=request.path.startswith("/E/"))
+        record_visit(session, shown, via_qr=request.endpoint == "kiosk.scan")
         session.commit()
     return render_template("kiosk/exhibit.html", exhibit=shown, initiative=shown.initiative)
 
@@ -86,5 +89,5 @@ def exhibits(slug: str) -> ResponseReturnValue:
         visits=visits,
         public_url=public_url(),
         guessed=is_guessed(),
-        link=lambda e: external_url("kiosk.exhibit", token=e.qr_token),
+        link=lambda e: external_url("kiosk.scan", token=e.qr_token),
     )

@@ -45,9 +45,9 @@ def test_every_message_has_an_english_translation(tmp_path):
 def test_vietnamese_formats(app):
     with app.test_request_context():
         assert number(1234.5) == "1.234,5"
-        assert money(1_234_567) == "1.234.567 ₫"
+        assert money(1_234_567) == "1.234.567\u00a0₫"
         assert money(None) == "Chưa lượng hóa được bằng tiền"
-        assert money(0) == "0 ₫"
+        assert money(0) == "0\u00a0₫"
         assert day(date(2026, 1, 5)) == "05/01/2026"
 
 
@@ -57,7 +57,7 @@ def test_english_formats(app, client):
 
         session["lang"] = "en"
         assert number(1234.5) == "1,234.5"
-        assert money(1_234_567) == "1,234,567 ₫"
+        assert money(1_234_567) == "1,234,567\u00a0₫"
         assert day(date(2026, 1, 5)) == "05/01/2026"
 
 

@@ -22,7 +22,7 @@ def test_the_visitor_page_shows_the_initiative_and_counts_the_visit(app, client,
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert title in html
-    assert "1.200.000.000 ₫/năm" in html
+    assert "1.200.000.000\u00a0₫/năm" in html
     assert "Nguyễn Văn Hùng" in html and "60%" in html
     assert len(page.data) < 16_000
     client.get(f"/e/{token.lower()}")
@@ -94,3 +94,12 @@ def test_the_exhibit_list_is_for_organisers(client, demo):
     response = client.get(f"/events/{demo.event.slug}/exhibits")
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+def test_links_inside_the_app_do_not_count_as_scans(app, client, demo):
+    from flask import url_for
+
+    token, _ = first_exhibit(app)
+    with app.test_request_context():
+        assert url_for("kiosk.exhibit", token=token) == f"/e/{token}"
+        assert url_for("kiosk.scan", token=token) == f"/E/{token}"
