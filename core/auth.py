@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from core import db
 from core.i18n import nfc
+from core.links import safe_next
 from core.models import Judge, Organiser
 
 login_manager = LoginManager()
@@ -82,10 +83,7 @@ def login() -> ResponseReturnValue:
         organiser = db.session().scalar(select(Organiser).where(Organiser.email == email))
         if organiser is not None and organiser.check_password(request.form.get("password", "")):
             login_user(organiser, remember=True)
-            target = request.args.get("next", "")
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for("core.home")
-            return redirect(target)
+            return redirect(safe_next(request.args.get("next")))
         flash(_("Email hoặc mật khẩu không đúng."), "error")
         return render_template("core/login.html", email=email), 401
     return render_template("core/login.html", email="")

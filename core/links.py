@@ -30,6 +30,20 @@ def public_url() -> str:
     return f"http://{lan_address()}:{port}"
 
 
+def safe_next(target: str | None) -> str:
+    """Where to go back to after a login or a language switch: a path on this site, or home.
+
+    Browsers drop tabs and newlines and read a backslash as ``/``, so ``/<tab>/evil.example``
+    would leave the site: such targets are refused outright rather than cleaned.
+    """
+    target = target or ""
+    parts = urlsplit(target)
+    unsafe = any(c.isspace() or ord(c) < 32 or c == "\\" for c in target)
+    if unsafe or parts.scheme or parts.netloc or not target.startswith("/"):
+        return url_for("core.home")
+    return target
+
+
 def is_guessed() -> bool:
     return not current_app.config.get("PUBLIC_URL")
 

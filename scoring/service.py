@@ -138,13 +138,17 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
     status = SheetStatus.SUBMITTED if data.submit else SheetStatus.DRAFT
     # One statement, so that both rows are read as of the same moment: under READ COMMITTED a
     # copy of this sheet committed between two look-ups would pass for another judge's sheet.
+    # FOR UPDATE makes a concurrent save of the same sheet wait and then read the committed row,
+    # as SQLite's BEGIN IMMEDIATE does; without it the later save would rest on a stale "before".
     found = session.scalars(
-        select(ScoreSheet).where(
+        select(ScoreSheet)
+        .where(
             or_(
                 ScoreSheet.id == data.id,
                 and_(ScoreSheet.judge_id == judge.id, ScoreSheet.entry_id == entry.id),
             )
         )
+        .with_for_update()
     ).all()
     sheet = next((row for row in found if row.id == data.id), None)
     if sheet is None:

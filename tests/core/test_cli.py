@@ -113,3 +113,17 @@ def test_seed_demo_links_use_the_port_serve_will_use(runner, monkeypatch):
     monkeypatch.setattr(core.links, "lan_address", lambda: "192.168.1.20")
     data = json.loads(runner.invoke(args=["seed-demo", "--json", "--port", "9000"]).output)
     assert data["display_url"].startswith("http://192.168.1.20:9000/display/")
+
+
+def test_login_goes_back_only_to_a_page_of_this_site(runner, client):
+    data = json.loads(runner.invoke(args=["seed-demo", "--json"]).output)
+    credentials = {"email": data["organiser"]["email"], "password": data["organiser"]["password"]}
+    for target, landing in (
+        ("/%09/evil.example", "/"),
+        ("/events/x/exhibits", "/events/x/exhibits"),
+    ):
+        login = client.get("/login").get_data(as_text=True)
+        csrf = login.split('name="csrf_token" value="')[1].split('"')[0]
+        response = client.post(f"/login?next={target}", data=credentials | {"csrf_token": csrf})
+        assert response.headers["Location"] == landing
+        client.post("/logout", data={"csrf_token": csrf})

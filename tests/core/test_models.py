@@ -182,3 +182,47 @@ def test_a_double_submit_racing_on_postgresql_is_stored_once(postgres_url):
             assert session.scalar(select(Event.standings_version)) == 1
     finally:
         app.extensions[db.EXTENSION].dispose()
+
+
+@pytest.mark.postgres
+def test_racing_saves_of_one_sheet_on_postgresql_never_mix(postgres_url):
+    """A submit and a draft of the same sheet at once: one wins whole, and the standings agree."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    db.upgrade(postgres_url)
+    app = make_app(postgres_url)
+    full = {"novelty": 20, "effectiveness": 25, "benefit": 25, "replicability": 20, "pitch": 9.5}
+    try:
+        with app.app_context(), db.new_session(write=True) as session:
+            demo = seed(session)
+            session.commit()
+            slug, entry, token = demo.event.slug, demo.entries[0].id, demo.judge_tokens[2][1]
+        sheet_id = str(uuid.uuid4())
+        headers = {"Authorization": f"Bearer {token}"}
+
+        def send(body: dict) -> dict:
+            return (
+                app.test_client().post("/api/v1/scoresheets", json=body, headers=headers).get_json()
+            )
+
+        base = {"id": sheet_id, "entry": entry}
+        for round_ in range(6):
+            submit = base | {"scores": full | {"pitch": round_}, "submit": True}
+            draft = base | {"scores": full | {"novelty": round_}, "submit": False}
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                replies = list(pool.map(send, [submit, draft]))
+            with app.app_context(), db.new_session(write=False) as session:
+                stored = session.get(ScoreSheet, sheet_id)
+                state = {s.criterion.key: float(s.value) for s in stored.scores}
+                status = stored.status.value
+            assert (state, status) in [
+                ({k: float(v) for k, v in reply["scores"].items()}, reply["status"])
+                for reply in replies
+            ]
+            standings = app.test_client().get(f"/api/v1/events/{slug}/standings").get_json()
+            row = next(e for e in standings["entries"] if e["entry_id"] == entry)
+            assert row["sheets"] == (1 if status == "submitted" else 0)
+            if status == "submitted":
+                assert row["score"] == pytest.approx(sum(state.values()))
+    finally:
+        app.extensions[db.EXTENSION].dispose()
