@@ -23,7 +23,7 @@ vendor: node_modules/.package-lock.json
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -d core/translations -f --statistics >/dev/null
+	$(BIN)/pybabel compile -d core/translations --statistics >/dev/null
 
 # Extract the message ids (Vietnamese) and merge them into the English catalogue.
 messages: $(VENV)/.installed

@@ -23,10 +23,14 @@ def secret_key(folder: Path) -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
     path = folder / "secret_key"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        # Created readable by its owner only, and by one process only when several start at once.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
 
 

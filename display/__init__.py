@@ -14,7 +14,8 @@ def init_app(app: Flask) -> None:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        cors_allowed_origins=[],
+        # Same origin only: screens are pages of this server. (An empty list would allow all.)
+        cors_allowed_origins=None,
     )
 
     from display import broadcast, events, views

@@ -6,6 +6,7 @@ mode: fewer modules, bigger ones, easier to scan.
 from __future__ import annotations
 
 import io
+from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.constants
@@ -14,8 +15,13 @@ from qrcode.image.svg import SvgPathImage
 
 
 def qr_text(public_url: str, token: str) -> str:
-    """``HTTP://HOST:PORT/E/TOKEN``: scheme and host ignore case, and ``/E/`` is routed."""
-    return f"{public_url.upper()}/E/{token.upper()}"
+    """``HTTP://HOST:PORT/E/TOKEN``: scheme and host ignore case, and ``/E/`` is routed.
+
+    A path prefix (a server behind ``https://host/sangtao``) keeps its case: paths have one.
+    """
+    parts = urlsplit(public_url)
+    origin = f"{parts.scheme}://{parts.netloc}".upper()
+    return f"{origin}{parts.path}/E/{token.upper()}"
 
 
 def _code(text: str) -> qrcode.QRCode:

@@ -196,3 +196,26 @@ def test_a_slow_request_body_never_holds_up_another_judge(tmp_path):
         assert answer.startswith("HTTP/1.1 201")
     finally:
         running.stop()
+
+
+@pytest.mark.parametrize(("origin", "accepted"), [(None, True), ("http://evil.example", False)])
+def test_only_pages_of_this_server_may_open_the_display_socket(server, origin, accepted):
+    import socketio
+
+    base = server["display_url"].split("/display/")[0]
+    screen = socketio.Client(reconnection=False)
+    headers = {"Origin": origin or base}
+    try:
+        screen.connect(
+            base,
+            namespaces=["/display"],
+            headers=headers,
+            auth={"event": server["event"]},
+            wait_timeout=10,
+        )
+        connected = screen.connected
+    except socketio.exceptions.ConnectionError:
+        connected = False
+    finally:
+        screen.disconnect()
+    assert connected is accepted

@@ -103,3 +103,9 @@ def test_links_inside_the_app_do_not_count_as_scans(app, client, demo):
     with app.test_request_context():
         assert url_for("kiosk.exhibit", token=token) == f"/e/{token}"
         assert url_for("kiosk.scan", token=token) == f"/E/{token}"
+
+
+def test_a_path_prefix_keeps_its_case_in_the_qr_url():
+    assert qr.qr_text("https://evn.example/SangTao", "ab12cd34") == (
+        "HTTPS://EVN.EXAMPLE/SangTao/E/AB12CD34"
+    )
