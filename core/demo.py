@@ -384,8 +384,6 @@ def seed(session: Session) -> SeededDemo:
     for judge, _token in demo.judge_tokens:
         for entry in demo.entries:
             if entry.initiative.unit_id == judge.unit_id:
-                session.add(
-                    Recusal(judge_id=judge.id, entry_id=entry.id, reason="Cùng đơn vị với tác giả")
-                )
+                session.add(Recusal(judge_id=judge.id, entry_id=entry.id))
     session.flush()
     return demo

@@ -21,7 +21,7 @@ from core.errors import ApiError
 from core.models import Event, Judge, ScoreSheet
 from scoring import results
 from scoring.service import Outcome, parse_sheet, save_sheet, sheet_state
-from scoring.standings import snapshot
+from scoring.standings import rubric, snapshot
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -45,11 +45,7 @@ def authenticated_judge() -> Judge:
 
 def sheet_json(sheet: ScoreSheet, outcome: Outcome) -> dict[str, Any]:
     state = sheet_state(sheet)
-    criteria = [
-        results.CriterionSpec(c.key, float(c.weight), float(c.max_score))
-        for c in sheet.judge.event.criteria
-    ]
-    total = results.sheet_total(state["scores"], criteria)
+    total = results.sheet_total(state["scores"], rubric(sheet.judge.event))
     return {
         "id": sheet.id,
         "entry": sheet.entry_id,

@@ -38,12 +38,17 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+def rubric(event: Event) -> list[results.CriterionSpec]:
+    """The event's criteria as the results maths takes them."""
+    return [
+        results.CriterionSpec(c.key, float(c.weight), float(c.max_score)) for c in event.criteria
+    ]
+
+
 def compute_snapshot(session: Session, event: Event) -> Snapshot:
     """Read the event's entries and submitted sheets and rank them (see scoring/results.py)."""
     version = session.scalar(select(Event.standings_version).where(Event.id == event.id))
-    criteria = [
-        results.CriterionSpec(c.key, float(c.weight), float(c.max_score)) for c in event.criteria
-    ]
+    criteria = rubric(event)
     entries = session.scalars(
         select(Entry)
         .join(Entry.round)

@@ -48,7 +48,10 @@ def pitches(judge: Judge) -> ResponseReturnValue:
         sheet.entry_id: sheet
         for sheet in session.scalars(select(ScoreSheet).where(ScoreSheet.judge_id == judge.id))
     }
-    recused = set(session.scalars(select(Recusal.entry_id).where(Recusal.judge_id == judge.id)))
+    recused = {
+        recusal.entry_id: recusal
+        for recusal in session.scalars(select(Recusal).where(Recusal.judge_id == judge.id))
+    }
     entries = _entries(judge)
     to_score = [entry for entry in entries if entry.id not in recused]
     done = sum(

@@ -88,7 +88,8 @@ class Judge(Base):
 
 
 class Recusal(Base):
-    """A judge who must not score an entry (by default: the entry comes from the judge's unit)."""
+    """A judge who must not score an entry. An empty reason is the default one: the entry comes
+    from the judge's own unit (the pages say so in the reader's language)."""
 
     __tablename__ = "recusal"
     __table_args__ = (UniqueConstraint("judge_id", "entry_id"),)

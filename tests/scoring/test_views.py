@@ -77,3 +77,11 @@ def test_a_sheet_page_for_an_unknown_entry_is_a_404(client, demo):
     _, token = demo.judge_tokens[2]
     client.get(f"/j/{token}")
     assert client.get("/judge/entries/999999").status_code == 404
+
+
+def test_the_default_recusal_reason_is_in_the_judges_language(client, demo):
+    _, token = demo.judge_tokens[1]
+    client.get(f"/j/{token}")
+    client.get("/lang/en")
+    page = client.get("/judge").get_data(as_text=True)
+    assert page.count("Not yours to score: same unit as the authors") == 2
