@@ -28,7 +28,7 @@ translations: $(VENV)/.installed
 # Extract the message ids (Vietnamese) and merge them into the English catalogue.
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o core/translations/messages.pot --no-location --omit-header .
-	$(BIN)/pybabel update -i core/translations/messages.pot -d core/translations -l en --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i core/translations/messages.pot -d core/translations -l en --no-fuzzy-matching
 
 demo: setup
 	$(BIN)/sangtao seed-demo --port $(PORT)
