@@ -219,3 +219,65 @@ def test_only_pages_of_this_server_may_open_the_display_socket(server, origin, a
     finally:
         screen.disconnect()
     assert connected is accepted
+
+
+def score_every_criterion(tablet: Any) -> None:
+    for key, value in POINTS.items():
+        criterion = tablet.locator(f'fieldset[data-key="{key}"]')
+        criterion.locator(".band").first.click()
+        criterion.locator(f'.point[data-value="{value}"]').click()
+
+
+def test_typing_after_an_offline_submit_does_not_undo_the_submit(server, browser):
+    from playwright.sync_api import expect
+
+    entry = server["entries"][3]
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    tablet = context.new_page()
+    tablet.goto(next(j for j in server["judges"] if j["role"] == "union")["login_url"])
+    tablet.get_by_text(entry["title"]).click()
+    context.set_offline(True)
+    score_every_criterion(tablet)
+    tablet.locator("#submit").click()
+    tablet.locator("textarea[name=comment]").fill("Nhận xét viết sau khi bấm gửi")
+    context.set_offline(False)
+    expect(tablet.locator("#save-state")).to_contain_text("Có thay đổi chưa gửi")
+    base = server["display_url"].split("/display/")[0]
+    row = next(
+        e for e in standings(base, server["event"])["entries"] if e["entry_id"] == entry["id"]
+    )
+    assert row["sheets"] == 1
+
+
+def test_a_sheet_the_server_could_not_take_is_sent_from_the_list_of_pitches(server, browser):
+    from playwright.sync_api import expect
+
+    entry = server["entries"][4]
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    tablet = context.new_page()
+    tablet.goto(next(j for j in server["judges"] if j["role"] == "professional")["login_url"])
+    tablet.get_by_text(entry["title"]).click()
+    failing = {"on": True}
+
+    def server_trouble(route: Any) -> None:
+        if failing["on"]:
+            route.fulfill(status=500, json={"error": "server_error", "message": "Lỗi máy chủ"})
+        else:
+            route.continue_()
+
+    context.route("**/api/v1/scoresheets", server_trouble)
+    score_every_criterion(tablet)
+    tablet.locator("#submit").click()
+    expect(tablet.locator("#save-state")).to_contain_text("Chưa gửi được lên máy chủ")
+    tablet.get_by_text("Danh sách bài").click()
+    item = tablet.locator(f'li[data-entry="{entry["id"]}"] .badge')
+    expect(item).to_have_text("Chờ gửi")
+    expect(tablet.locator("#outbox-state")).to_contain_text("1 phiếu đang lưu trên máy tính bảng")
+    failing["on"] = False
+    expect(item).to_have_text("Đã gửi", timeout=30_000)
+    expect(tablet.locator("#outbox-state")).to_be_hidden()
+    base = server["display_url"].split("/display/")[0]
+    row = next(
+        e for e in standings(base, server["event"])["entries"] if e["entry_id"] == entry["id"]
+    )
+    assert row["sheets"] == 1

@@ -1,39 +1,47 @@
-// The judge's score sheet: every change is kept on the tablet first, then sent to the server.
-// Drafts save themselves; a submitted sheet changes only when the judge sends it again.
+// One score sheet on the judge's tablet. Every change goes into the outbox (outbox.js) at once,
+// so it is kept on the tablet before anything is sent. A draft saves itself; a submitted sheet
+// changes on the server only when the judge sends it again.
 (function () {
   "use strict";
-  var configNode = document.getElementById("sheet-config");
-  if (!configNode) return;
-  var config = JSON.parse(configNode.textContent);
+  var config = JSON.parse(document.getElementById("sheet-config").textContent);
+  var outbox = window.SangTaoOutbox;
   var text = config.text;
+  var entry = String(config.entry);
   var form = document.getElementById("sheet");
   var lang = document.documentElement.lang === "en" ? "en" : "vi-VN";
-  var storageKey = "sangtao:sheet:" + config.judge + ":" + config.entry;
   var criteria = Array.prototype.slice.call(form.querySelectorAll(".criterion"));
   var saveState = document.getElementById("save-state");
   var errorBox = document.getElementById("error");
   var submitButton = document.getElementById("submit");
   var withdrawButton = document.getElementById("withdraw");
 
-  // What the server last acknowledged, and what the tablet holds now.
-  var server = config.state || { status: "draft", comment: "", scores: {} };
-  var local = load() || { id: config.id, scores: copy(server.scores), comment: server.comment, status: server.status, pending: null };
-  var timer = null;
-  var sending = false;
+  var server = config.state;  // what the server holds, as of the page or its last answer
+  var stored = outbox.read(entry);
+  var start = stored.pending || stored.edit || server || {};
+  var local = { id: start.id || config.id, scores: fill(start.scores || {}), comment: start.comment || "" };
 
-  function copy(o) { return JSON.parse(JSON.stringify(o || {})); }
-  function load() {
-    try { var saved = JSON.parse(localStorage.getItem(storageKey)); return saved && saved.pending ? saved : null; }
-    catch (e) { return null; }
+  function fill(scores) {
+    var out = {};
+    criteria.forEach(function (node) {
+      var value = scores[node.dataset.key];
+      out[node.dataset.key] = value === undefined ? null : value;
+    });
+    return out;
   }
-  function store() { try { localStorage.setItem(storageKey, JSON.stringify(local)); } catch (e) { /* private mode */ } }
   function format(n) { return n.toLocaleString(lang, { maximumFractionDigits: 2 }); }
-
+  function submitted() { return server !== null && server.status !== "draft"; }
+  function payload(submit) {
+    return { id: local.id, entry: config.entry, scores: fill(local.scores), comment: local.comment, submit: submit };
+  }
+  function changedSinceServer() {
+    return server === null || JSON.stringify(fill(local.scores)) !== JSON.stringify(fill(server.scores)) ||
+      local.comment !== (server.comment || "");
+  }
   function total() {
     var sum = 0;
     for (var i = 0; i < criteria.length; i++) {
       var node = criteria[i], value = local.scores[node.dataset.key];
-      if (value === null || value === undefined) return null;
+      if (value === null) return null;
       sum += parseFloat(node.dataset.weight) * value / parseFloat(node.dataset.max);
     }
     return 100 * sum;
@@ -51,8 +59,7 @@
 
   function render() {
     criteria.forEach(function (node) {
-      var value = local.scores[node.dataset.key];
-      var has = value !== null && value !== undefined;
+      var value = local.scores[node.dataset.key], has = value !== null;
       node.querySelector(".shown").textContent = has ? format(value) : text.notScored;
       node.classList.toggle("scored", has);
       node.querySelectorAll(".band").forEach(function (band) {
@@ -62,93 +69,63 @@
       });
       node.querySelectorAll(".point").forEach(function (p) { p.classList.toggle("chosen", has && parseFloat(p.dataset.value) === value); });
     });
-    form.comment.value = local.comment || "";
+    if (form.comment.value !== local.comment) form.comment.value = local.comment;
     var t = total();
     document.getElementById("total").textContent = t === null ? "–" : format(Math.round(t * 100) / 100);
-    var submitted = server.status !== "draft";
-    submitButton.textContent = submitted ? text.resubmit : text.submit;
-    withdrawButton.hidden = !submitted;
-    if (local.pending) saveState.textContent = sending ? text.savedTablet : text.offline;
-    else if (submitted && changedSinceServer()) saveState.textContent = text.changed;
-    else saveState.textContent = submitted ? text.submitted : (config.state || local.sent ? text.savedServer : "");
-  }
-
-  function changedSinceServer() {
-    return JSON.stringify(local.scores) !== JSON.stringify(fill(server.scores)) || (local.comment || "") !== (server.comment || "");
-  }
-  function fill(scores) {
-    var out = {};
-    criteria.forEach(function (node) { var v = scores[node.dataset.key]; out[node.dataset.key] = v === undefined ? null : v; });
-    return out;
-  }
-
-  function queue(submit) {
-    local.pending = { id: local.id, entry: config.entry, scores: fill(local.scores), comment: local.comment || "", submit: submit };
-    store(); render(); send();
-  }
-
-  function send() {
-    if (!local.pending || sending) return;
-    sending = true; render();
-    var payload = local.pending;
-    fetch(config.api, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": config.csrf },
-      body: JSON.stringify(payload)
-    }).then(function (response) {
-      return response.json().then(function (body) { return { status: response.status, body: body }; });
-    }).then(function (reply) {
-      sending = false;
-      if (reply.status === 200 || reply.status === 201) {
-        server = { status: reply.body.status, comment: reply.body.comment, scores: reply.body.scores };
-        if (local.pending === payload) local.pending = null;
-        local.sent = true; errorBox.hidden = true; store(); render();
-        if (local.pending) send();
-      } else if (reply.status === 409 && reply.body.error === "sheet_exists") {
-        local.id = reply.body.sheet_id; local.pending.id = local.id; store(); send();
-      } else {
-        // Refused on its merits: keep the judge's work on the tablet and say why.
-        local.pending = null; store();
-        errorBox.textContent = reply.body.message; errorBox.hidden = false; render();
-      }
-    }).catch(function () {
-      sending = false; render();
-      setTimeout(send, 3000);
-    });
+    submitButton.textContent = submitted() ? text.resubmit : text.submit;
+    withdrawButton.hidden = !submitted();
+    var record = outbox.read(entry);
+    if (record.pending) saveState.textContent = outbox.isSending(entry) ? text.savedTablet : text.offline;
+    else if (submitted()) saveState.textContent = changedSinceServer() ? text.changed : text.submitted;
+    else saveState.textContent = server !== null ? text.savedServer : "";
+    errorBox.hidden = !record.error;
+    errorBox.textContent = record.error || "";
   }
 
   function changed() {
-    errorBox.hidden = true;
-    if (server.status === "draft") { clearTimeout(timer); timer = setTimeout(function () { queue(false); }, 600); }
+    var record = outbox.read(entry);
+    if (!submitted() && !(record.pending && record.pending.submit)) {
+      outbox.put(entry, payload(false));
+    } else {
+      // A submitted sheet: keep the edit on the tablet until the judge sends it again.
+      record.edit = payload(true);
+      outbox.write(entry, record);
+    }
     render();
   }
 
   form.addEventListener("click", function (e) {
     var button = e.target.closest("button");
-    if (!button) return;
-    var node = button.closest(".criterion");
+    var node = button && button.closest(".criterion");
     if (!node) return;
     if (button.classList.contains("band")) {
       var min = parseFloat(button.dataset.min), max = parseFloat(button.dataset.max);
       showPoints(node, min, max);
-      if (min === max) { local.scores[node.dataset.key] = min; changed(); }
-      else render();
       node.querySelectorAll(".band").forEach(function (b) { b.classList.toggle("opened", b === button); });
+      if (min === max) { local.scores[node.dataset.key] = min; changed(); } else render();
     } else if (button.classList.contains("point")) {
       local.scores[node.dataset.key] = parseFloat(button.dataset.value); changed();
     } else if (button.classList.contains("clear")) {
       local.scores[node.dataset.key] = null; node.querySelector(".points").textContent = ""; changed();
     }
   });
-  form.comment.addEventListener("input", function () { local.comment = form.comment.value; store(); changed(); });
+  form.comment.addEventListener("input", function () { local.comment = form.comment.value; changed(); });
   submitButton.addEventListener("click", function () {
     if (total() === null) { errorBox.textContent = text.incomplete; errorBox.hidden = false; return; }
-    clearTimeout(timer); queue(true);
+    var record = outbox.read(entry);
+    record.edit = null;
+    outbox.write(entry, record);
+    outbox.put(entry, payload(true));
   });
-  withdrawButton.addEventListener("click", function () { clearTimeout(timer); queue(false); });
-  window.addEventListener("online", send);
+  withdrawButton.addEventListener("click", function () { outbox.put(entry, payload(false)); });
 
-  local.scores = fill(local.scores);
+  outbox.listen(function (which, event) {
+    if (which !== entry) return;
+    if (event.kind === "saved") {
+      server = event.sheet;
+      local.id = event.sheet.id;
+    }
+    render();
+  });
   render();
-  if (local.pending) send();
 })();
