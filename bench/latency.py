@@ -8,27 +8,26 @@ What it does, all on 127.0.0.1:
 
 * seeds one fresh demo event per round (``sangtao seed-demo --json``) in a temporary instance
   folder and SQLite database, then starts the production server (``sangtao serve``: gevent,
-  websockets) on a free port;
+  websockets) on a free port, with ``SANGTAO_BENCHMARK=1`` for the bare broadcast below;
 * per round, connects S ``socketio.Client`` screens (websocket transport) to ``/display`` and has
   J judges post their submitted sheets concurrently, one thread and one ``requests.Session``
   each, back to back or every ``--interval`` seconds; a sample is the time from just before a
   ``POST /api/v1/scoresheets`` is sent until one screen receives the first ``standings``
   snapshot that includes that sheet: J x N x S a round, less the sheets refused as recused;
-* then measures a bare broadcast on a helper server started from this same file (Flask-SocketIO,
-  gevent, no database): the same J threads replay the judges' requests at the same times, each
-  making the helper emit a snapshot as large as the real one to the S screens, timed the same way.
+* then, on the same server and screens, measures a bare broadcast: the same J threads replay the
+  judges' requests at the same times, each a ``POST /bench/broadcast/<slug>`` carrying the
+  round's final snapshot with a version number of the bench's own, which the server emits as
+  ``bench`` to the event's screens with no database work; a sample is the time from just before
+  the POST until one screen receives the ``bench`` payload with that version.
 
 It prints p50/p95/p99 in milliseconds for both and their ratio; it never asserts on timings.
-
-The server runs as ``python -m core serve``, the entry point of the ``sangtao`` script. The
-baseline needs its own server because the product has no broadcast without database work: the
-``refresh`` event reads the standings version and answers one screen only. The helper runs this
-file under ``python -m gevent.monkey``, patched before anything is imported, as ``serve`` is.
+The server runs as ``python -m core serve``, the entry point of the ``sangtao`` script.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -51,9 +50,9 @@ import socketio
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 NAMESPACE = "/display"
-BASELINE_ROOM = "screens"
+EVENTS = ("standings", "bench")  # what the screens record
 
-STARTUP_TIMEOUT = 30.0  # seconds for a server to answer
+STARTUP_TIMEOUT = 30.0  # seconds for the server to answer
 CONNECT_TIMEOUT = 10.0  # seconds for a screen to connect and get its first snapshot
 REQUEST_TIMEOUT = 30.0  # seconds for one POST
 ROUND_TIMEOUT = 120.0  # seconds for all the requests of a round, on top of its schedule
@@ -99,7 +98,7 @@ def http_session() -> requests.Session:
     return session
 
 
-# --- servers -------------------------------------------------------------------------------
+# --- the server ----------------------------------------------------------------------------
 
 
 def seed_demo(env: dict[str, str]) -> Demo:
@@ -152,73 +151,34 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=5)
 
 
-def serve_baseline(port: int) -> None:
-    """The bare-broadcast server: ``/display`` screens, and ``POST /emit`` that broadcasts.
-
-    Same stack as ``sangtao serve`` (Flask-SocketIO on gevent with websockets, request log on),
-    no database: ``PUT /payload`` sets the snapshot to send (not timed), then every ``POST /emit``
-    numbers it with the next version and emits it to every screen before answering.
-    """
-    # Imported here: only this helper process, which runs patched by gevent, needs them.
-    from flask import Flask, request
-    from flask_socketio import SocketIO, emit, join_room
-
-    app = Flask("bench-baseline")
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # as the product sends it
-    sio = SocketIO(app, async_mode="gevent", cors_allowed_origins=[])
-    state: dict[str, Any] = {"payload": {"version": 0, "entries": []}, "version": 0}
-
-    def connect(auth: Any = None) -> None:
-        join_room(BASELINE_ROOM)
-        emit("standings", state["payload"])
-
-    sio.on_event("connect", connect, namespace=NAMESPACE)
-
-    @app.get("/ready")
-    def ready() -> tuple[str, int]:
-        return "", 200
-
-    @app.put("/payload")
-    def set_payload() -> tuple[str, int]:
-        state["payload"] = {**request.get_json(), "version": state["version"]}
-        return "", 204
-
-    @app.post("/emit")
-    def broadcast() -> tuple[dict[str, int], int]:
-        state["version"] += 1
-        version: int = state["version"]
-        sio.emit(
-            "standings",
-            {**state["payload"], "version": version},
-            namespace=NAMESPACE,
-            to=BASELINE_ROOM,
-        )
-        return {"version": version}, 201
-
-    sio.run(app, host=HOST, port=port, log_output=True)
-
-
 # --- screens -------------------------------------------------------------------------------
 
 
 class Wall:
-    """S screens on one server's ``/display``, keeping every snapshot with its arrival time."""
+    """S screens on an event's ``/display`` room, keeping every payload with its arrival time.
+
+    ``seen[name][screen]`` lists what that screen got of event ``name`` (one of ``EVENTS``).
+    """
 
     def __init__(self, url: str, slug: str, count: int) -> None:
         self.url = url
         self.slug = slug
+        self.count = count
         self.lock = threading.Lock()
-        self.seen: list[list[tuple[float, Snapshot]]] = [[] for _ in range(count)]
+        self.seen: dict[str, list[list[tuple[float, Snapshot]]]] = {
+            name: [[] for _ in range(count)] for name in EVENTS
+        }
         self.clients: list[socketio.Client] = []
 
     def connect(self) -> None:
-        for index, seen in enumerate(self.seen):
+        for index in range(self.count):
             client = socketio.Client(
                 reconnection=False,
                 # websocket-client reads http_proxy itself: keep this traffic on 127.0.0.1.
                 websocket_extra_options={"http_no_proxy": [HOST]},
             )
-            client.on("standings", self._recorder(seen), namespace=NAMESPACE)
+            for name in EVENTS:
+                client.on(name, self._recorder(self.seen[name][index]), namespace=NAMESPACE)
             self.clients.append(client)
             client.connect(
                 self.url,
@@ -227,7 +187,7 @@ class Wall:
                 auth={"event": self.slug, "screen": f"bench-{index}"},
                 wait_timeout=CONNECT_TIMEOUT,
             )
-        if not self._wait(lambda: all(self.seen), CONNECT_TIMEOUT):
+        if not self._wait(lambda: all(self.seen["standings"]), CONNECT_TIMEOUT):
             raise RuntimeError(f"a screen got no first snapshot from {self.url}")
 
     def _recorder(self, seen: list[tuple[float, Snapshot]]) -> Callable[[Snapshot], None]:
@@ -248,20 +208,20 @@ class Wall:
         with self.lock:
             return condition()
 
-    def settle(self, version: int) -> None:
-        """Wait (bounded) until every screen has received a snapshot of at least ``version``."""
+    def settle(self, name: str, done: Callable[[list[Snapshot]], bool]) -> None:
+        """Wait (bounded) until what each screen got of ``name`` is ``done``."""
 
         def caught_up() -> bool:
-            return all(any(snap["version"] >= version for _, snap in seen) for seen in self.seen)
+            return all(done([payload for _, payload in seen]) for seen in self.seen[name])
 
         self._wait(caught_up, SETTLE_TIMEOUT)
 
-    def result(self, sent: list[Sent]) -> Result:
-        """One sample per (request, screen): the first arrival that includes the request."""
+    def result(self, name: str, sent: list[Sent]) -> Result:
+        """One sample per (request, screen): the first ``name`` arrival that includes it."""
         latencies: list[float] = []
         missed = 0
         with self.lock:
-            for seen in self.seen:
+            for seen in self.seen[name]:
                 for s in sent:
                     arrival = next((at for at, snap in seen if s.includes(snap)), None)
                     if arrival is None:
@@ -277,20 +237,6 @@ class Wall:
             thread.start()
         for thread in closing:
             thread.join(timeout=CONNECT_TIMEOUT)
-
-
-def measure(
-    url: str, slug: str, screens: int, post: Callable[[], tuple[list[Sent], int]]
-) -> Result:
-    """Connect the screens, run ``post`` (its requests, and the version that has them all)."""
-    wall = Wall(url, slug, screens)
-    try:
-        wall.connect()
-        sent, version = post()
-        wall.settle(version)
-        return wall.result(sent)
-    finally:
-        wall.close()
 
 
 def run_threads(workers: list[Callable[[float], None]], timeout: float) -> None:
@@ -344,9 +290,9 @@ def sheets_counted(entry_id: int, at_least: int) -> Callable[[Snapshot], bool]:
     return includes
 
 
-def version_reached(version: int) -> Callable[[Snapshot], bool]:
-    def includes(snapshot: Snapshot) -> bool:
-        return int(snapshot["version"]) >= version
+def version_is(version: int) -> Callable[[Snapshot], bool]:
+    def includes(payload: Snapshot) -> bool:
+        return bool(payload["version"] == version)
 
     return includes
 
@@ -410,44 +356,40 @@ def post_sheets(
     return sent, schedule, standings(port, demo.slug)["version"]
 
 
-def post_emits(port: int, demo: Demo, schedule: Schedule, seed: int) -> tuple[list[Sent], int]:
-    """The judges' requests replayed on the helper, each making it broadcast once.
+def post_broadcasts(port: int, slug: str, final: Snapshot, schedule: Schedule) -> list[Sent]:
+    """The judges' requests replayed as bare broadcasts of the round's final snapshot.
 
     Same threads, same number of requests, each sent at the same time after the start as the
     judge's sheet was (or as soon as the thread's previous request is answered), so that both
-    servers see the same offered load. The body is a sheet like the judges' (the helper ignores
-    it), so that the request costs the same on the wire; the helper answers with the version it
-    emitted.
+    measures see the same offered load. Each POST carries the next version number, taken just
+    before it is sent; the server emits the body as it is, so the ``bench`` payload with that
+    version is this request's broadcast, whatever order the threads' requests are served in.
     """
     sent: list[Sent] = []
-    versions: list[int] = []
-    sent_lock = threading.Lock()
-    url = f"http://{HOST}:{port}/emit"
+    versions = itertools.count(1)
+    lock = threading.Lock()
+    url = f"http://{HOST}:{port}/bench/broadcast/{slug}"
 
-    def thread(index: int, offsets: list[float]) -> Callable[[float], None]:
-        rng = random.Random(seed * 1000 + index)
-
+    def thread(offsets: list[float]) -> Callable[[float], None]:
         def work(origin: float) -> None:
             with http_session() as session:
-                session.headers["Authorization"] = "Bearer bench"  # a judge's header, ignored
-                for number, offset in enumerate(offsets):
-                    entry_id = demo.entries[number % len(demo.entries)]
-                    body = sheet_body(entry_id, demo.criteria, rng)
+                for offset in offsets:
                     time.sleep(max(0.0, origin + offset - time.perf_counter()))
+                    with lock:
+                        version = next(versions)
+                    body = {**final, "version": version}
                     t0 = time.perf_counter()
                     reply = session.post(url, json=body, timeout=REQUEST_TIMEOUT)
-                    if reply.status_code != 201:
+                    if reply.status_code != 204:
                         raise RuntimeError(f"POST {url}: {reply.status_code} {reply.text}")
-                    version: int = reply.json()["version"]
-                    with sent_lock:
-                        sent.append(Sent(t0, version_reached(version)))
-                        versions.append(version)
+                    with lock:
+                        sent.append(Sent(t0, version_is(version)))
 
         return work
 
     last = max((offset for offsets in schedule for offset in offsets), default=0.0)
-    run_threads([thread(index, offs) for index, offs in enumerate(schedule)], ROUND_TIMEOUT + last)
-    return sent, max(versions, default=0)
+    run_threads([thread(offsets) for offsets in schedule], ROUND_TIMEOUT + last)
+    return sent
 
 
 # --- the run -------------------------------------------------------------------------------
@@ -480,45 +422,42 @@ def report(product: Result, baseline: Result) -> None:
 
 
 def one_round(
-    args: argparse.Namespace, demo: Demo, number: int, port: int, helper_port: int
+    args: argparse.Namespace, demo: Demo, number: int, port: int
 ) -> tuple[Result, Result]:
-    """The judges' sheets on the real server, then as many bare broadcasts on the helper."""
-    schedule: Schedule = []
-
-    def sheets() -> tuple[list[Sent], int]:
-        sent, times, version = post_sheets(port, demo, args, number)
-        schedule.extend(times)
-        return sent, version
-
-    def emits() -> tuple[list[Sent], int]:
-        return post_emits(helper_port, demo, schedule, number)
-
-    product = measure(f"http://{HOST}:{port}", demo.slug, args.screens, sheets)
-    final = standings(port, demo.slug)
-    with http_session() as session:
-        reply = session.put(f"http://{HOST}:{helper_port}/payload", json=final, timeout=10)
-    reply.raise_for_status()
-    bare = measure(f"http://{HOST}:{helper_port}", demo.slug, args.screens, emits)
+    """The judges' sheets, then as many bare broadcasts, to the same screens."""
+    wall = Wall(f"http://{HOST}:{port}", demo.slug, args.screens)
+    try:
+        wall.connect()
+        sheets, schedule, version = post_sheets(port, demo, args, number)
+        wall.settle("standings", lambda got: any(snap["version"] >= version for snap in got))
+        final = standings(port, demo.slug)
+        broadcasts = post_broadcasts(port, demo.slug, final, schedule)
+        wall.settle("bench", lambda got: len(got) >= len(broadcasts))
+        product = wall.result("standings", sheets)
+        bare = wall.result("bench", broadcasts)
+    finally:
+        wall.close()
     size = len(json.dumps(final, ensure_ascii=False).encode())
+    last = max((offset for offsets in schedule for offset in offsets), default=0.0)
     print(
-        f"round {number}: {sum(map(len, schedule))} sheets, snapshot {size} bytes; "
+        f"round {number}: {len(sheets)} sheets sent over {last:.2f} s, snapshot {size} bytes; "
         f"p50 submit -> snapshot {percentiles(product.latencies)[0]:.2f} ms, "
         f"bare {percentiles(bare.latencies)[0]:.2f} ms"
     )
     return product, bare
 
 
-def bench(args: argparse.Namespace, demos: list[Demo], port: int, helper_port: int) -> None:
+def bench(args: argparse.Namespace, demos: list[Demo], port: int) -> None:
     print(
         f"J={args.judges} judges, S={args.screens} screens, "
         f"N={args.sheets or len(demos[0].entries)} sheets per judge every {args.interval} s, "
         f"{len(demos)} round(s)\n"
-        f"server http://{HOST}:{port} (sangtao serve), bare broadcast http://{HOST}:{helper_port}"
+        f"server http://{HOST}:{port} (sangtao serve, SANGTAO_BENCHMARK=1)"
     )
     product = Result([], 0)
     bare = Result([], 0)
     for number, demo in enumerate(demos, start=1):
-        mine, theirs = one_round(args, demo, number, port, helper_port)
+        mine, theirs = one_round(args, demo, number, port)
         product.latencies += mine.latencies
         product.missed += mine.missed
         bare.latencies += theirs.latencies
@@ -533,6 +472,7 @@ def run(args: argparse.Namespace) -> None:
             **{key: value for key, value in os.environ.items() if not key.startswith("SOCKETIO_")},
             "SANGTAO_INSTANCE": str(instance),
             "DATABASE_URL": f"sqlite:///{instance / 'bench.db'}",
+            "SANGTAO_BENCHMARK": "1",  # POST /bench/broadcast/<slug>, the bare broadcast
         }
         # A fresh event per round: a judge has one sheet per entry, and counting needs new ones.
         demos = [seed_demo(env) for _ in range(args.repeat)]
@@ -545,15 +485,7 @@ def run(args: argparse.Namespace) -> None:
         probe = f"http://{HOST}:{port}/api/v1/events/{demos[0].slug}/standings"
         server = start(command, env, instance / "server.log", probe)
         try:
-            helper_port = free_port()
-            command = [sys.executable, "-m", "gevent.monkey", __file__, "--baseline-server"]
-            command.append(str(helper_port))
-            probe = f"http://{HOST}:{helper_port}/ready"
-            helper = start(command, env, instance / "baseline.log", probe)
-            try:
-                bench(args, demos, port, helper_port)
-            finally:
-                stop(helper)
+            bench(args, demos, port)
         except Exception:
             # The temporary folder goes with the run: show the end of the server's log first.
             log = (instance / "server.log").read_text(errors="replace")
@@ -579,14 +511,10 @@ def main() -> None:
         help="seconds between a judge's sheets (default 0: back to back)",
     )
     parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
-    parser.add_argument("--baseline-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.baseline_server:
-        serve_baseline(args.baseline_server)
-    elif args.repeat < 1 or args.screens < 1 or args.interval < 0:
+    if args.repeat < 1 or args.screens < 1 or args.interval < 0:
         parser.error("--repeat and --screens must be at least 1, --interval at least 0")
-    else:
-        run(args)
+    run(args)
 
 
 if __name__ == "__main__":
