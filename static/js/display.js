@@ -1,6 +1,6 @@
 // A big screen: renders the standings snapshot and replaces it with every newer one pushed over
 // the /display namespace. A snapshot whose version is not newer than the one shown is ignored;
-// after every (re)connect the server sends the current snapshot, which is the recovery.
+// after every (re)connect, and every 30 seconds, the screen gets the current snapshot again.
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("screen-config").textContent);
@@ -51,4 +51,9 @@
   socket.on("standings", function (snapshot) {
     if (snapshot.event === config.event && snapshot.version > shown) render(snapshot);
   });
+  // A broadcast lost on the way (a Redis outage, a failed emit) must not leave the screen stale
+  // after the last sheet of the day: ask for the current snapshot now and then; it is cached.
+  setInterval(function () {
+    if (socket.connected) socket.emit("refresh", { event: config.event });
+  }, 30000);
 })();
