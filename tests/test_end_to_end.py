@@ -50,42 +50,6 @@ def browser() -> Iterator[Any]:
 POINTS = {"novelty": 19, "effectiveness": 24, "benefit": 23, "replicability": 18, "pitch": 9}
 
 
-def test_a_judges_submission_reaches_the_big_screen_without_reload(server, browser):
-    from playwright.sync_api import expect
-
-    entry = server["entries"][0]
-    screen = browser.new_page(viewport={"width": 1920, "height": 1080})
-    screen.goto(server["display_url"])
-    expect(screen.locator("#link.live")).to_be_visible()
-    screen.evaluate("window.notReloaded = true")
-    expect(screen.locator(f'tr[data-entry="{entry["id"]}"] td.num').first).to_have_text("–")
-
-    tablet = browser.new_context(
-        viewport={"width": 1024, "height": 768}, has_touch=True, locale="vi-VN"
-    ).new_page()
-    judge = next(j for j in server["judges"] if j["role"] == "expert")
-    tablet.goto(judge["login_url"])
-    expect(tablet.get_by_test_id("progress")).to_have_text(f"0/{len(server['entries'])}")
-    tablet.get_by_text(entry["title"]).click()
-    for key, value in POINTS.items():
-        criterion = tablet.locator(f'fieldset[data-key="{key}"]')
-        criterion.locator(".band").first.click()
-        criterion.locator(f'.point[data-value="{value}"]').click()
-        expect(tablet.get_by_test_id(f"value-{key}")).to_have_text(str(value))
-    expect(tablet.locator("#total")).to_have_text("93")
-    tablet.locator("#submit").click()
-    expect(tablet.locator("#save-state")).to_contain_text("Đã gửi phiếu chấm")
-
-    top = screen.locator("#board tbody tr").first
-    expect(top).to_have_attribute("data-entry", str(entry["id"]))
-    expect(top.locator("td.rank")).to_have_text("1")
-    expect(top.locator("td.num").first).to_have_text("93,00")
-    # One of the five judges comes from the same unit as this entry and is recused.
-    expect(top.locator("td.num").nth(1)).to_have_text("1/4")
-    assert screen.evaluate("window.notReloaded") is True
-    assert int(screen.locator("#board").get_attribute("data-version")) >= 1
-
-
 def post_sheet(url: str, token: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     request = urllib.request.Request(
         f"{url}/api/v1/scoresheets",
@@ -102,6 +66,59 @@ def post_sheet(url: str, token: str, body: dict[str, Any]) -> tuple[int, dict[st
 def standings(url: str, slug: str) -> dict[str, Any]:
     with urllib.request.urlopen(f"{url}/api/v1/events/{slug}/standings", timeout=10) as response:
         return dict(json.load(response))
+
+
+def row_of(server: dict[str, Any], entry_id: int) -> dict[str, Any]:
+    """The entry's line in the standings, as the API gives them now."""
+    base = server["display_url"].split("/display/")[0]
+    return next(e for e in standings(base, server["event"])["entries"] if e["entry_id"] == entry_id)
+
+
+def open_sheet(browser: Any, server: dict[str, Any], role: str, entry: dict[str, Any]) -> Any:
+    """A tablet-sized window where the judge of ``role`` opened ``entry``'s score sheet."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+    tablet = context.new_page()
+    tablet.goto(next(j for j in server["judges"] if j["role"] == role)["login_url"])
+    tablet.get_by_text(entry["title"]).click()
+    return tablet
+
+
+def score_every_criterion(tablet: Any) -> None:
+    for key, value in POINTS.items():
+        criterion = tablet.locator(f'fieldset[data-key="{key}"]')
+        criterion.locator(".band").first.click()
+        criterion.locator(f'.point[data-value="{value}"]').click()
+
+
+def test_a_judges_submission_reaches_the_big_screen_without_reload(server, browser):
+    from playwright.sync_api import expect
+
+    entry = server["entries"][0]
+    screen = browser.new_page(viewport={"width": 1920, "height": 1080})
+    screen.goto(server["display_url"])
+    expect(screen.locator("#link.live")).to_be_visible()
+    screen.evaluate("window.notReloaded = true")
+    expect(screen.locator(f'tr[data-entry="{entry["id"]}"] td.num').first).to_have_text("–")
+
+    tablet = open_sheet(browser, server, "expert", entry)
+    score_every_criterion(tablet)
+    for key, value in POINTS.items():
+        expect(tablet.get_by_test_id(f"value-{key}")).to_have_text(str(value))
+    expect(tablet.locator("#total")).to_have_text("93")
+    tablet.locator("#submit").click()
+    expect(tablet.locator("#save-state")).to_contain_text("Đã gửi phiếu chấm")
+
+    top = screen.locator("#board tbody tr").first
+    expect(top).to_have_attribute("data-entry", str(entry["id"]))
+    expect(top.locator("td.rank")).to_have_text("1")
+    expect(top.locator("td.num").first).to_have_text("93,00")
+    # One of the five judges comes from the same unit as this entry and is recused.
+    expect(top.locator("td.num").nth(1)).to_have_text("1/4")
+    assert screen.evaluate("window.notReloaded") is True
+    assert int(screen.locator("#board").get_attribute("data-version")) >= 1
+
+    tablet.get_by_text("Danh sách bài").click()
+    expect(tablet.get_by_test_id("progress")).to_have_text(f"1/{len(server['entries'])}")
 
 
 def test_an_acknowledged_sheet_survives_a_server_crash_and_a_double_submit(tmp_path):
@@ -139,26 +156,16 @@ def test_a_sheet_scored_offline_waits_on_the_tablet_and_goes_when_the_network_re
     from playwright.sync_api import expect
 
     entry = server["entries"][2]
-    context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
-    tablet = context.new_page()
-    judge = next(j for j in server["judges"] if j["role"] == "manager")
-    tablet.goto(judge["login_url"])
-    tablet.get_by_text(entry["title"]).click()
-    base = server["display_url"].split("/display/")[0]
-    before = standings(base, server["event"])["version"]
-    context.set_offline(True)
-    for key, value in POINTS.items():
-        criterion = tablet.locator(f'fieldset[data-key="{key}"]')
-        criterion.locator(".band").first.click()
-        criterion.locator(f'.point[data-value="{value}"]').click()
+    tablet = open_sheet(browser, server, "manager", entry)
+    tablet.context.set_offline(True)
+    score_every_criterion(tablet)
     tablet.locator("#submit").click()
     expect(tablet.locator("#save-state")).to_contain_text("Chưa gửi được lên máy chủ")
-    assert standings(base, server["event"])["version"] == before
+    assert row_of(server, entry["id"])["sheets"] == 0
 
-    context.set_offline(False)
+    tablet.context.set_offline(False)
     expect(tablet.locator("#save-state")).to_contain_text("Đã gửi phiếu chấm")
-    after = standings(base, server["event"])
-    row = next(e for e in after["entries"] if e["entry_id"] == entry["id"])
+    row = row_of(server, entry["id"])
     assert (row["score"], row["sheets"]) == (93.0, 1)
 
 
@@ -221,13 +228,6 @@ def test_only_pages_of_this_server_may_open_the_display_socket(server, origin, a
     assert connected is accepted
 
 
-def score_every_criterion(tablet: Any) -> None:
-    for key, value in POINTS.items():
-        criterion = tablet.locator(f'fieldset[data-key="{key}"]')
-        criterion.locator(".band").first.click()
-        criterion.locator(f'.point[data-value="{value}"]').click()
-
-
 def test_typing_after_an_offline_submit_does_not_undo_the_submit(server, browser):
     from playwright.sync_api import expect
 
@@ -253,10 +253,7 @@ def test_a_sheet_the_server_could_not_take_is_sent_from_the_list_of_pitches(serv
     from playwright.sync_api import expect
 
     entry = server["entries"][4]
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    tablet = context.new_page()
-    tablet.goto(next(j for j in server["judges"] if j["role"] == "professional")["login_url"])
-    tablet.get_by_text(entry["title"]).click()
+    tablet = open_sheet(browser, server, "professional", entry)
     failing = {"on": True}
 
     def server_trouble(route: Any) -> None:
@@ -265,7 +262,7 @@ def test_a_sheet_the_server_could_not_take_is_sent_from_the_list_of_pitches(serv
         else:
             route.continue_()
 
-    context.route("**/api/v1/scoresheets", server_trouble)
+    tablet.context.route("**/api/v1/scoresheets", server_trouble)
     score_every_criterion(tablet)
     tablet.locator("#submit").click()
     expect(tablet.locator("#save-state")).to_contain_text("Chưa gửi được lên máy chủ")

@@ -1,10 +1,14 @@
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import Flask
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
@@ -108,121 +112,93 @@ def test_the_migration_builds_exactly_the_models_on_postgresql(postgres_url):
     assert schema_drift(postgres_url) == []
 
 
-@pytest.mark.postgres
-def test_scoring_end_to_end_on_postgresql(postgres_url):
+TOP_MARKS = {"novelty": 20, "effectiveness": 25, "benefit": 25, "replicability": 20, "pitch": 9.5}
+
+
+@dataclass
+class PostgresDemo:
+    app: Flask
+    slug: str
+    entry: int
+    headers: dict[str, str]
+
+    def post(self, body: dict[str, Any]) -> Any:
+        return self.app.test_client().post("/api/v1/scoresheets", json=body, headers=self.headers)
+
+    def standings(self) -> dict[str, Any]:
+        return self.app.test_client().get(f"/api/v1/events/{self.slug}/standings").get_json()
+
+
+@pytest.fixture
+def postgres_demo(postgres_url):
+    """The demo event on a fresh PostgreSQL database, and one judge who may score its entry."""
     db.upgrade(postgres_url)
     app = make_app(postgres_url)
-    try:
-        with app.app_context(), db.new_session(write=True) as session:
-            demo = seed(session)
-            session.commit()
-            slug, entry = demo.event.slug, demo.entries[0].id
-            token = demo.judge_tokens[2][1]
-        client = app.test_client()
-        payload = {
-            "id": str(uuid.uuid4()),
-            "entry": entry,
-            "scores": {
-                "novelty": 20,
-                "effectiveness": 25,
-                "benefit": 25,
-                "replicability": 20,
-                "pitch": 9.5,
-            },
-            "submit": True,
-        }
-        headers = {"Authorization": f"Bearer {token}"}
-        assert client.post("/api/v1/scoresheets", json=payload, headers=headers).status_code == 201
-        assert client.post("/api/v1/scoresheets", json=payload, headers=headers).status_code == 200
-        standings = client.get(f"/api/v1/events/{slug}/standings").get_json()
-        assert standings["version"] == 1
-        assert standings["entries"][0]["score"] == 99.5
-        assert standings["entries"][0]["sheets"] == 1
-    finally:
-        app.extensions[db.EXTENSION].dispose()
+    with app.app_context(), db.new_session(write=True) as session:
+        demo = seed(session)
+        session.commit()
+        token = demo.judge_tokens[2][1]
+        seeded = PostgresDemo(
+            app, demo.event.slug, demo.entries[0].id, {"Authorization": f"Bearer {token}"}
+        )
+    yield seeded
+    app.extensions[db.EXTENSION].dispose()
 
 
 @pytest.mark.postgres
-def test_a_double_submit_racing_on_postgresql_is_stored_once(postgres_url):
+def test_scoring_end_to_end_on_postgresql(postgres_demo):
+    payload = {
+        "id": str(uuid.uuid4()),
+        "entry": postgres_demo.entry,
+        "scores": TOP_MARKS,
+        "submit": True,
+    }
+    assert postgres_demo.post(payload).status_code == 201
+    assert postgres_demo.post(payload).status_code == 200
+    standings = postgres_demo.standings()
+    assert standings["version"] == 1
+    assert standings["entries"][0]["score"] == 99.5
+    assert standings["entries"][0]["sheets"] == 1
+
+
+@pytest.mark.postgres
+def test_a_double_submit_racing_on_postgresql_is_stored_once(postgres_demo):
     """Under READ COMMITTED two copies of a new sheet can both miss each other; the loser's
     unique violation is retried and answered as the duplicate it is."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    db.upgrade(postgres_url)
-    app = make_app(postgres_url)
-    try:
-        with app.app_context(), db.new_session(write=True) as session:
-            demo = seed(session)
-            session.commit()
-            entry, token = demo.entries[0].id, demo.judge_tokens[2][1]
-        payload = {
-            "id": str(uuid.uuid4()),
-            "entry": entry,
-            "scores": {
-                "novelty": 20,
-                "effectiveness": 25,
-                "benefit": 25,
-                "replicability": 20,
-                "pitch": 9.5,
-            },
-            "submit": True,
-        }
-
-        def send(_: int) -> int:
-            reply = app.test_client().post(
-                "/api/v1/scoresheets", json=payload, headers={"Authorization": f"Bearer {token}"}
-            )
-            return reply.status_code
-
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            statuses = sorted(pool.map(send, range(16)))
-        assert statuses == [200] * 15 + [201]
-        with app.app_context(), db.new_session(write=False) as session:
-            assert session.scalar(select(func.count()).select_from(ScoreSheet)) == 1
-            assert session.scalar(select(Event.standings_version)) == 1
-    finally:
-        app.extensions[db.EXTENSION].dispose()
+    payload = {
+        "id": str(uuid.uuid4()),
+        "entry": postgres_demo.entry,
+        "scores": TOP_MARKS,
+        "submit": True,
+    }
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = sorted(pool.map(lambda _: postgres_demo.post(payload).status_code, range(16)))
+    assert statuses == [200] * 15 + [201]
+    with postgres_demo.app.app_context(), db.new_session(write=False) as session:
+        assert session.scalar(select(func.count()).select_from(ScoreSheet)) == 1
+        assert session.scalar(select(Event.standings_version)) == 1
 
 
 @pytest.mark.postgres
-def test_racing_saves_of_one_sheet_on_postgresql_never_mix(postgres_url):
+def test_racing_saves_of_one_sheet_on_postgresql_never_mix(postgres_demo):
     """A submit and a draft of the same sheet at once: one wins whole, and the standings agree."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    db.upgrade(postgres_url)
-    app = make_app(postgres_url)
-    full = {"novelty": 20, "effectiveness": 25, "benefit": 25, "replicability": 20, "pitch": 9.5}
-    try:
-        with app.app_context(), db.new_session(write=True) as session:
-            demo = seed(session)
-            session.commit()
-            slug, entry, token = demo.event.slug, demo.entries[0].id, demo.judge_tokens[2][1]
-        sheet_id = str(uuid.uuid4())
-        headers = {"Authorization": f"Bearer {token}"}
-
-        def send(body: dict) -> dict:
-            return (
-                app.test_client().post("/api/v1/scoresheets", json=body, headers=headers).get_json()
-            )
-
-        base = {"id": sheet_id, "entry": entry}
-        for round_ in range(6):
-            submit = base | {"scores": full | {"pitch": round_}, "submit": True}
-            draft = base | {"scores": full | {"novelty": round_}, "submit": False}
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                replies = list(pool.map(send, [submit, draft]))
-            with app.app_context(), db.new_session(write=False) as session:
-                stored = session.get(ScoreSheet, sheet_id)
-                state = {s.criterion.key: float(s.value) for s in stored.scores}
-                status = stored.status.value
-            assert (state, status) in [
-                ({k: float(v) for k, v in reply["scores"].items()}, reply["status"])
-                for reply in replies
-            ]
-            standings = app.test_client().get(f"/api/v1/events/{slug}/standings").get_json()
-            row = next(e for e in standings["entries"] if e["entry_id"] == entry)
-            assert row["sheets"] == (1 if status == "submitted" else 0)
-            if status == "submitted":
-                assert row["score"] == pytest.approx(sum(state.values()))
-    finally:
-        app.extensions[db.EXTENSION].dispose()
+    base = {"id": str(uuid.uuid4()), "entry": postgres_demo.entry}
+    for round_ in range(6):
+        submit = base | {"scores": TOP_MARKS | {"pitch": round_}, "submit": True}
+        draft = base | {"scores": TOP_MARKS | {"novelty": round_}, "submit": False}
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            replies = [r.get_json() for r in pool.map(postgres_demo.post, [submit, draft])]
+        with postgres_demo.app.app_context(), db.new_session(write=False) as session:
+            stored = session.get(ScoreSheet, base["id"])
+            state = {s.criterion.key: float(s.value) for s in stored.scores}
+            status = stored.status.value
+        assert (state, status) in [
+            ({k: float(v) for k, v in reply["scores"].items()}, reply["status"])
+            for reply in replies
+        ]
+        row = next(
+            e for e in postgres_demo.standings()["entries"] if e["entry_id"] == base["entry"]
+        )
+        assert row["sheets"] == (1 if status == "submitted" else 0)
+        if status == "submitted":
+            assert row["score"] == pytest.approx(sum(state.values()))
