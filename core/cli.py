@@ -38,6 +38,8 @@ def serve(host: str, port: int) -> None:
     """Run the production server (gevent, with websockets) on HOST:PORT."""
     from gevent import monkey
 
+    from core.server import run
+
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config["SOCKETIO_ASYNC_MODE"] != "gevent" or not monkey.is_module_patched("socket"):
         raise click.ClickException(
@@ -48,8 +50,6 @@ def serve(host: str, port: int) -> None:
         address = public_url()
         note = " (guessed: set PUBLIC_URL if phones cannot reach it)" if is_guessed() else ""
     click.echo(f"Sáng tạo Live on http://{host}:{port}; phones and tablets use {address}{note}")
-    from core.server import run
-
     run(app, host, port)
 
 

@@ -64,15 +64,17 @@ def post_sheet() -> ResponseReturnValue:
     session = db.session()
     try:
         saved = save_sheet(session, judge, data)
+        # The answer is read inside the transaction, so that nothing reopens one after commit.
+        answer = sheet_json(saved.sheet, saved.outcome)
         session.commit()
     except IntegrityError:
         # Two copies of the same new sheet raced (a double tap, a retry); the loser rolls back
         # and finds the winner's row, so the resend is answered as the duplicate it is.
         session.rollback()
         saved = save_sheet(session, judge, data)
+        answer = sheet_json(saved.sheet, saved.outcome)
         session.commit()
-    status = 201 if saved.outcome == Outcome.CREATED else 200
-    return jsonify(sheet_json(saved.sheet, saved.outcome)), status
+    return jsonify(answer), 201 if saved.outcome == Outcome.CREATED else 200
 
 
 @bp.get("/events/<slug>/standings")
