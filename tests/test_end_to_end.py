@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import unavailable
 from tests.server import CHROMIUM, CHROMIUM_ARGS, Server
@@ -34,10 +35,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("Playwright is not installed")
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as playwright:
@@ -80,6 +77,7 @@ def open_sheet(browser: Any, server: dict[str, Any], role: str, entry: dict[str,
     tablet = context.new_page()
     tablet.goto(next(j for j in server["judges"] if j["role"] == role)["login_url"])
     tablet.get_by_text(entry["title"]).click()
+    expect(tablet.locator("#sheet")).to_have_attribute("data-state", "ready")
     return tablet
 
 
@@ -91,8 +89,6 @@ def score_every_criterion(tablet: Any) -> None:
 
 
 def test_a_judges_submission_reaches_the_big_screen_without_reload(server, browser):
-    from playwright.sync_api import expect
-
     entry = server["entries"][0]
     screen = browser.new_page(viewport={"width": 1920, "height": 1080})
     screen.goto(server["display_url"])
@@ -153,8 +149,6 @@ def test_an_acknowledged_sheet_survives_a_server_crash_and_a_double_submit(tmp_p
 def test_a_sheet_scored_offline_waits_on_the_tablet_and_goes_when_the_network_returns(
     server, browser
 ):
-    from playwright.sync_api import expect
-
     entry = server["entries"][2]
     tablet = open_sheet(browser, server, "manager", entry)
     tablet.context.set_offline(True)
@@ -229,29 +223,18 @@ def test_only_pages_of_this_server_may_open_the_display_socket(server, origin, a
 
 
 def test_typing_after_an_offline_submit_does_not_undo_the_submit(server, browser):
-    from playwright.sync_api import expect
-
     entry = server["entries"][3]
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    tablet = context.new_page()
-    tablet.goto(next(j for j in server["judges"] if j["role"] == "union")["login_url"])
-    tablet.get_by_text(entry["title"]).click()
-    context.set_offline(True)
+    tablet = open_sheet(browser, server, "union", entry)
+    tablet.context.set_offline(True)
     score_every_criterion(tablet)
     tablet.locator("#submit").click()
     tablet.locator("textarea[name=comment]").fill("Nhận xét viết sau khi bấm gửi")
-    context.set_offline(False)
+    tablet.context.set_offline(False)
     expect(tablet.locator("#save-state")).to_contain_text("Có thay đổi chưa gửi")
-    base = server["display_url"].split("/display/")[0]
-    row = next(
-        e for e in standings(base, server["event"])["entries"] if e["entry_id"] == entry["id"]
-    )
-    assert row["sheets"] == 1
+    assert row_of(server, entry["id"])["sheets"] == 1
 
 
 def test_a_sheet_the_server_could_not_take_is_sent_from_the_list_of_pitches(server, browser):
-    from playwright.sync_api import expect
-
     entry = server["entries"][4]
     tablet = open_sheet(browser, server, "professional", entry)
     failing = {"on": True}

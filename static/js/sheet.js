@@ -128,4 +128,5 @@
     render();
   });
   render();
+  form.dataset.state = "ready";
 })();
