@@ -45,9 +45,11 @@ def rubric(event: Event) -> list[results.CriterionSpec]:
     ]
 
 
-def compute_snapshot(session: Session, event: Event) -> Snapshot:
-    """Read the event's entries and submitted sheets and rank them (see scoring/results.py)."""
-    version = session.scalar(select(Event.standings_version).where(Event.id == event.id))
+def compute_snapshot(session: Session, event: Event, version: int) -> Snapshot:
+    """Read the event's entries and submitted sheets and rank them (see scoring/results.py).
+
+    ``version`` was read earlier in the same transaction, so the snapshot shows at least that.
+    """
     criteria = rubric(event)
     entries = session.scalars(
         select(Entry)
@@ -132,7 +134,7 @@ def snapshot(session: Session, event: Event) -> Snapshot:
         cached = cache.get(event.id)
     if cached is not None and cached["version"] == version:
         return cached
-    fresh = compute_snapshot(session, event)
+    fresh = compute_snapshot(session, event, version or 0)
     with _cache_lock:
         kept = cache.get(event.id)
         if kept is None or kept["version"] <= fresh["version"]:

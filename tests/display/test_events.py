@@ -109,7 +109,9 @@ def test_the_snapshot_is_computed_once_per_change_not_per_screen(
     monkeypatch.setattr(
         standings,
         "compute_snapshot",
-        lambda session, event: computed.append(event.id) or original(session, event),
+        lambda session, event, version: (
+            computed.append(event.id) or original(session, event, version)
+        ),
     )
     submit(client, demo)
     assert computed == [demo.event.id]
