@@ -121,7 +121,8 @@ class ScoreSheet(Base):
 
 
 class Score(Base):
-    """One criterion on one sheet. ``value`` None means "chưa chấm" (not scored), never zero."""
+    """One criterion on one sheet. ``value`` None means "chưa chấm" (not scored), never zero;
+    ``comment`` is the judge's optional Nhận xét on this criterion."""
 
     __tablename__ = "score"
 
@@ -130,6 +131,7 @@ class Score(Base):
     )
     criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"), primary_key=True)
     value: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    comment: Mapped[str] = mapped_column(Text, default="")
 
     sheet: Mapped[ScoreSheet] = relationship(back_populates="scores")
     criterion: Mapped[Criterion] = relationship()

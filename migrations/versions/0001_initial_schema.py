@@ -477,6 +477,7 @@ def upgrade() -> None:
         sa.Column("sheet_id", sa.String(length=36), nullable=False),
         sa.Column("criterion_id", sa.Integer(), nullable=False),
         sa.Column("value", sa.Numeric(precision=6, scale=2), nullable=True),
+        sa.Column("comment", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["criterion_id"], ["criterion.id"], name=op.f("fk_score_criterion_id_criterion")
         ),
