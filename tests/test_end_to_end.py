@@ -261,3 +261,22 @@ def test_a_sheet_the_server_could_not_take_is_sent_from_the_list_of_pitches(serv
         e for e in standings(base, server["event"])["entries"] if e["entry_id"] == entry["id"]
     )
     assert row["sheets"] == 1
+
+
+def test_after_taking_a_sheet_back_the_latest_draft_is_what_reloads(server, browser):
+    entry = server["entries"][5]
+    tablet = open_sheet(browser, server, "expert", entry)
+    score_every_criterion(tablet)
+    tablet.locator("#submit").click()
+    expect(tablet.locator("#save-state")).to_contain_text("Đã gửi phiếu chấm")
+    pitch = tablet.locator('fieldset[data-key="pitch"]')
+    pitch.locator('.point[data-value="10"]').click()  # kept back: the sheet is submitted
+    tablet.locator("#withdraw").click()
+    expect(tablet.locator("#save-state")).to_contain_text("Đã lưu nháp trên máy chủ")
+    pitch.locator(".band").nth(1).click()
+    pitch.locator('.point[data-value="8"]').click()  # a draft: saved at once
+    expect(tablet.locator("#save-state")).to_contain_text("Đã lưu nháp trên máy chủ")
+    expect(tablet.locator("#total")).to_have_text("92")
+    tablet.reload()
+    expect(tablet.get_by_test_id("value-pitch")).to_have_text("8")
+    assert row_of(server, entry["id"])["sheets"] == 0

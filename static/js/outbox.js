@@ -105,6 +105,7 @@ window.SangTaoOutbox = (function () {
       var record = read(entry);
       payload.queuedAt = record.pending ? record.pending.queuedAt : Date.now();
       record.pending = payload;
+      record.edit = null;  // a version on its way supersedes any edit kept back on the tablet
       record.error = null;
       write(entry, record);
       notify(entry, { kind: "queued" });

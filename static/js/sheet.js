@@ -112,9 +112,6 @@
   form.comment.addEventListener("input", function () { local.comment = form.comment.value; changed(); });
   submitButton.addEventListener("click", function () {
     if (total() === null) { errorBox.textContent = text.incomplete; errorBox.hidden = false; return; }
-    var record = outbox.read(entry);
-    record.edit = null;
-    outbox.write(entry, record);
     outbox.put(entry, payload(true));
   });
   withdrawButton.addEventListener("click", function () { outbox.put(entry, payload(false)); });
