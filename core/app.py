@@ -1,4 +1,4 @@
-"""The application factory."""
+"""The application factory: the composition root, which wires the packages in dependency order."""
 
 from __future__ import annotations
 
@@ -6,14 +6,30 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.typing import ResponseReturnValue
 
 from core.config import from_environment, instance_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+class App(Flask):
+    """Flask, with the one commit of a request made in one place: after its view returns.
+
+    A view that raises is answered by ``core.errors``, which rolls the session back; a commit
+    that fails (a lost race on a unique key, a busy database) is answered there too.
+    """
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        from core import db
+
+        answer = super().dispatch_request()
+        db.commit()
+        return answer
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(
+    app = App(
         __name__,
         instance_path=str(instance_path()),
         static_folder=str(ROOT / "static"),
@@ -24,29 +40,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from core import auth, db, errors, i18n, views
+    from core import auth, cli, db, errors, i18n, live, manage, realtime, views
 
     db.init_app(app)
+    live.init_app(app)
+    realtime.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
-    app.register_blueprint(views.bp)
+    views.init_app(app)
+    manage.init_app(app)
 
-    from kiosk import views as kiosk_views
+    import display
+    import initiatives
+    import kiosk
+    import scoring
 
-    app.register_blueprint(kiosk_views.bp)
-
-    from scoring import api as scoring_api
-    from scoring import views as scoring_views
-
-    app.register_blueprint(scoring_views.bp)
-    app.register_blueprint(scoring_api.bp)
-
-    from display import init_app as init_display
-
-    init_display(app)
-
-    from core import cli
+    for package in (initiatives, scoring, kiosk, display):
+        package.init_app(app)
 
     cli.init_app(app)
     return app

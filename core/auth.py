@@ -1,7 +1,12 @@
-"""Who is asking: organisers log in with a password; judges hold a magic-link token.
+"""Who is asking, and what they may do.
 
-Judge tokens are long random strings, so a SHA-256 digest is enough to store them: a leaked
-database does not leak working links, and lookup stays a single indexed query.
+Organisers log in with a password and hold a role per event (owner, manager, viewer); a site
+administrator may do anything. Judges and ballots hold random tokens (``scoring.auth``,
+``kiosk``): long random strings, so a SHA-256 digest is enough to store them (a leaked database
+leaks no working link, and lookup is one indexed query).
+
+Every view says who may use it, with one of the decorators below; each sets ``view.audience``,
+which ``tests/core/test_routes.py`` reads to try every route with every kind of visitor.
 """
 
 from __future__ import annotations
@@ -12,22 +17,41 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
-from flask_login import LoginManager, login_required, login_user, logout_user
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import db
-from core.i18n import nfc
-from core.links import safe_next
-from core.models import Judge, Organiser
+from core.errors import Forbidden, Unauthenticated, wants_json
+from core.models import Event, EventMember, EventRole, Organiser
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
-bp = Blueprint("auth", __name__)
+
+# A view function; the decorators below take one and give one, marked with its audience.
+View = Callable[..., ResponseReturnValue]
+
+_NOBODY = "sangtao.nobody"
+ANYONE = "anyone"
+ORGANISER = "organiser"
+ADMINISTRATOR = "administrator"
+
+
+def audience(who: str) -> Callable[[View], View]:
+    """Say who may use a view; the decorators below say it for themselves."""
+
+    def mark(view: View) -> View:
+        view.audience = who  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+public = audience(ANYONE)
 
 
 def new_token() -> str:
@@ -38,67 +62,94 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def judge_by_token(token: str) -> Judge | None:
-    judge = db.session().scalar(select(Judge).where(Judge.token_hash == hash_token(token)))
-    return judge if judge is not None and judge.active else None
+def hash_password(password: str) -> str:
+    """Slow on purpose (scrypt); call it before any write transaction begins."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def sign_in_judge(judge: Judge) -> None:
-    session.permanent = True
-    session["judge_id"] = judge.id
+def check_password(organiser: Organiser | None, password: str) -> bool:
+    """Slow on purpose, and as slow for an unknown email: the answer does not tell which."""
+    if organiser is None:
+        nobody = current_app.extensions.get(_NOBODY) or hash_password(secrets.token_hex(8))
+        current_app.extensions[_NOBODY] = nobody
+        check_password_hash(nobody, password)
+        return False
+    return check_password_hash(organiser.password_hash, password)
 
 
-def signed_in_judge() -> Judge | None:
-    judge_id = session.get("judge_id")
-    if judge_id is None:
-        return None
-    judge = db.session().get(Judge, judge_id)
-    return judge if judge is not None and judge.active else None
+def signed_in_organiser() -> Organiser | None:
+    user = current_user
+    return user if isinstance(user, Organiser) else None
 
 
-def judge_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
-    """A judge's page: the signed-in judge is passed as the first argument."""
+def can_manage(event: Event, role: EventRole = EventRole.VIEWER) -> bool:
+    """May the signed-in organiser act in ``event`` with at least ``role``?"""
+    organiser = signed_in_organiser()
+    if organiser is None:
+        return False
+    if organiser.is_admin:
+        return True
+    held = db.session().scalar(
+        select(EventMember.role).where(
+            EventMember.event_id == event.id, EventMember.organiser_id == organiser.id
+        )
+    )
+    return held is not None and held.rank >= role.rank
+
+
+def organiser_required(view: View) -> View:
+    """Any signed-in organiser; the page shows only what they may see."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
-        judge = signed_in_judge()
-        if judge is None:
-            message = _("Hãy mở đường dẫn hoặc quét mã QR trên thẻ giám khảo của bạn.")
-            return render_template("core/error.html", status=401, message=message), 401
-        return view(judge, *args, **kwargs)
+        if signed_in_organiser() is None:
+            return unauthorized()
+        return view(*args, **kwargs)
 
-    return wrapper
+    return audience(ORGANISER)(wrapper)
 
 
-@login_manager.user_loader
+def admin_required(view: View) -> View:
+    """A site administrator only."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        organiser = signed_in_organiser()
+        if organiser is None:
+            return unauthorized()
+        if not organiser.is_admin:
+            raise Forbidden("forbidden", _("Chỉ quản trị viên hệ thống được làm việc này."))
+        return view(*args, **kwargs)
+
+    return audience(ADMINISTRATOR)(wrapper)
+
+
+def event_audience(role: EventRole) -> str:
+    return f"event {role.value}"
+
+
+def refuse_event(event: Event, role: EventRole) -> None:
+    """Raise unless the signed-in organiser holds at least ``role`` in ``event``."""
+    if signed_in_organiser() is None:
+        raise Unauthenticated("unauthorized", _("Bạn cần đăng nhập."))
+    if not can_manage(event, role):
+        raise Forbidden("forbidden", _("Bạn không có quyền làm việc này trong sự kiện này."))
+
+
 def load_organiser(organiser_id: str) -> Organiser | None:
     return db.session().get(Organiser, int(organiser_id))
 
 
-@bp.route("/login", methods=["GET", "POST"])
-def login() -> ResponseReturnValue:
-    """The organiser's login."""
-    if request.method == "POST":
-        email = nfc(request.form.get("email", "")).strip().lower()
-        organiser = db.session().scalar(select(Organiser).where(Organiser.email == email))
-        if organiser is not None and organiser.check_password(request.form.get("password", "")):
-            login_user(organiser, remember=True)
-            return redirect(safe_next(request.args.get("next")))
-        flash(_("Email hoặc mật khẩu không đúng."), "error")
-        return render_template("core/login.html", email=email), 401
-    return render_template("core/login.html", email="")
-
-
-@bp.route("/logout", methods=["POST"])
-@login_required
-def logout() -> ResponseReturnValue:
-    logout_user()
-    return redirect(url_for("core.home"))
+def unauthorized() -> ResponseReturnValue:
+    """A page sends the visitor to the login, then back; the API answers 401 in JSON."""
+    if wants_json():
+        raise Unauthenticated("unauthorized", _("Bạn cần đăng nhập."))
+    flash(_("Vui lòng đăng nhập để mở trang này."), "info")
+    return redirect(url_for("core.login", next=request.full_path.rstrip("?")))
 
 
 def init_app(app: Flask) -> None:
+    login_manager.user_loader(load_organiser)
+    login_manager.unauthorized_handler(unauthorized)
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = lazy_gettext("Vui lòng đăng nhập để mở trang này.")
     csrf.init_app(app)
-    app.register_blueprint(bp)

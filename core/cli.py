@@ -12,9 +12,11 @@ from sqlalchemy import select
 
 from core import db
 from core.app import create_app
+from core.auth import hash_password
 from core.i18n import nfc
 from core.links import external_url, is_guessed, public_url
 from core.models import Organiser
+from core.views import MIN_PASSWORD, is_set_up, setup_code
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
@@ -49,7 +51,14 @@ def serve(host: str, port: int) -> None:
     with app.test_request_context(base_url=f"http://127.0.0.1:{port}"):
         address = public_url()
         note = " (guessed: set PUBLIC_URL if phones cannot reach it)" if is_guessed() else ""
+        set_up = is_set_up()
     click.echo(f"Sáng tạo Live on http://{host}:{port}; phones and tablets use {address}{note}")
+    if not set_up:
+        click.echo(
+            f"First run: open http://127.0.0.1:{port}/setup on this computer to create the "
+            f"administrator (from another computer, {address}/setup with the code "
+            f"{setup_code(app)})"
+        )
     run(app, host, port)
 
 
@@ -62,9 +71,9 @@ def seed_demo(as_json: bool, port: int) -> None:
     from core.demo import seed
 
     db.upgrade(current_app.config["DATABASE_URL"])
-    with db.new_session(write=True) as session:
+    with db.unit_of_work(write=True) as session:
         created = seed(session)
-        session.commit()
+        session.flush()
         # Links are built as if asked on this laptop: PUBLIC_URL, else the LAN address and port.
         with current_app.test_request_context(base_url=f"http://localhost:{port}"):
             result = created.describe(external_url)
@@ -85,21 +94,25 @@ def seed_demo(as_json: bool, port: int) -> None:
 @with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", required=True)
+@click.option("--admin", is_flag=True, help="Make a site administrator (the first one always is).")
 @click.password_option(envvar="SANGTAO_ORGANISER_PASSWORD")
-def create_organiser(email: str, name: str, password: str) -> None:
+def create_organiser(email: str, name: str, admin: bool, password: str) -> None:
     """Create an organiser (Ban Tổ chức) account, or reset its password."""
-    if len(password) < 8:
-        raise click.BadParameter("at least 8 characters", param_hint="password")
+    if len(password) < MIN_PASSWORD:
+        raise click.BadParameter(f"at least {MIN_PASSWORD} characters", param_hint="password")
     db.upgrade(current_app.config["DATABASE_URL"])
     email = nfc(email).strip().lower()
-    with db.new_session(write=True) as session:
+    password_hash = hash_password(password)
+    with db.unit_of_work(write=True) as session:
+        first = session.scalar(select(Organiser.id).where(Organiser.is_admin.is_(True))) is None
         organiser = session.scalar(select(Organiser).where(Organiser.email == email))
         if organiser is None:
             organiser = Organiser(email=email, name=nfc(name).strip())
             session.add(organiser)
-        organiser.set_password(password)
-        session.commit()
-    click.echo(f"organiser {email} is ready", file=sys.stderr)
+        organiser.password_hash = password_hash
+        organiser.is_admin = organiser.is_admin or admin or first
+        role = "administrator" if organiser.is_admin else "organiser"
+    click.echo(f"{role} {email} is ready", file=sys.stderr)
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""The database: one engine per app, one session per request, removed on teardown.
+"""The database: one engine per app, one session per request, one commit per request.
 
 SQLite is the one-laptop default, so it is tuned here for a day of concurrent judges: WAL (readers
 never wait for the writer), a busy timeout, foreign keys on, ``synchronous=FULL`` (an acknowledged
@@ -6,29 +6,43 @@ score survives a power cut), and write transactions that begin ``IMMEDIATE``: a 
 that reads and then writes fails at once with "database is locked" when another writer got in first,
 ignoring the busy timeout.
 
-Which transactions write is decided per session, not per statement: a request whose method is
-unsafe (POST, PUT, PATCH, DELETE) gets a session whose transactions begin IMMEDIATE; any other
-request reads. Code outside a request opens :func:`new_session` and says which it wants.
+The unit of work:
+
+- A request's session only reads until code calls :func:`write`, which ends the read transaction
+  and begins a write one. So SQLite's write lock is held from the first write to the commit, never
+  through a password hash, a slow body or a PDF. A flush outside a write transaction is a bug and
+  raises.
+- The request commits once, after its view returns (``core.app.App``); an error rolls it back.
+- Side effects (signals, emits) wait in the session's after-commit queue (:func:`after_commit`) and
+  run only once the commit is done; a rollback drops them.
+- Code outside a request (the CLI, background tasks) uses :func:`unit_of_work`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, sessionmaker
+
+log = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 EXTENSION = "sangtao.db"
+# Keys of Session.info.
+WRITING = "sangtao.writing"
+ALWAYS_WRITES = "sangtao.always_writes"
+AFTER_COMMIT = "sangtao.after_commit"
 
 
 class Database:
-    """The engines and session factories of one app."""
+    """The engine and session factory of one app."""
 
     def __init__(self, url: str, busy_timeout_ms: int = 10_000) -> None:
         self.url = make_url(url)
@@ -42,9 +56,16 @@ class Database:
         self.engine: Engine = create_engine(self.url, **options)
         if self.is_sqlite:
             _tune_sqlite(self.engine, busy_timeout_ms)
-        self.write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
-        self.reader = sessionmaker(self.engine, expire_on_commit=False)
-        self.writer = sessionmaker(self.write_engine, expire_on_commit=False)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self.sessions, "before_flush", _refuse_flush_outside_write)
+        event.listen(self.sessions, "after_commit", _run_after_commit)
+        event.listen(self.sessions, "after_transaction_end", _end_transaction)
+
+    def writer(self) -> Session:
+        """A session whose every transaction writes: for the CLI and background work."""
+        session = self.sessions(bind=self.engine.execution_options(sqlite_begin="IMMEDIATE"))
+        session.info[ALWAYS_WRITES] = True
+        return session
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -66,6 +87,55 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def is_writing(session: Session) -> bool:
+    return bool(session.info.get(WRITING) or session.info.get(ALWAYS_WRITES))
+
+
+def _refuse_flush_outside_write(session: Session, _context: UOWTransaction, _objects: Any) -> None:
+    if not is_writing(session):
+        raise RuntimeError("a write outside a write transaction: call core.db.write() first")
+
+
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(AFTER_COMMIT, []):
+        try:
+            callback()
+        except Exception:
+            # The change is committed: a failed side effect is logged, never turned into an error.
+            log.exception("an after-commit callback failed")
+
+
+def _end_transaction(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(WRITING, None)
+        session.info.pop(AFTER_COMMIT, None)
+
+
+def write(current: Session | None = None) -> Session:
+    """Begin the write transaction of ``current`` (the request's session by default); return it.
+
+    A read transaction in progress ends first, and every object read in it is expired: what the
+    write depends on is read again inside the write transaction, under its lock.
+    """
+    current = current if current is not None else session()
+    if is_writing(current):
+        return current
+    if current.in_transaction():
+        current.commit()
+        current.expire_all()
+    current.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    current.info[WRITING] = True
+    return current
+
+
+def after_commit(session: Session, callback: Callable[[], object]) -> None:
+    """Run ``callback`` once the session's transaction commits; never if it rolls back.
+
+    The callback runs inside the commit's aftermath: it must not use the session.
+    """
+    session.info.setdefault(AFTER_COMMIT, []).append(callback)
 
 
 def read_body_first() -> None:
@@ -91,13 +161,24 @@ def database() -> Database:
 
 
 def session() -> Session:
-    """This request's session, made on first use; it writes only when the request may write."""
+    """This request's (or app context's) session, made on first use; it reads until write()."""
     if "db_session" not in g:
-        db = database()
-        writes = has_request_context() and request.method not in SAFE_METHODS
-        g.db_session = (db.writer if writes else db.reader)()
+        g.db_session = database().sessions()
     current: Session = g.db_session
     return current
+
+
+def commit() -> None:
+    """The one commit of a request, once its view has returned (see ``core.app.App``)."""
+    current = g.get("db_session")
+    if current is not None:
+        current.commit()
+
+
+def rollback() -> None:
+    current = g.get("db_session")
+    if current is not None:
+        current.rollback()
 
 
 def close_session(_exc: BaseException | None = None) -> None:
@@ -107,11 +188,19 @@ def close_session(_exc: BaseException | None = None) -> None:
 
 
 @contextmanager
-def new_session(*, write: bool) -> Iterator[Session]:
-    """A session of its own, for the CLI and for work done after a request's commit."""
+def unit_of_work(*, write: bool = False) -> Iterator[Session]:
+    """A session of its own, committed at the end (rolled back on an error), then closed.
+
+    ``write=True`` makes every transaction of it a write one: for the CLI and background work.
+    """
     db = database()
-    with (db.writer if write else db.reader)() as own:
-        yield own
+    with db.writer() if write else db.sessions() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
 
 
 def alembic_config(url: str) -> Any:

@@ -1,6 +1,7 @@
 """A realistic demo event: Vietnamese units, initiatives, judges and the default rubric.
 
-The people are invented; the initiatives paraphrase the kind that won prizes in 2024-2025.
+The people are invented; the initiatives paraphrase the kind that won prizes in 2024-2025. Being
+part of the composition root, it is the one module of ``core`` that builds the other packages' rows.
 """
 
 from __future__ import annotations
@@ -15,26 +16,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.auth import hash_token, new_token
+from core.auth import hash_password, hash_token, new_token
 from core.models import (
     Aggregation,
-    Author,
-    Criterion,
-    Entry,
     Event,
+    EventMember,
+    EventRole,
     EventStatus,
-    Exhibit,
-    Initiative,
-    Judge,
-    JuryRole,
     Organiser,
-    Recusal,
     Round,
-    Scope,
-    Screen,
-    SolutionType,
     Unit,
 )
+from display.models import Screen
+from initiatives.models import Author, Initiative, Scope, SolutionType
+from kiosk.models import Exhibit
+from scoring.models import Criterion, Entry, Judge, JuryRole, Recusal
 
 DEMO_ORGANISER = "bantochuc@demo.sangtao.vn"
 
@@ -264,6 +260,7 @@ class SeededDemo:
     organiser_password: str
     judge_tokens: list[tuple[Judge, str]] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
+    criteria: list[Criterion] = field(default_factory=list)
 
     def describe(self, link: Callable[..., str]) -> dict[str, Any]:
         """The ``seed-demo --json`` contract of DESIGN.md."""
@@ -280,9 +277,9 @@ class SeededDemo:
                 for judge, token in self.judge_tokens
             ],
             "entries": [{"id": e.id, "title": e.initiative.title} for e in self.entries],
-            "criteria": [{"key": c.key, "max": int(c.max_score)} for c in self.event.criteria],
+            "criteria": [{"key": c.key, "max": int(c.max_score)} for c in self.criteria],
             "display_url": link("display.screen", slug=self.event.slug),
-            "organiser_url": link("kiosk.exhibits", slug=self.event.slug),
+            "organiser_url": link("manage.overview", slug=self.event.slug),
         }
 
 
@@ -305,14 +302,19 @@ def _free_slug(session: Session, base: str) -> str:
 
 
 def seed(session: Session) -> SeededDemo:
-    """Add a demo event in the scoring phase; a second run adds another, never overwrites."""
-    units = _units(session)
+    """Add a demo event in the scoring phase; a second run adds another, never overwrites.
+
+    The demo organiser is a site administrator and the owner of every demo event.
+    """
     password = secrets.token_urlsafe(9)
+    password_hash = hash_password(password)  # before the first statement opens the transaction
+    units = _units(session)
     organiser = session.scalar(select(Organiser).where(Organiser.email == DEMO_ORGANISER))
     if organiser is None:
         organiser = Organiser(email=DEMO_ORGANISER, name="Ban Tổ chức (demo)")
         session.add(organiser)
-    organiser.set_password(password)
+    organiser.password_hash = password_hash
+    organiser.is_admin = True
 
     event = Event(
         slug=_free_slug(session, "ngay-hoi-sang-tao-2026"),
@@ -323,25 +325,24 @@ def seed(session: Session) -> SeededDemo:
         status=EventStatus.SCORING,
         aggregation=Aggregation.MEAN,
     )
-    session.add(event)
-    for position, (key, name_vi, name_en, maximum, bands) in enumerate(RUBRIC, start=1):
-        event.criteria.append(
-            Criterion(
-                key=key,
-                name_vi=name_vi,
-                name_en=name_en,
-                weight=Decimal(maximum) / 100,
-                max_score=Decimal(maximum),
-                step=Decimal("0.5"),
-                levels=[{"min": lo, "max": hi, "vi": vi, "en": en} for lo, hi, vi, en in bands],
-                position=position,
-            )
-        )
-    final = Round(name="Vòng chung khảo", position=1)
-    event.rounds.append(final)
-    event.screens.append(Screen(name="main"))
-
+    session.add_all([event, EventMember(event=event, organiser=organiser, role=EventRole.OWNER)])
     demo = SeededDemo(event, DEMO_ORGANISER, password)
+    for position, (key, name_vi, name_en, maximum, bands) in enumerate(RUBRIC, start=1):
+        criterion = Criterion(
+            event=event,
+            key=key,
+            name_vi=name_vi,
+            name_en=name_en,
+            weight=Decimal(maximum) / 100,
+            max_score=Decimal(maximum),
+            step=Decimal("0.5"),
+            levels=[{"min": lo, "max": hi, "vi": vi, "en": en} for lo, hi, vi, en in bands],
+            position=position,
+        )
+        demo.criteria.append(criterion)
+    final = Round(event=event, name="Vòng chung khảo", position=1)
+    session.add_all([*demo.criteria, final, Screen(event=event, name="main")])
+
     for order, (title, unit, theme, kind, benefit, scope, booth, authors) in enumerate(
         INITIATIVES, start=1
     ):
@@ -366,17 +367,21 @@ def seed(session: Session) -> SeededDemo:
                 for i, (name, share) in enumerate(authors, start=1)
             ],
         )
-        event.exhibits.append(Exhibit(initiative=initiative, booth=booth))
-        entry = Entry(initiative=initiative, running_order=order)
-        final.entries.append(entry)
+        entry = Entry(round=final, initiative=initiative, running_order=order)
+        session.add_all([Exhibit(event=event, initiative=initiative, booth=booth), entry])
         demo.entries.append(entry)
 
     for name, role, unit, chair in JUDGES:
         token = new_token()
         judge = Judge(
-            name=name, role=role, unit=units[unit], is_chair=chair, token_hash=hash_token(token)
+            event=event,
+            name=name,
+            role=role,
+            unit=units[unit],
+            is_chair=chair,
+            token_hash=hash_token(token),
         )
-        event.judges.append(judge)
+        session.add(judge)
         demo.judge_tokens.append((judge, token))
     session.flush()
 

@@ -1,5 +1,6 @@
 """Errors are part of the interface: JSON ``{"error", "message"}`` under /api/, a page elsewhere.
 
+Services raise the domain errors below, never HTTP ones; this module maps each to a status.
 Messages are in the user's language. A failed request's session is rolled back before the reply,
 so nothing is left half-written.
 """
@@ -9,11 +10,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from core import db
 
 log = logging.getLogger(__name__)
 
@@ -26,18 +30,53 @@ STATUS_CODES = {
     409: "conflict",
     413: "too_large",
     422: "invalid",
+    503: "busy",
 }
 
 
-class ApiError(Exception):
-    """A refusal with a stable machine code, an HTTP status and a message for people."""
+class DomainError(Exception):
+    """A refusal the user can act on: a stable code for programs, a message for people (in their
+    language) and optional details, such as the criterion at fault."""
 
-    def __init__(self, status: int, code: str, message: str, **details: Any) -> None:
+    def __init__(self, code: str, message: str, **details: Any) -> None:
         super().__init__(message)
-        self.status = status
         self.code = code
         self.message = message
         self.details = details
+
+
+class Invalid(DomainError):
+    """The input breaks a rule (a score out of range, a missing field)."""
+
+
+class Malformed(DomainError):
+    """The input is not even of the right shape (not JSON, not an object)."""
+
+
+class NotFound(DomainError):
+    """What was asked for does not exist, or not where it was looked for."""
+
+
+class Conflict(DomainError):
+    """The input is fine, but the state of things refuses it (a locked round)."""
+
+
+class Forbidden(DomainError):
+    """This person may not do this."""
+
+
+class Unauthenticated(DomainError):
+    """We do not know who is asking."""
+
+
+STATUS: dict[type[DomainError], int] = {
+    Malformed: 400,
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Invalid: 422,
+}
 
 
 def _message_for(status: int) -> str:
@@ -50,53 +89,60 @@ def _message_for(status: int) -> str:
         409: _("Dữ liệu đã thay đổi, vui lòng tải lại."),
         413: _("Dữ liệu gửi lên quá lớn."),
         422: _("Dữ liệu không hợp lệ."),
+        503: _("Máy chủ đang bận, vui lòng thử lại sau giây lát."),
     }
     return str(messages.get(status, _("Đã có lỗi xảy ra. Vui lòng thử lại.")))
 
 
-def _rollback() -> None:
-    current = g.get("db_session")
-    if current is not None:
-        current.rollback()
-
-
-def _wants_json() -> bool:
+def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def api_error(error: ApiError) -> ResponseReturnValue:
-    _rollback()
-    return jsonify(error=error.code, message=error.message, **error.details), error.status
+def _reply(status: int, code: str, message: str, **details: Any) -> ResponseReturnValue:
+    db.rollback()
+    if wants_json():
+        return jsonify(error=code, message=message, **details), status
+    return render_template("core/error.html", status=status, message=message), status
+
+
+def domain_error(error: DomainError) -> ResponseReturnValue:
+    status = next(STATUS[kind] for kind in type(error).__mro__ if kind in STATUS)
+    return _reply(status, error.code, error.message, **error.details)
 
 
 def http_error(error: HTTPException) -> ResponseReturnValue:
-    _rollback()
     status = error.code or 500
-    if _wants_json():
-        code = STATUS_CODES.get(status, "error")
-        return jsonify(error=code, message=_message_for(status)), status
-    return render_template("core/error.html", status=status, message=_message_for(status)), status
+    return _reply(status, STATUS_CODES.get(status, "error"), _message_for(status))
 
 
 def csrf_error(_error: CSRFError) -> ResponseReturnValue:
-    _rollback()
     message = _("Phiên làm việc đã hết hạn. Vui lòng tải lại trang rồi thử lại.")
-    if _wants_json():
-        return jsonify(error="csrf", message=message), 400
-    return render_template("core/error.html", status=400, message=message), 400
+    return _reply(400, "csrf", message)
+
+
+def integrity_error(error: IntegrityError) -> ResponseReturnValue:
+    """A unique or foreign key constraint refused the commit: someone else changed the same
+    thing at the same moment. Services check what they can first; this is the race they lose."""
+    log.info("integrity error answered as a conflict: %s", error.orig)
+    return _reply(409, "conflict", _message_for(409))
+
+
+def operational_error(error: OperationalError) -> ResponseReturnValue:
+    """The database is busy (SQLite's lock waited out its timeout) or briefly unreachable:
+    worth trying again, which the judges' tablets do by themselves."""
+    log.warning("database unavailable: %s", error.orig)
+    return _reply(503, "busy", _message_for(503))
 
 
 def server_error(error: Exception) -> ResponseReturnValue:
     log.exception("unhandled error", exc_info=error)
-    _rollback()
-    message = _message_for(500)
-    if _wants_json():
-        return jsonify(error="server_error", message=message), 500
-    return render_template("core/error.html", status=500, message=message), 500
+    return _reply(500, "server_error", _message_for(500))
 
 
 def init_app(app: Flask) -> None:
-    app.register_error_handler(ApiError, api_error)
+    app.register_error_handler(DomainError, domain_error)
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(IntegrityError, integrity_error)
+    app.register_error_handler(OperationalError, operational_error)
     app.register_error_handler(Exception, server_error)

@@ -24,6 +24,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import Babel, format_datetime, get_locale, gettext
 from flask_babel import format_date as babel_format_date
 
+from core.auth import public
 from core.links import safe_next
 
 babel = Babel()
@@ -70,6 +71,7 @@ def clock(value: datetime | None) -> str:
 
 
 @bp.route("/lang/<code>")
+@public
 def switch(code: str) -> ResponseReturnValue:
     """The language switch on every page; the choice is remembered in the session."""
     if code in current_app.config["LANGUAGES"]:

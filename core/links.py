@@ -30,8 +30,9 @@ def public_url() -> str:
     return f"http://{lan_address()}:{port}"
 
 
-def safe_next(target: str | None) -> str:
-    """Where to go back to after a login or a language switch: a path on this site, or home.
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """Where to go back to after a login or a language switch: a path on this site, else
+    ``default`` (home unless given).
 
     Browsers drop tabs and newlines and read a backslash as ``/``, so ``/<tab>/evil.example``
     would leave the site: such targets are refused outright rather than cleaned.
@@ -40,7 +41,7 @@ def safe_next(target: str | None) -> str:
     parts = urlsplit(target)
     unsafe = any(c.isspace() or ord(c) < 32 or c == "\\" for c in target)
     if unsafe or parts.scheme or parts.netloc or not target.startswith("/"):
-        return url_for("core.home")
+        return default or url_for("core.home")
     return target
 
 

@@ -1,28 +1,23 @@
-"""The big screens: pages, the ``/display`` Socket.IO namespace and the standings broadcast."""
+"""The big screens: pages, the ``/display`` Socket.IO namespace and the organiser's screen list.
+
+Nothing imports this package: it reads what the others publish.
+"""
 
 from __future__ import annotations
 
 from flask import Flask
-from flask_socketio import SocketIO
-
-socketio = SocketIO()
 
 
 def init_app(app: Flask) -> None:
-    # The async mode is set, never guessed: Flask-SocketIO would pick whatever is installed.
-    socketio.init_app(
-        app,
-        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        # Same origin only: screens are pages of this server. (An empty list would allow all.)
-        cors_allowed_origins=None,
-    )
-
-    from display import broadcast, events, views
+    from core import realtime, signals
+    from display import events, manage, views
 
     app.register_blueprint(views.bp)
-    events.register(socketio)
-    broadcast.subscribe(app)
+    app.register_blueprint(manage.bp)
+    realtime.socketio.on_event("connect", events.on_connect, namespace=events.NAMESPACE)
+    realtime.socketio.on_event("refresh", events.on_refresh, namespace=events.NAMESPACE)
+    realtime.subscribe(app, events.NAMESPACE, events.FEEDS)
+    signals.management_menu.connect(manage.menu_item, weak=False)
     if app.config["BENCHMARK"]:
         from display import bench
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
-from core.auth import csrf
-from display import socketio
-from display.events import NAMESPACE, room
+from core.auth import csrf, public
+from core.realtime import event_room, socketio
+from display.events import NAMESPACE
 
 bp = Blueprint("bench", __name__)
 csrf.exempt(bp)
 
 
 @bp.post("/bench/broadcast/<slug>")
+@public
 def broadcast(slug: str) -> ResponseReturnValue:
     """The benchmark posts a snapshot-sized payload; every screen of the event gets it."""
-    socketio.emit("bench", request.get_json(force=True), namespace=NAMESPACE, to=room(slug))
+    socketio.emit("bench", request.get_json(force=True), namespace=NAMESPACE, to=event_room(slug))
     return "", 204

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
-from core import db
-from core.models import Event
-from scoring.standings import snapshot
+from core import db, realtime
+from core.auth import public
+from core.lookup import event_or_404
+from scoring.standings import FEED
 
 bp = Blueprint("display", __name__, template_folder="templates")
 
 
 @bp.route("/display/<slug>")
+@public
 def screen(slug: str) -> ResponseReturnValue:
     """A big screen: the leaderboard, kept live over the ``/display`` namespace."""
-    session = db.session()
-    event = session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        abort(404)
+    event = event_or_404(slug)
     return render_template(
         "display/leaderboard.html",
         event=event,
         screen=request.args.get("screen", "main")[:64],
-        initial=snapshot(session, event),
+        initial=realtime.snapshot(FEED, db.session(), event),
     )

@@ -1,0 +1,14 @@
+"""The exhibition: exhibits and their QR codes, the visitors' phone pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from core import signals
+    from kiosk import manage, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(manage.bp)
+    signals.management_menu.connect(manage.menu_item, weak=False)

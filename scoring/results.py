@@ -33,11 +33,13 @@ class CriterionSpec:
 
 @dataclass(frozen=True)
 class Sheet:
-    """A submitted sheet: one judge's scores for one entry (None is "not scored")."""
+    """A submitted sheet: one judge's total for one entry (None while a criterion is unscored,
+    see :func:`sheet_total`), and its scores on at least the criteria that break ties."""
 
     judge_id: int
     entry_id: int
-    scores: Mapping[str, float | None]
+    total: float | None
+    scores: Mapping[str, float | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -88,23 +90,18 @@ def _tie_key(
 
 
 def standings(
-    entry_ids: Sequence[int],
-    sheets: Sequence[Sheet],
-    criteria: Sequence[CriterionSpec],
-    tie_break: Sequence[str] = (),
+    entry_ids: Sequence[int], sheets: Sequence[Sheet], tie_break: Sequence[str] = ()
 ) -> list[Standing]:
     """Rank entries by the mean of their judges' totals, breaking ties by ``tie_break``."""
     totals: dict[int, list[float]] = {entry_id: [] for entry_id in entry_ids}
     per_criterion: dict[int, dict[str, list[float]]] = {entry_id: {} for entry_id in entry_ids}
     for sheet in sheets:
-        total = sheet_total(sheet.scores, criteria)
-        if total is None or sheet.entry_id not in totals:
+        if sheet.total is None or sheet.entry_id not in totals:
             continue
-        totals[sheet.entry_id].append(total)
-        for criterion in criteria:
-            value = sheet.scores[criterion.key]
-            assert value is not None  # a sheet with a total has every criterion scored
-            per_criterion[sheet.entry_id].setdefault(criterion.key, []).append(value)
+        totals[sheet.entry_id].append(sheet.total)
+        for key, value in sheet.scores.items():
+            if value is not None:
+                per_criterion[sheet.entry_id].setdefault(key, []).append(value)
 
     scored: list[tuple[tuple[float, ...], Standing]] = []
     unscored: list[Standing] = []
@@ -126,10 +123,10 @@ def standings(
         scored.append((_tie_key(standing, values, tie_break), standing))
 
     scored.sort(key=lambda pair: pair[0], reverse=True)
-    shared = Counter(key for key, _ in scored)
+    shared = Counter(tie for tie, _ in scored)
     ranked: list[Standing] = []
-    for position, (key, standing) in enumerate(scored):
-        level_with_previous = position > 0 and key == scored[position - 1][0]
+    for position, (tie, standing) in enumerate(scored):
+        level_with_previous = position > 0 and tie == scored[position - 1][0]
         rank = ranked[-1].rank if level_with_previous else position + 1
-        ranked.append(replace(standing, rank=rank, tied=shared[key] > 1))
+        ranked.append(replace(standing, rank=rank, tied=shared[tie] > 1))
     return ranked + unscored

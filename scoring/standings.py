@@ -1,143 +1,114 @@
 """The standings snapshot: what the big screens and ``GET /api/v1/events/<slug>/standings`` show.
 
-A snapshot is computed once per committed change and kept per event (in the app), keyed by the
-event's ``standings_version``; every viewer gets the same object. The version is read in the same
-transaction as, and before, the scores, so a snapshot never shows less than its version says.
+It is the ``standings`` feed of ``core.realtime``: built once per committed change, off the
+request, and cached per event by its version. The read behind it is cheap: columns rather than
+ORM objects, each sheet's total as stored when it was saved, and of the scores only those of the
+criteria that break ties.
 """
 
 from __future__ import annotations
 
-import threading
-from typing import Any, cast
+from collections import defaultdict
+from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 
-from core.models import (
-    Entry,
-    EntryStatus,
-    Event,
-    Initiative,
-    Judge,
-    Recusal,
-    Round,
-    ScoreSheet,
-    SheetStatus,
-    utcnow,
-)
+from core.models import Event, Round, Unit, utcnow
+from core.realtime import Snapshot
+from initiatives.models import Initiative
 from scoring import results
+from scoring.models import COUNTED, Criterion, Entry, EntryStatus, Judge, Recusal, Score, ScoreSheet
 
-Snapshot = dict[str, Any]
-
-_EXTENSION = "sangtao.standings"
-_cache_lock = threading.Lock()
+FEED = "standings"
 
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def rubric(event: Event) -> list[results.CriterionSpec]:
-    """The event's criteria as the results maths takes them."""
+def counted_sheets(session: Session, event: Event) -> list[results.Sheet]:
+    """The submitted sheets of the event's active judges, with the tie-breaking scores."""
+    counted = (
+        Judge.event_id == event.id,
+        Judge.active.is_(True),
+        ScoreSheet.status.in_(COUNTED),
+        ScoreSheet.total.is_not(None),
+    )
+    scores: dict[str, dict[str, float | None]] = defaultdict(dict)
+    keys = [rule for rule in event.tie_break if rule != results.UNTRIMMED_MEAN]
+    if keys:
+        rows = session.execute(
+            select(Score.sheet_id, Criterion.key, Score.value)
+            .join(Criterion, Criterion.id == Score.criterion_id)
+            .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+            .join(Judge, Judge.id == ScoreSheet.judge_id)
+            .where(*counted, Criterion.key.in_(keys))
+        )
+        for sheet_id, key, value in rows:
+            scores[sheet_id][key] = None if value is None else float(value)
+    rows = session.execute(
+        select(ScoreSheet.id, ScoreSheet.judge_id, ScoreSheet.entry_id, ScoreSheet.total)
+        .join(Judge, Judge.id == ScoreSheet.judge_id)
+        .where(*counted)
+    )
     return [
-        results.CriterionSpec(c.key, float(c.weight), float(c.max_score)) for c in event.criteria
+        results.Sheet(judge_id, entry_id, total, scores[sheet_id])
+        for sheet_id, judge_id, entry_id, total in rows
     ]
 
 
 def compute_snapshot(session: Session, event: Event, version: int) -> Snapshot:
-    """Read the event's entries and submitted sheets and rank them (see scoring/results.py).
-
-    ``version`` was read earlier in the same transaction, so the snapshot shows at least that.
-    """
-    criteria = rubric(event)
-    entries = session.scalars(
-        select(Entry)
-        .join(Entry.round)
+    """Rank the event's entries (see scoring/results.py) as of ``version``, read earlier in the
+    same transaction, so that the snapshot shows at least that."""
+    entries = session.execute(
+        select(Entry.id, Initiative.title, Unit.name)
+        .join(Round, Round.id == Entry.round_id)
+        .join(Initiative, Initiative.id == Entry.initiative_id)
+        .outerjoin(Unit, Unit.id == Initiative.unit_id)
         .where(Round.event_id == event.id, Entry.status != EntryStatus.WITHDRAWN)
-        .options(joinedload(Entry.initiative).joinedload(Initiative.unit))
         .order_by(Round.position, Entry.running_order)
     ).all()
-    active = (Judge.event_id == event.id, Judge.active.is_(True))
-    sheets = session.scalars(
-        select(ScoreSheet)
-        .join(ScoreSheet.judge)
-        .where(
-            *active,
-            ScoreSheet.status.in_([SheetStatus.SUBMITTED, SheetStatus.VERIFIED]),
-        )
-        .options(selectinload(ScoreSheet.scores))
-    ).all()
-    keys = {c.id: c.key for c in event.criteria}
     ranked = results.standings(
-        [entry.id for entry in entries],
-        [
-            results.Sheet(
-                sheet.judge_id,
-                sheet.entry_id,
-                {
-                    keys[s.criterion_id]: None if s.value is None else float(s.value)
-                    for s in sheet.scores
-                },
-            )
-            for sheet in sheets
-        ],
-        criteria,
-        event.tie_break,
+        [entry_id for entry_id, _, _ in entries], counted_sheets(session, event), event.tie_break
     )
+    active = (Judge.event_id == event.id, Judge.active.is_(True))
     judges = session.scalar(select(func.count()).select_from(Judge).where(*active)) or 0
     recusals: dict[int, int] = dict(
         session.execute(
             select(Recusal.entry_id, func.count())
-            .join(Judge)
+            .join(Judge, Judge.id == Recusal.judge_id)
             .where(*active)
             .group_by(Recusal.entry_id)
         )
         .tuples()
         .all()
     )
-    by_id = {entry.id: entry for entry in entries}
+    shown = {entry_id: (title, unit or "") for entry_id, title, unit in entries}
     return {
         "event": event.slug,
         "version": version,
         "method": results.METHOD,
         "generated_at": utcnow().isoformat(),
         "entries": [
-            {
-                "rank": standing.rank,
-                "entry_id": standing.entry_id,
-                "title": by_id[standing.entry_id].initiative.title,
-                "unit": _unit_name(by_id[standing.entry_id]),
-                "score": _rounded(standing.score),
-                "sheets": standing.sheets,
-                "expected": judges - recusals.get(standing.entry_id, 0),
-                "low": _rounded(standing.low),
-                "high": _rounded(standing.high),
-                "sd": _rounded(standing.sd),
-                "tied": standing.tied,
-            }
-            for standing in ranked
+            _row(standing, *shown[standing.entry_id], judges, recusals) for standing in ranked
         ],
     }
 
 
-def _unit_name(entry: Entry) -> str:
-    unit = entry.initiative.unit
-    return unit.name if unit is not None else ""
-
-
-def snapshot(session: Session, event: Event) -> Snapshot:
-    """The current snapshot: from the cache when the event's version has not moved."""
-    cache = cast(dict[int, Snapshot], current_app.extensions.setdefault(_EXTENSION, {}))
-    version = session.scalar(select(Event.standings_version).where(Event.id == event.id))
-    with _cache_lock:
-        cached = cache.get(event.id)
-    if cached is not None and cached["version"] == version:
-        return cached
-    fresh = compute_snapshot(session, event, version or 0)
-    with _cache_lock:
-        kept = cache.get(event.id)
-        if kept is None or kept["version"] <= fresh["version"]:
-            cache[event.id] = fresh
-            kept = fresh
-    return kept
+def _row(
+    standing: results.Standing, title: str, unit: str, judges: int, recusals: dict[int, int]
+) -> dict[str, Any]:
+    return {
+        "rank": standing.rank,
+        "entry_id": standing.entry_id,
+        "title": title,
+        "unit": unit,
+        "score": _rounded(standing.score),
+        "sheets": standing.sheets,
+        "expected": judges - recusals.get(standing.entry_id, 0),
+        "low": _rounded(standing.low),
+        "high": _rounded(standing.high),
+        "sd": _rounded(standing.sd),
+        "tied": standing.tied,
+    }

@@ -8,16 +8,22 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core import db
-from core.auth import judge_by_token, judge_required, sign_in_judge
-from core.models import Entry, EntryStatus, Judge, Recusal, Round, ScoreSheet, SheetStatus
+from core.auth import public
+from core.models import Round
+from initiatives.models import Initiative
+from scoring.auth import judge_by_token, judge_required, sign_in_judge
+from scoring.models import Entry, EntryStatus, Judge, Recusal, ScoreSheet, SheetStatus
+from scoring.rubric import criteria
 from scoring.service import sheet_state
 
 bp = Blueprint("scoring", __name__, template_folder="templates")
 
 
 @bp.route("/j/<token>")
+@public
 def magic_link(token: str) -> ResponseReturnValue:
     """The judge's QR card opens this; it signs the tablet in and drops the token from the URL."""
     judge = judge_by_token(token)
@@ -28,31 +34,34 @@ def magic_link(token: str) -> ResponseReturnValue:
     return redirect(url_for("scoring.pitches"))
 
 
-def _entries(judge: Judge) -> list[Entry]:
+def pitches_of(judge: Judge) -> list[Entry]:
+    """The entries of the judge's event still in the contest, in running order."""
     return list(
         db.session().scalars(
             select(Entry)
             .join(Entry.round)
             .where(Round.event_id == judge.event_id, Entry.status != EntryStatus.WITHDRAWN)
+            .options(joinedload(Entry.initiative).joinedload(Initiative.unit))
             .order_by(Round.position, Entry.running_order)
         )
     )
+
+
+def recusals_of(judge: Judge) -> dict[int, Recusal]:
+    rows = db.session().scalars(select(Recusal).where(Recusal.judge_id == judge.id))
+    return {recusal.entry_id: recusal for recusal in rows}
 
 
 @bp.route("/judge")
 @judge_required
 def pitches(judge: Judge) -> ResponseReturnValue:
     """Every pitch of the event with this judge's progress on it."""
-    session = db.session()
     sheets = {
         sheet.entry_id: sheet
-        for sheet in session.scalars(select(ScoreSheet).where(ScoreSheet.judge_id == judge.id))
+        for sheet in db.session().scalars(select(ScoreSheet).where(ScoreSheet.judge_id == judge.id))
     }
-    recused = {
-        recusal.entry_id: recusal
-        for recusal in session.scalars(select(Recusal).where(Recusal.judge_id == judge.id))
-    }
-    entries = _entries(judge)
+    recused = recusals_of(judge)
+    entries = pitches_of(judge)
     to_score = [entry for entry in entries if entry.id not in recused]
     done = sum(
         1
@@ -75,14 +84,11 @@ def pitches(judge: Judge) -> ResponseReturnValue:
 def sheet(judge: Judge, entry_id: int) -> ResponseReturnValue:
     """One score sheet per screen: a band, then a whole or half point, per criterion."""
     session = db.session()
-    entries = _entries(judge)
+    entries = pitches_of(judge)
     entry = next((e for e in entries if e.id == entry_id), None)
     if entry is None:
         message = _("Không tìm thấy bài dự thi này.")
         return render_template("core/error.html", status=404, message=message), 404
-    recusal = session.scalar(
-        select(Recusal).where(Recusal.judge_id == judge.id, Recusal.entry_id == entry.id)
-    )
     existing = session.scalar(
         select(ScoreSheet).where(ScoreSheet.judge_id == judge.id, ScoreSheet.entry_id == entry.id)
     )
@@ -91,8 +97,8 @@ def sheet(judge: Judge, entry_id: int) -> ResponseReturnValue:
         "scoring/sheet.html",
         judge=judge,
         entry=entry,
-        recusal=recusal,
-        criteria=judge.event.criteria,
+        recusal=recusals_of(judge).get(entry.id),
+        criteria=criteria(session, judge.event_id),
         sheet_id=existing.id if existing else str(uuid.uuid4()),
         state=sheet_state(existing) if existing else None,
         position=position + 1,

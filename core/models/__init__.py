@@ -1,72 +1,29 @@
-"""The data model of DESIGN.md, one module per part of the day."""
+"""The spine of the data model; each package keeps its own models (``scoring/models.py``, ...)."""
 
+from core.models.audit import AuditLog
 from core.models.base import Base, utcnow
 from core.models.event import (
     Aggregation,
     Event,
+    EventMember,
+    EventRole,
     EventStatus,
     Round,
     RoundStatus,
-    Screen,
-    ScreenMode,
-)
-from core.models.initiative import (
-    Attachment,
-    AttachmentKind,
-    Author,
-    Entry,
-    EntryStatus,
-    Exhibit,
-    Initiative,
-    RecognitionLevel,
-    Scope,
-    SolutionType,
 )
 from core.models.organisation import Organiser, Unit
-from core.models.scoring import (
-    AuditLog,
-    Criterion,
-    Judge,
-    JuryRole,
-    Recusal,
-    Score,
-    ScoreSheet,
-    SheetStatus,
-)
-from core.models.voting import Ballot, BallotChannel, Visit, Vote
 
 __all__ = [
     "Aggregation",
-    "Attachment",
-    "AttachmentKind",
     "AuditLog",
-    "Author",
-    "Ballot",
-    "BallotChannel",
     "Base",
-    "Criterion",
-    "Entry",
-    "EntryStatus",
     "Event",
+    "EventMember",
+    "EventRole",
     "EventStatus",
-    "Exhibit",
-    "Initiative",
-    "Judge",
-    "JuryRole",
     "Organiser",
-    "RecognitionLevel",
-    "Recusal",
     "Round",
     "RoundStatus",
-    "Scope",
-    "Score",
-    "ScoreSheet",
-    "Screen",
-    "ScreenMode",
-    "SheetStatus",
-    "SolutionType",
     "Unit",
-    "Visit",
-    "Vote",
     "utcnow",
 ]

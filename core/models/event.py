@@ -1,19 +1,14 @@
-"""One Ngày hội: its settings, its rounds of pitches and its big screens."""
+"""One Ngày hội: its settings, its rounds of pitches, and who may run it."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models.base import Base, TextEnum, UTCDateTime, enum_column, utcnow
-
-if TYPE_CHECKING:
-    from core.models.initiative import Entry, Exhibit
-    from core.models.organisation import Unit
-    from core.models.scoring import Criterion, Judge
+from core.models.organisation import Organiser, Unit
 
 
 class EventStatus(TextEnum):
@@ -38,13 +33,16 @@ class RoundStatus(TextEnum):
     LOCKED = "locked"
 
 
-class ScreenMode(TextEnum):
-    LEADERBOARD = "leaderboard"
-    PITCHING = "pitching"
-    PEOPLES_CHOICE = "peoples_choice"
-    EXHIBIT_WALL = "exhibit_wall"
-    REVEAL = "reveal"
-    ANNOUNCEMENT = "announcement"
+class EventRole(TextEnum):
+    """What an organiser may do in one event; each role may do all that the next one may."""
+
+    OWNER = "owner"
+    MANAGER = "manager"
+    VIEWER = "viewer"
+
+    @property
+    def rank(self) -> int:
+        return {"viewer": 1, "manager": 2, "owner": 3}[self.value]
 
 
 DEFAULT_TIE_BREAK = ["benefit", "effectiveness", "untrimmed_mean"]
@@ -70,24 +68,12 @@ class Event(Base):
     min_prize_score: Mapped[float] = mapped_column(Numeric(5, 2), default=50)
     vote_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     vote_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Grows by one in the same transaction as every change to scores: snapshots carry it.
-    standings_version: Mapped[int] = mapped_column(Integer, default=0)
+    # Grows by one in every transaction that changes what a screen or phone shows (core/live.py);
+    # every snapshot carries it.
+    live_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     unit: Mapped[Unit | None] = relationship()
-    rounds: Mapped[list[Round]] = relationship(
-        back_populates="event", order_by="Round.position", cascade="all, delete-orphan"
-    )
-    criteria: Mapped[list[Criterion]] = relationship(
-        back_populates="event", order_by="Criterion.position", cascade="all, delete-orphan"
-    )
-    judges: Mapped[list[Judge]] = relationship(back_populates="event", cascade="all, delete-orphan")
-    exhibits: Mapped[list[Exhibit]] = relationship(
-        back_populates="event", cascade="all, delete-orphan"
-    )
-    screens: Mapped[list[Screen]] = relationship(
-        back_populates="event", cascade="all, delete-orphan"
-    )
 
 
 class Round(Base):
@@ -103,25 +89,22 @@ class Round(Base):
     status: Mapped[RoundStatus] = mapped_column(enum_column(RoundStatus), default=RoundStatus.OPEN)
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    event: Mapped[Event] = relationship(back_populates="rounds")
-    entries: Mapped[list[Entry]] = relationship(
-        back_populates="round", order_by="Entry.running_order", cascade="all, delete-orphan"
-    )
+    event: Mapped[Event] = relationship()
 
 
-class Screen(Base):
-    """A named big screen and the mode the organiser has put it in."""
+class EventMember(Base):
+    """An organiser's role in one event. Site administrators need none: they may do anything."""
 
-    __tablename__ = "screen"
-    __table_args__ = (UniqueConstraint("event_id", "name"),)
+    __tablename__ = "event_member"
+    __table_args__ = (UniqueConstraint("event_id", "organiser_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(64))
-    mode: Mapped[ScreenMode] = mapped_column(
-        enum_column(ScreenMode), default=ScreenMode.LEADERBOARD
+    organiser_id: Mapped[int] = mapped_column(
+        ForeignKey("organiser.id", ondelete="CASCADE"), index=True
     )
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    role: Mapped[EventRole] = mapped_column(enum_column(EventRole))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    event: Mapped[Event] = relationship(back_populates="screens")
+    event: Mapped[Event] = relationship()
+    organiser: Mapped[Organiser] = relationship()

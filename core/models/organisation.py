@@ -7,7 +7,6 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.models.base import Base, UTCDateTime, utcnow
 
@@ -22,23 +21,19 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
 
-    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[Unit]] = relationship(back_populates="parent")
+    parent: Mapped[Unit | None] = relationship(remote_side=[id])
 
 
 class Organiser(UserMixin, Base):  # type: ignore[misc]  # flask-login ships no types
-    """A member of the Ban Tổ chức who sets the event up and drives the screens."""
+    """A member of the Ban Tổ chức. What they may do is given per event (``EventMember``);
+    a site administrator may do anything, including creating events and organisers."""
 
     __tablename__ = "organiser"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Made and checked by core.auth, whose hash method the app configures.
     password_hash: Mapped[str] = mapped_column(String(256))
+    is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
-
-    def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)

@@ -3,7 +3,8 @@ import json
 from sqlalchemy import func, select
 
 from core import db
-from core.models import Criterion, Entry, Judge, JuryRole, Recusal
+from core.models import EventMember, EventRole, Organiser
+from scoring.models import Criterion, Entry, Judge, JuryRole, Recusal
 
 
 def test_seed_demo_json_follows_the_contract(app, runner):
@@ -32,7 +33,7 @@ def test_seed_demo_json_follows_the_contract(app, runner):
 
 def test_the_demo_is_realistic_and_recuses_judges_of_the_same_unit(app, runner):
     data = json.loads(runner.invoke(args=["seed-demo", "--json"]).output)
-    with app.app_context(), db.new_session(write=False) as session:
+    with app.app_context(), db.unit_of_work() as session:
         units = {entry.initiative.unit_id for entry in session.scalars(select(Entry))}
         assert len(units) >= 8
         assert session.scalar(select(func.count()).select_from(Criterion)) == 5
@@ -43,6 +44,16 @@ def test_the_demo_is_realistic_and_recuses_judges_of_the_same_unit(app, runner):
             assert judge.unit_id == entry.initiative.unit_id
         assert session.scalar(select(func.count()).select_from(Recusal)) >= 1
     assert any("ệ" in e["title"] or "ự" in e["title"] for e in data["entries"])
+
+
+def test_the_demo_organiser_owns_the_demo_event(app, runner):
+    data = json.loads(runner.invoke(args=["seed-demo", "--json"]).output)
+    with app.app_context(), db.unit_of_work() as session:
+        organiser = session.scalar(select(Organiser))
+        member = session.scalar(select(EventMember))
+    assert organiser.email == data["organiser"]["email"] and organiser.is_admin
+    assert (member.organiser_id, member.role) == (organiser.id, EventRole.OWNER)
+    assert data["organiser_url"].endswith(f"/manage/{data['event']}/")
 
 
 def test_seeding_twice_adds_a_second_event(runner):
@@ -64,7 +75,8 @@ def test_the_printed_organiser_can_log_in(runner, client):
         },
     )
     assert response.status_code == 302
-    assert client.get(f"/events/{data['event']}/exhibits").status_code == 200
+    assert response.headers["Location"] == "/manage/"
+    assert client.get(f"/manage/{data['event']}/exhibits").status_code == 200
 
 
 def test_a_wrong_password_is_refused(runner, client):
@@ -84,13 +96,26 @@ def test_create_organiser_hashes_the_password(app, runner):
         input="mat-khau-manh\nmat-khau-manh\n",
     )
     assert result.exit_code == 0, result.output
-    from core.models import Organiser
+    from core.auth import check_password
 
-    with app.app_context(), db.new_session(write=False) as session:
+    with app.app_context(), db.unit_of_work() as session:
         organiser = session.scalar(select(Organiser))
+        assert check_password(organiser, "mat-khau-manh")
     assert organiser.email == "lan.anh@evn.vn"
     assert "mat-khau-manh" not in organiser.password_hash
-    assert organiser.check_password("mat-khau-manh")
+    assert organiser.is_admin  # the first organiser of an install administers it
+
+
+def test_later_organisers_are_administrators_only_when_asked(app, runner):
+    for email, flags in (("a@evn.vn", []), ("b@evn.vn", []), ("c@evn.vn", ["--admin"])):
+        result = runner.invoke(
+            args=["create-organiser", "--email", email, "--name", "A", *flags],
+            input="mat-khau-manh\nmat-khau-manh\n",
+        )
+        assert result.exit_code == 0, result.output
+    with app.app_context(), db.unit_of_work() as session:
+        admins = dict(session.execute(select(Organiser.email, Organiser.is_admin)).tuples().all())
+    assert admins == {"a@evn.vn": True, "b@evn.vn": False, "c@evn.vn": True}
 
 
 def test_create_organiser_refuses_a_short_password(runner):
@@ -119,8 +144,8 @@ def test_login_goes_back_only_to_a_page_of_this_site(runner, client):
     data = json.loads(runner.invoke(args=["seed-demo", "--json"]).output)
     credentials = {"email": data["organiser"]["email"], "password": data["organiser"]["password"]}
     for target, landing in (
-        ("/%09/evil.example", "/"),
-        ("/events/x/exhibits", "/events/x/exhibits"),
+        ("/%09/evil.example", "/manage/"),
+        ("/manage/x/exhibits", "/manage/x/exhibits"),
     ):
         login = client.get("/login").get_data(as_text=True)
         csrf = login.split('name="csrf_token" value="')[1].split('"')[0]

@@ -2,138 +2,185 @@ import shutil
 import uuid
 
 import pytest
+from sqlalchemy import select
 
-from core import db
-from core.demo import seed
-from display import socketio
-from tests.conftest import make_app
+from core import db, realtime
+from core.models import Round, RoundStatus, Unit
+from initiatives.models import Initiative
+from scoring import standings
+from scoring.models import Entry, EntryStatus, Judge
+from tests.conftest import make_app, settle
+from tests.factories import Factory
+from tests.scoring.test_api import FULL, bearer
 
 
 def snapshots(received):
     return [message["args"][0] for message in received if message["name"] == "standings"]
 
 
-@pytest.fixture
-def screen(app, client, demo):
-    connection = socketio.test_client(
-        app,
-        namespace="/display",
-        auth={"event": demo.event.slug, "screen": "main"},
-        flask_test_client=client,
+def connect(app, client, slug):
+    settle(app)  # the builds that set-up caused are done: what follows is the test's own
+    return realtime.socketio.test_client(
+        app, namespace="/display", auth={"event": slug, "screen": "main"}, flask_test_client=client
     )
+
+
+@pytest.fixture
+def screen(app, client, contest, judge):
+    """A big screen of ``contest``, connected once its judge exists."""
+    connection = connect(app, client, contest.slug)
     yield connection
     if connection.is_connected(namespace="/display"):
         connection.disconnect(namespace="/display")
 
 
-def submit(client, demo, judge_index=2, entry_index=0, pitch=9):
-    _, token = demo.judge_tokens[judge_index]
+def submit(client, judge, entry, pitch=9):
     return client.post(
         "/api/v1/scoresheets",
         json={
             "id": str(uuid.uuid4()),
-            "entry": demo.entries[entry_index].id,
-            "scores": {
-                "novelty": 18,
-                "effectiveness": 22,
-                "benefit": 24,
-                "replicability": 17,
-                "pitch": pitch,
-            },
+            "entry": entry,
+            "scores": FULL | {"pitch": pitch},
             "submit": True,
         },
-        headers={"Authorization": f"Bearer {token}"},
+        headers=bearer(judge.token),
     )
 
 
-def test_a_screen_gets_the_snapshot_on_connect(screen, demo):
+def pushed(app, screen):
+    """What the screen received once the background builds are done."""
+    settle(app)
+    return snapshots(screen.get_received("/display"))
+
+
+def test_a_screen_gets_the_snapshot_on_connect(screen, contest):
     (first,) = snapshots(screen.get_received("/display"))
-    assert first["event"] == demo.event.slug
-    assert first["version"] == 0
+    assert first["event"] == contest.slug
     assert first["method"] == "mean"
-    assert len(first["entries"]) == len(demo.entries)
+    assert len(first["entries"]) == len(contest.entries)
     assert {"rank", "entry_id", "title", "unit", "score", "sheets"} <= set(first["entries"][0])
 
 
-def test_a_committed_sheet_reaches_the_screen_as_a_newer_snapshot(screen, client, demo):
-    screen.get_received("/display")
-    assert submit(client, demo).status_code == 201
-    (pushed,) = snapshots(screen.get_received("/display"))
-    assert pushed["version"] == 1
-    top = pushed["entries"][0]
+def test_a_committed_sheet_reaches_the_screen_as_a_newer_snapshot(
+    app, screen, client, contest, judge
+):
+    (first,) = snapshots(screen.get_received("/display"))
+    assert submit(client, judge, contest.entries[0]).status_code == 201
+    (latest,) = pushed(app, screen)
+    assert latest["version"] == first["version"] + 1
+    top = latest["entries"][0]
     assert (top["entry_id"], top["rank"], top["score"], top["sheets"]) == (
-        demo.entries[0].id,
+        contest.entries[0],
         1,
-        90.0,
+        90.5,
         1,
     )
-    assert pushed == client.get(f"/api/v1/events/{demo.event.slug}/standings").get_json()
+    assert latest == client.get(f"/api/v1/events/{contest.slug}/standings").get_json()
 
 
-def test_versions_only_grow_and_a_refused_sheet_pushes_nothing(screen, client, demo):
-    screen.get_received("/display")
-    submit(client, demo, judge_index=2, entry_index=1)
-    submit(client, demo, judge_index=3, entry_index=1, pitch=5)
-    assert submit(client, demo, judge_index=2, entry_index=1).status_code == 409
-    versions = [s["version"] for s in snapshots(screen.get_received("/display"))]
-    assert versions == [1, 2]
+def test_versions_only_grow_and_a_refused_sheet_pushes_nothing(
+    app, screen, client, factory, contest, judge
+):
+    (first,) = snapshots(screen.get_received("/display"))
+    other = factory.judge(contest.event, name="Trần Quốc Khánh")
+    pushed(app, screen)  # the new judge changes the expected number of sheets
+    submit(client, judge, contest.entries[1])
+    settle(app)
+    submit(client, other, contest.entries[1], pitch=5)
+    settle(app)
+    assert submit(client, judge, contest.entries[1]).status_code == 409
+    versions = [s["version"] for s in pushed(app, screen)]
+    assert versions == sorted(set(versions)) and len(versions) == 2
+    assert versions[0] > first["version"]
 
 
-def test_a_screen_can_ask_for_a_fresh_snapshot(screen, demo):
-    screen.get_received("/display")
-    screen.emit("refresh", {"event": demo.event.slug}, namespace="/display")
+def test_a_screen_can_ask_for_a_fresh_snapshot(screen, contest):
+    (first,) = snapshots(screen.get_received("/display"))
+    screen.emit("refresh", {"event": contest.slug}, namespace="/display")
     (fresh,) = snapshots(screen.get_received("/display"))
-    assert fresh["version"] == 0
+    assert fresh == first
 
 
-def test_a_screen_for_an_unknown_event_is_refused(app, client, demo):
-    connection = socketio.test_client(
-        app, namespace="/display", auth={"event": "khong-co"}, flask_test_client=client
-    )
+def test_a_screen_for_an_unknown_event_is_refused(app, client):
+    connection = connect(app, client, "khong-co")
     assert not connection.is_connected(namespace="/display")
 
 
-def test_the_snapshot_is_computed_once_per_change_not_per_screen(
-    app, client, demo, screen, monkeypatch
+def deactivate_the_judge(session, contest, judge):
+    session.get(Judge, judge.id).active = False
+
+
+def withdraw_the_entry(session, contest, judge):
+    session.get(Entry, contest.entries[0]).status = EntryStatus.WITHDRAWN
+
+
+def rename_the_initiative(session, contest, judge):
+    entry = session.get(Entry, contest.entries[0])
+    session.get(Initiative, entry.initiative_id).title = "Tên mới của sáng kiến"
+
+
+def rename_the_unit(session, contest, judge):
+    session.get(Unit, contest.unit_id).name = "Công ty Điện lực Đà Nẵng"
+
+
+def lock_the_round(session, contest, judge):
+    for round_ in session.scalars(select(Round).where(Round.event_id == contest.event.id)):
+        round_.status = RoundStatus.LOCKED
+
+
+@pytest.mark.parametrize(
+    ("change", "shown"),
+    [
+        (deactivate_the_judge, lambda entries: entries[0]["sheets"] == 0),
+        (withdraw_the_entry, lambda entries: len(entries) == 2),
+        (rename_the_initiative, lambda entries: entries[0]["title"] == "Tên mới của sáng kiến"),
+        (rename_the_unit, lambda entries: entries[0]["unit"] == "Công ty Điện lực Đà Nẵng"),
+        (lock_the_round, lambda entries: entries[0]["sheets"] == 1),
+    ],
+)
+def test_any_committed_change_reaches_an_open_screen(
+    app, screen, client, contest, judge, change, shown
 ):
-    from scoring import standings
+    """No write path announces anything: the change itself moves the version."""
+    submit(client, judge, contest.entries[0])
+    before = pushed(app, screen)[-1]
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        change(session, contest, judge)
+    (after,) = pushed(app, screen)
+    assert after["version"] == before["version"] + 1
+    assert shown(after["entries"])
 
-    others = [
-        socketio.test_client(
-            app, namespace="/display", auth={"event": demo.event.slug}, flask_test_client=client
-        )
-        for _ in range(3)
-    ]
-    computed = []
+
+def test_the_snapshot_is_built_once_per_change_not_per_screen(
+    app, client, contest, judge, screen, monkeypatch
+):
+    others = [connect(app, client, contest.slug) for _ in range(3)]
+    built = []
     original = standings.compute_snapshot
-    monkeypatch.setattr(
-        standings,
-        "compute_snapshot",
-        lambda session, event, version: (
-            computed.append(event.id) or original(session, event, version)
-        ),
-    )
-    submit(client, demo)
-    assert computed == [demo.event.id]
-    for connection in [screen, *others]:
-        assert snapshots(connection.get_received("/display"))[-1]["version"] == 1
+
+    def counting(session, event, version):
+        built.append(version)
+        return original(session, event, version)
+
+    monkeypatch.setitem(app.extensions[realtime.EXTENSION].feeds, standings.FEED, counting)
+    submit(client, judge, contest.entries[0])
+    latest = pushed(app, screen)[-1]
+    assert built == [latest["version"]]
+    for connection in others:
+        assert snapshots(connection.get_received("/display"))[-1] == latest
 
 
-def test_the_bare_broadcast_of_the_benchmark_is_off_by_default(client, demo):
-    assert client.post(f"/bench/broadcast/{demo.event.slug}", json={"x": 1}).status_code == 404
+def test_the_bare_broadcast_of_the_benchmark_is_off_by_default(client, contest):
+    assert client.post(f"/bench/broadcast/{contest.slug}", json={"x": 1}).status_code == 404
 
 
 def test_the_bare_broadcast_reaches_the_screens_without_the_database(tmp_path, template_db):
     path = tmp_path / "bench.db"
     shutil.copyfile(template_db, path)
     app = make_app(f"sqlite:///{path}", BENCHMARK=True)
-    with app.app_context(), db.new_session(write=True) as session:
-        slug = seed(session).event.slug
-        session.commit()
+    slug = Factory(app).event().slug
     client = app.test_client()
-    screen = socketio.test_client(
-        app, namespace="/display", auth={"event": slug}, flask_test_client=client
-    )
+    screen = connect(app, client, slug)
     screen.get_received("/display")
     payload = {"version": 7, "entries": [{"title": "x" * 100}]}
     assert client.post(f"/bench/broadcast/{slug}", json=payload).status_code == 204

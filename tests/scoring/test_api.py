@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from core import db
-from core.models import AuditLog, Event, EventStatus, Recusal, Round, RoundStatus, ScoreSheet
-from tests.conftest import entry_ids
+from core.models import AuditLog, Event, EventStatus, Round, RoundStatus
+from scoring.models import Judge, ScoreSheet
 
 FULL = {"novelty": 18, "effectiveness": 22.5, "benefit": 24, "replicability": 17, "pitch": 9}
 
@@ -26,19 +26,30 @@ def sheet(entry, scores=None, submit=True, **extra):
 
 
 @pytest.fixture
-def judge_and_entry(demo):
-    """The technical expert of the demo (EVNNPT) and an entry from another unit."""
-    _judge, token = demo.judge_tokens[2]
-    return token, demo.entries[0].id
+def judge_and_entry(judge, contest):
+    """A judge of the contest, and an entry that judge scores."""
+    return judge.token, contest.entries[0]
 
 
 def count(app, model):
-    with app.app_context(), db.new_session(write=False) as session:
+    with app.app_context(), db.unit_of_work() as session:
         return session.scalar(select(func.count()).select_from(model))
 
 
-def test_submitting_a_sheet_stores_it_and_moves_the_standings(app, client, demo, judge_and_entry):
+def standings(client, contest):
+    return client.get(f"/api/v1/events/{contest.slug}/standings").get_json()
+
+
+def change(app, model, row_id, **values):
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        row = session.get(model, row_id)
+        for name, value in values.items():
+            setattr(row, name, value)
+
+
+def test_submitting_a_sheet_stores_it_and_moves_the_standings(client, contest, judge_and_entry):
     token, entry = judge_and_entry
+    before = standings(client, contest)["version"]
     payload = sheet(entry)
     response = client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
     assert response.status_code == 201
@@ -49,15 +60,16 @@ def test_submitting_a_sheet_stores_it_and_moves_the_standings(app, client, demo,
     assert body["total"] == 90.5
     assert body["scores"] == FULL
 
-    standings = client.get(f"/api/v1/events/{demo.event.slug}/standings").get_json()
-    assert standings["version"] == 1
-    top = standings["entries"][0]
+    after = standings(client, contest)
+    assert after["version"] == before + 1
+    top = after["entries"][0]
     assert (top["entry_id"], top["rank"], top["score"], top["sheets"]) == (entry, 1, 90.5, 1)
-    assert top["title"] == demo.entries[0].initiative.title
+    assert top["title"] == "Sáng kiến số 1"
 
 
-def test_the_same_sheet_sent_twice_is_stored_once(app, client, demo, judge_and_entry):
+def test_the_same_sheet_sent_twice_is_stored_once(app, client, contest, judge_and_entry):
     token, entry = judge_and_entry
+    before = standings(client, contest)["version"]
     payload = sheet(entry)
     first = client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
     again = client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
@@ -65,12 +77,12 @@ def test_the_same_sheet_sent_twice_is_stored_once(app, client, demo, judge_and_e
     assert again.get_json()["outcome"] == "unchanged"
     assert count(app, ScoreSheet) == 1
     assert count(app, AuditLog) == 1
-    standings = client.get(f"/api/v1/events/{demo.event.slug}/standings").get_json()
-    assert standings["version"] == 1
-    assert standings["entries"][0]["sheets"] == 1
+    after = standings(client, contest)
+    assert after["version"] == before + 1
+    assert after["entries"][0]["sheets"] == 1
 
 
-def test_a_changed_resend_updates_the_sheet_and_is_audited(app, client, demo, judge_and_entry):
+def test_a_changed_resend_updates_the_sheet_and_is_audited(app, client, judge_and_entry):
     token, entry = judge_and_entry
     payload = sheet(entry)
     client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
@@ -79,7 +91,7 @@ def test_a_changed_resend_updates_the_sheet_and_is_audited(app, client, demo, ju
     assert response.status_code == 200
     assert response.get_json()["outcome"] == "updated"
     assert response.get_json()["total"] == 91.5
-    with app.app_context(), db.new_session(write=False) as session:
+    with app.app_context(), db.unit_of_work() as session:
         log = session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
     assert [row.action for row in log] == ["sheet.created", "sheet.updated"]
     assert log[1].before["scores"]["pitch"] == 9
@@ -87,8 +99,9 @@ def test_a_changed_resend_updates_the_sheet_and_is_audited(app, client, demo, ju
     assert log[1].actor.startswith("judge:")
 
 
-def test_a_draft_keeps_empty_criteria_empty_and_does_not_count(app, client, demo, judge_and_entry):
+def test_a_draft_keeps_empty_criteria_empty_and_does_not_count(client, contest, judge_and_entry):
     token, entry = judge_and_entry
+    before = standings(client, contest)["version"]
     scores = {"novelty": 15, "effectiveness": None}
     response = client.post(
         "/api/v1/scoresheets", json=sheet(entry, scores, submit=False), headers=bearer(token)
@@ -99,27 +112,28 @@ def test_a_draft_keeps_empty_criteria_empty_and_does_not_count(app, client, demo
     assert body["scores"]["effectiveness"] is None
     assert body["scores"]["pitch"] is None
     assert body["total"] is None
-    standings = client.get(f"/api/v1/events/{demo.event.slug}/standings").get_json()
-    assert standings["version"] == 0
-    assert all(row["sheets"] == 0 for row in standings["entries"])
+    after = standings(client, contest)
+    assert after["version"] == before
+    assert all(row["sheets"] == 0 for row in after["entries"])
 
 
 def test_taking_a_submission_back_to_draft_removes_it_from_the_standings(
-    client, demo, judge_and_entry
+    client, contest, judge_and_entry
 ):
     token, entry = judge_and_entry
+    before = standings(client, contest)["version"]
     payload = sheet(entry)
     client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
     response = client.post(
         "/api/v1/scoresheets", json=payload | {"submit": False}, headers=bearer(token)
     )
     assert response.get_json()["status"] == "draft"
-    standings = client.get(f"/api/v1/events/{demo.event.slug}/standings").get_json()
-    assert standings["version"] == 2
-    assert standings["entries"][0]["sheets"] == 0
+    after = standings(client, contest)
+    assert after["version"] == before + 2
+    assert after["entries"][0]["sheets"] == 0
 
 
-def test_a_judge_session_with_csrf_token_may_post(client, demo, judge_and_entry):
+def test_a_judge_session_with_csrf_token_may_post(client, judge_and_entry):
     token, entry = judge_and_entry
     page = client.get(f"/j/{token}", follow_redirects=True)
     assert page.status_code == 200
@@ -136,21 +150,17 @@ def test_a_judge_session_with_csrf_token_may_post(client, demo, judge_and_entry)
     ("headers", "code"),
     [({}, "unauthorized"), ({"Authorization": "Bearer not-a-token"}, "invalid_token")],
 )
-def test_unknown_judges_get_401(client, demo, headers, code):
-    response = client.post("/api/v1/scoresheets", json=sheet(demo.entries[0].id), headers=headers)
+def test_unknown_judges_get_401(client, contest, headers, code):
+    response = client.post("/api/v1/scoresheets", json=sheet(contest.entries[0]), headers=headers)
     assert response.status_code == 401
     assert response.get_json()["error"] == code
     assert response.get_json()["message"]
 
 
-def test_a_deactivated_judge_token_stops_working(app, client, demo):
-    judge, token = demo.judge_tokens[2]
-    with app.app_context(), db.new_session(write=True) as session:
-        session.get(type(judge), judge.id).active = False
-        session.commit()
-    response = client.post(
-        "/api/v1/scoresheets", json=sheet(demo.entries[0].id), headers=bearer(token)
-    )
+def test_a_deactivated_judge_token_stops_working(app, client, judge, judge_and_entry):
+    token, entry = judge_and_entry
+    change(app, Judge, judge.id, active=False)
+    response = client.post("/api/v1/scoresheets", json=sheet(entry), headers=bearer(token))
     assert response.status_code == 401
 
 
@@ -204,11 +214,11 @@ def test_an_incomplete_submission_names_the_missing_criteria(client, judge_and_e
     assert response.get_json()["criteria"] == ["effectiveness", "benefit", "replicability", "pitch"]
 
 
-def test_a_recused_judge_is_refused(app, client, demo):
-    judge, token = demo.judge_tokens[1]  # Công ty Điện lực Quảng Nam, like entry 1
-    with app.app_context(), db.new_session(write=False) as session:
-        recused = session.scalar(select(Recusal.entry_id).where(Recusal.judge_id == judge.id))
-    response = client.post("/api/v1/scoresheets", json=sheet(recused), headers=bearer(token))
+def test_a_recused_judge_is_refused(client, factory, contest):
+    recused = factory.judge(contest.event, recused_from=(contest.entries[1],))
+    response = client.post(
+        "/api/v1/scoresheets", json=sheet(contest.entries[1]), headers=bearer(recused.token)
+    )
     assert response.status_code == 403
     assert response.get_json()["error"] == "recused"
 
@@ -223,34 +233,31 @@ def test_a_second_sheet_id_for_the_same_entry_is_a_conflict(client, judge_and_en
     assert response.get_json()["sheet_id"] == first["id"]
 
 
-def test_another_judges_sheet_id_cannot_be_taken_over(client, demo, judge_and_entry):
+def test_another_judges_sheet_id_cannot_be_taken_over(client, factory, contest, judge_and_entry):
     token, entry = judge_and_entry
     payload = sheet(entry)
     client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
-    _, other = demo.judge_tokens[3]
-    response = client.post("/api/v1/scoresheets", json=payload, headers=bearer(other))
+    other = factory.judge(contest.event, name="Trần Quốc Khánh")
+    response = client.post("/api/v1/scoresheets", json=payload, headers=bearer(other.token))
     assert response.status_code == 409
     assert response.get_json()["error"] == "sheet_id_taken"
 
 
-def test_scoring_is_refused_outside_the_scoring_phase(app, client, demo, judge_and_entry):
+def test_scoring_is_refused_outside_the_scoring_phase(app, client, contest, judge_and_entry):
     token, entry = judge_and_entry
-    with app.app_context(), db.new_session(write=True) as session:
-        session.get(Event, demo.event.id).status = EventStatus.LOCKED
-        session.commit()
+    change(app, Event, contest.event.id, status=EventStatus.LOCKED)
     response = client.post("/api/v1/scoresheets", json=sheet(entry), headers=bearer(token))
     assert response.status_code == 409
     assert response.get_json()["error"] == "scoring_closed"
 
 
-def test_a_locked_round_ends_the_undo(app, client, demo, judge_and_entry):
+def test_a_locked_round_ends_the_undo(app, client, judge_and_entry):
     token, entry = judge_and_entry
     payload = sheet(entry)
     client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
-    with app.app_context(), db.new_session(write=True) as session:
+    with app.app_context(), db.unit_of_work(write=True) as session:
         for round_ in session.scalars(select(Round)):
             round_.status = RoundStatus.LOCKED
-        session.commit()
     response = client.post(
         "/api/v1/scoresheets", json=payload | {"submit": False}, headers=bearer(token)
     )
@@ -258,11 +265,11 @@ def test_a_locked_round_ends_the_undo(app, client, demo, judge_and_entry):
     assert response.get_json()["error"] == "round_locked"
 
 
-def test_an_entry_of_another_event_is_not_found(app, client, make_event, judge_and_entry):
+def test_an_entry_of_another_event_is_not_found(client, factory, judge_and_entry):
     token, _ = judge_and_entry
-    other = make_event()
+    other = factory.contest()
     response = client.post(
-        "/api/v1/scoresheets", json=sheet(entry_ids(app, other)[0]), headers=bearer(token)
+        "/api/v1/scoresheets", json=sheet(other.entries[0]), headers=bearer(token)
     )
     assert response.status_code == 404
 

@@ -11,6 +11,11 @@ RUBRIC = [
 ]
 
 
+def sheet(judge, entry, scores, criteria=RUBRIC):
+    """A sheet as the database keeps it: its total was computed when it was saved."""
+    return Sheet(judge, entry, sheet_total(scores, criteria), scores)
+
+
 def full(novelty=18, effectiveness=22, benefit=20, replicability=15, pitch=8):
     return {
         "novelty": novelty,
@@ -36,8 +41,8 @@ def test_an_unscored_criterion_is_not_zero():
 
 
 def test_entry_score_is_the_mean_of_the_judges_totals_with_count_and_spread():
-    sheets = [Sheet(1, 10, full()), Sheet(2, 10, full(pitch=4)), Sheet(3, 10, full(novelty=10))]
-    (standing,) = standings([10], sheets, RUBRIC)
+    sheets = [sheet(1, 10, full()), sheet(2, 10, full(pitch=4)), sheet(3, 10, full(novelty=10))]
+    (standing,) = standings([10], sheets)
     assert standing.rank == 1
     assert standing.score == pytest.approx((83 + 79 + 75) / 3)
     assert standing.sheets == 3
@@ -46,15 +51,15 @@ def test_entry_score_is_the_mean_of_the_judges_totals_with_count_and_spread():
 
 
 def test_incomplete_sheets_do_not_count():
-    sheets = [Sheet(1, 10, full()), Sheet(2, 10, full() | {"benefit": None})]
-    (standing,) = standings([10], sheets, RUBRIC)
+    sheets = [sheet(1, 10, full()), sheet(2, 10, full() | {"benefit": None})]
+    (standing,) = standings([10], sheets)
     assert standing.sheets == 1
     assert standing.score == pytest.approx(83)
 
 
 def test_ranked_highest_first_and_unscored_entries_last_without_rank():
-    sheets = [Sheet(1, 10, full(pitch=2)), Sheet(1, 11, full()), Sheet(1, 12, full(pitch=5))]
-    ranked = standings([10, 11, 12, 13], sheets, RUBRIC)
+    sheets = [sheet(1, 10, full(pitch=2)), sheet(1, 11, full()), sheet(1, 12, full(pitch=5))]
+    ranked = standings([10, 11, 12, 13], sheets)
     assert [(s.entry_id, s.rank) for s in ranked] == [(11, 1), (12, 2), (10, 3), (13, None)]
     assert ranked[-1].score is None and ranked[-1].sheets == 0
 
@@ -63,24 +68,21 @@ def test_ties_follow_the_published_cascade():
     # Same total (83); entry 11 has the higher benefit, so it wins the tie.
     a = full(benefit=20, effectiveness=22)
     b = full(benefit=22, effectiveness=20)
-    ranked = standings([10, 11], [Sheet(1, 10, a), Sheet(1, 11, b)], RUBRIC, ["benefit"])
+    ranked = standings([10, 11], [sheet(1, 10, a), sheet(1, 11, b)], ["benefit"])
     assert [(s.entry_id, s.rank, s.tied) for s in ranked] == [(11, 1, False), (10, 2, False)]
 
 
 def test_cascade_moves_to_the_next_rule_when_the_first_is_level():
     a = full(benefit=20, effectiveness=22, novelty=18, pitch=8)
     b = full(benefit=20, effectiveness=20, novelty=20, pitch=8)
-    ranked = standings(
-        [10, 11], [Sheet(1, 10, a), Sheet(1, 11, b)], RUBRIC, ["benefit", "effectiveness"]
-    )
+    ranked = standings([10, 11], [sheet(1, 10, a), sheet(1, 11, b)], ["benefit", "effectiveness"])
     assert [s.entry_id for s in ranked] == [10, 11]
 
 
 def test_a_tie_left_after_the_cascade_is_shared_never_drawn():
     ranked = standings(
         [10, 11, 12],
-        [Sheet(1, 10, full()), Sheet(1, 11, full()), Sheet(1, 12, full(pitch=1))],
-        RUBRIC,
+        [sheet(1, 10, full()), sheet(1, 11, full()), sheet(1, 12, full(pitch=1))],
         ["benefit", "effectiveness", "untrimmed_mean"],
     )
     assert [(s.entry_id, s.rank, s.tied) for s in ranked] == [
@@ -99,10 +101,10 @@ def test_float_noise_does_not_break_a_tie():
     x = {"a": 0, "b": 0, "c": 1}
     y = {"a": 0, "b": 3.5, "c": 0}
     assert sheet_total(x, criteria) != sheet_total(y, criteria)  # 6.999... and 7.000...1
-    ranked = standings([1, 2], [Sheet(1, 1, x), Sheet(1, 2, y)], criteria)
+    ranked = standings([1, 2], [sheet(1, 1, x, criteria), sheet(1, 2, y, criteria)])
     assert [(s.rank, s.tied) for s in ranked] == [(1, True), (1, True)]
 
 
 def test_sheets_for_unknown_entries_are_ignored():
-    (standing,) = standings([10], [Sheet(1, 99, full())], RUBRIC)
+    (standing,) = standings([10], [sheet(1, 99, full())])
     assert standing.sheets == 0 and standing.rank is None

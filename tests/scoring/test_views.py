@@ -1,65 +1,50 @@
 import uuid
 
+from tests.scoring.test_api import FULL, bearer
 
-def test_a_magic_link_signs_the_tablet_in_and_drops_the_token(client, demo):
-    judge, token = demo.judge_tokens[2]
-    response = client.get(f"/j/{token}")
+
+def test_a_magic_link_signs_the_tablet_in_and_drops_the_token(client, contest, judge):
+    response = client.get(f"/j/{judge.token}")
     assert response.status_code == 302
     assert response.headers["Location"] == "/judge"
     page = client.get("/judge").get_data(as_text=True)
     assert judge.name in page
-    assert token not in page
-    assert f"0/{len(demo.entries)}" in page
+    assert judge.token not in page
+    assert f"0/{len(contest.entries)}" in page
 
 
-def test_a_wrong_link_explains_what_to_do(client, demo):
+def test_a_wrong_link_explains_what_to_do(client):
     response = client.get("/j/sai-ma")
     assert response.status_code == 404
     assert "Ban Tổ chức" in response.get_data(as_text=True)
 
 
-def test_judge_pages_need_the_link_first(client, demo):
+def test_judge_pages_need_the_link_first(client):
     response = client.get("/judge")
     assert response.status_code == 401
     assert "thẻ giám khảo" in response.get_data(as_text=True)
 
 
-def test_recused_entries_are_shown_but_not_counted(client, demo):
-    _judge, token = demo.judge_tokens[1]  # Công ty Điện lực Quảng Nam has two entries
-    client.get(f"/j/{token}")
-    page = client.get("/judge").get_data(as_text=True)
-    assert f"0/{len(demo.entries) - 2}" in page
+def test_recused_entries_are_shown_but_not_counted(factory, judge_client, contest):
+    recused = factory.judge(contest.event, recused_from=tuple(contest.entries[:2]))
+    page = judge_client(recused).get("/judge").get_data(as_text=True)
+    assert f"0/{len(contest.entries) - 2}" in page
     assert page.count("cùng đơn vị") == 2
 
 
-def test_progress_counts_submitted_sheets(client, demo):
-    _judge, token = demo.judge_tokens[2]
+def test_progress_counts_submitted_sheets(client, judge_client, contest, judge):
     client.post(
         "/api/v1/scoresheets",
-        json={
-            "id": str(uuid.uuid4()),
-            "entry": demo.entries[0].id,
-            "submit": True,
-            "scores": {
-                "novelty": 1,
-                "effectiveness": 1,
-                "benefit": 1,
-                "replicability": 1,
-                "pitch": 1,
-            },
-        },
-        headers={"Authorization": f"Bearer {token}"},
+        json={"id": str(uuid.uuid4()), "entry": contest.entries[0], "submit": True, "scores": FULL},
+        headers=bearer(judge.token),
     )
-    client.get(f"/j/{token}")
-    page = client.get("/judge").get_data(as_text=True)
-    assert f"1/{len(demo.entries)}" in page
+    page = judge_client(judge).get("/judge").get_data(as_text=True)
+    assert f"1/{len(contest.entries)}" in page
     assert "Đã gửi" in page
 
 
-def test_the_sheet_shows_every_criterion_with_its_bands(client, demo):
-    _, token = demo.judge_tokens[2]
-    client.get(f"/j/{token}")
-    page = client.get(f"/judge/entries/{demo.entries[0].id}").get_data(as_text=True)
+def test_the_sheet_shows_every_criterion_with_its_bands(judge_client, contest, judge):
+    page = judge_client(judge).get(f"/judge/entries/{contest.entries[0]}").get_data(as_text=True)
     for name in (
         "Tính mới, tính sáng tạo",
         "Hiệu quả ứng dụng",
@@ -69,19 +54,17 @@ def test_the_sheet_shows_every_criterion_with_its_bands(client, demo):
     ):
         assert name in page
     assert "Hoàn toàn mới, chưa bộc lộ công khai" in page
-    assert f"Bài 1/{len(demo.entries)}" in page
+    assert f"Bài 1/{len(contest.entries)}" in page
     assert "Gửi phiếu chấm" in page
 
 
-def test_a_sheet_page_for_an_unknown_entry_is_a_404(client, demo):
-    _, token = demo.judge_tokens[2]
-    client.get(f"/j/{token}")
-    assert client.get("/judge/entries/999999").status_code == 404
+def test_a_sheet_page_for_an_unknown_entry_is_a_404(judge_client, judge):
+    assert judge_client(judge).get("/judge/entries/999999").status_code == 404
 
 
-def test_the_default_recusal_reason_is_in_the_judges_language(client, demo):
-    _, token = demo.judge_tokens[1]
-    client.get(f"/j/{token}")
-    client.get("/lang/en")
-    page = client.get("/judge").get_data(as_text=True)
+def test_the_default_recusal_reason_is_in_the_judges_language(factory, judge_client, contest):
+    recused = factory.judge(contest.event, recused_from=tuple(contest.entries[:2]))
+    tablet = judge_client(recused)
+    tablet.get("/lang/en")
+    page = tablet.get("/judge").get_data(as_text=True)
     assert page.count("Not yours to score: same unit as the authors") == 2

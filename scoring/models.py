@@ -1,31 +1,36 @@
-"""The jury's side: the rubric, the judges, their score sheets and the audit trail."""
+"""The pitch contest: entries, the rubric, the judges and their score sheets."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Double,
     ForeignKey,
-    Integer,
     Numeric,
+    Select,
     String,
     Text,
     UniqueConstraint,
-    event,
+    select,
 )
-from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core import live
+from core.models import Event, Round, Unit
 from core.models.base import Base, TextEnum, UTCDateTime, enum_column, utcnow
+from initiatives.models import Author, Initiative
 
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
 
-    from core.models.event import Event
-    from core.models.initiative import Entry
-    from core.models.organisation import Unit
+class EntryStatus(TextEnum):
+    SCHEDULED = "scheduled"
+    PITCHING = "pitching"
+    DONE = "done"
+    WITHDRAWN = "withdrawn"
 
 
 class JuryRole(TextEnum):
@@ -39,6 +44,24 @@ class SheetStatus(TextEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     VERIFIED = "verified"
+
+
+class Entry(Base):
+    """An initiative in a round of the pitch contest (Hội thi thuyết trình)."""
+
+    __tablename__ = "entry"
+    __table_args__ = (UniqueConstraint("round_id", "initiative_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id"))
+    running_order: Mapped[int] = mapped_column(default=1)
+    status: Mapped[EntryStatus] = mapped_column(
+        enum_column(EntryStatus), default=EntryStatus.SCHEDULED
+    )
+
+    round: Mapped[Round] = relationship()
+    initiative: Mapped[Initiative] = relationship()
 
 
 class Criterion(Base):
@@ -62,7 +85,7 @@ class Criterion(Base):
     levels: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(default=1)
 
-    event: Mapped[Event] = relationship(back_populates="criteria")
+    event: Mapped[Event] = relationship()
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_vi
@@ -83,7 +106,7 @@ class Judge(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    event: Mapped[Event] = relationship(back_populates="judges")
+    event: Mapped[Event] = relationship()
     unit: Mapped[Unit | None] = relationship()
 
 
@@ -101,7 +124,11 @@ class Recusal(Base):
 
 
 class ScoreSheet(Base):
-    """Phiếu chấm điểm: one judge's scores for one entry. Its id is chosen by the tablet."""
+    """Phiếu chấm điểm: one judge's scores for one entry. Its id is chosen by the tablet.
+
+    ``total`` is the weighted total out of 100, computed when the sheet is saved (the rubric is
+    locked once a score exists), or None while a criterion is unscored.
+    """
 
     __tablename__ = "score_sheet"
     __table_args__ = (UniqueConstraint("judge_id", "entry_id"),)
@@ -111,6 +138,7 @@ class ScoreSheet(Base):
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
     comment: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[SheetStatus] = mapped_column(enum_column(SheetStatus), default=SheetStatus.DRAFT)
+    total: Mapped[float | None] = mapped_column(Double)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -137,23 +165,38 @@ class Score(Base):
     criterion: Mapped[Criterion] = relationship()
 
 
-class AuditLog(Base):
-    """Append-only record of every change: who, what, before, after and why."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"), index=True)
-    actor: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(64))
-    subject: Mapped[str] = mapped_column(String(64))
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    reason: Mapped[str] = mapped_column(String(500), default="")
+COUNTED = frozenset({SheetStatus.SUBMITTED, SheetStatus.VERIFIED})
 
 
-@event.listens_for(AuditLog, "before_update")
-@event.listens_for(AuditLog, "before_delete")
-def _refuse_rewrite(_mapper: Mapper[AuditLog], _connection: Connection, _row: AuditLog) -> None:
-    raise PermissionError("the audit log is append-only")
+def _counted(sheet: ScoreSheet) -> bool:
+    """Does the sheet count in the standings, now or before this change? A draft shows nowhere."""
+    return bool(live.before_and_after(sheet, "status") & COUNTED)
+
+
+def _events_of_judges(ids: Collection[int]) -> Select[tuple[int]]:
+    return select(Judge.event_id).where(Judge.id.in_(ids))
+
+
+def _events_of_entries(column: Any, ids: Collection[Any]) -> Select[tuple[int]]:
+    return (
+        select(Round.event_id)
+        .join(Entry, Entry.round_id == Round.id)
+        .join(Initiative, Initiative.id == Entry.initiative_id)
+        .where(column.in_(ids))
+    )
+
+
+live.watch(Entry.round_id, lambda ids: select(Round.event_id).where(Round.id.in_(ids)))
+live.watch(Criterion.event_id)
+live.watch(Judge.event_id)
+live.watch(Recusal.judge_id, _events_of_judges)
+live.watch(ScoreSheet.judge_id, _events_of_judges, when=_counted)
+live.watch(
+    Score.sheet_id,
+    lambda ids: select(Judge.event_id).join(ScoreSheet).where(ScoreSheet.id.in_(ids)),
+    when=lambda score: score.sheet is not None and _counted(score.sheet),
+)
+# Titles, units and authors of the entries appear on the screens.
+live.watch(Initiative.id, lambda ids: _events_of_entries(Initiative.id, ids))
+live.watch(Author.initiative_id, lambda ids: _events_of_entries(Initiative.id, ids))
+live.watch(Unit.id, lambda ids: _events_of_entries(Initiative.unit_id, ids))

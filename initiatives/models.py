@@ -1,24 +1,20 @@
-"""The initiative (Sáng kiến) as a standardized record, and its two roles on the day.
+"""The initiative (Sáng kiến) as a standardized record.
 
 An :class:`Initiative` outlives the event: the initiative library (Thư viện sáng kiến) is made of
-them. At an event it may be shown at a booth (:class:`Exhibit`) and pitched to the jury
-(:class:`Entry`), or both.
+them. At an event it may be shown at a booth (``kiosk.models.Exhibit``) and pitched to the jury
+(``scoring.models.Entry``), or both.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.models.base import Base, TextEnum, UTCDateTime, enum_column, short_token, utcnow
-
-if TYPE_CHECKING:
-    from core.models.event import Event, Round
-    from core.models.organisation import Unit
+from core.models import Unit
+from core.models.base import Base, TextEnum, UTCDateTime, enum_column, utcnow
 
 
 class SolutionType(TextEnum):
@@ -54,13 +50,6 @@ class AttachmentKind(TextEnum):
     PHOTO = "photo"
     VIDEO = "video"
     DOCUMENT = "document"
-
-
-class EntryStatus(TextEnum):
-    SCHEDULED = "scheduled"
-    PITCHING = "pitching"
-    DONE = "done"
-    WITHDRAWN = "withdrawn"
 
 
 class Initiative(Base):
@@ -140,38 +129,3 @@ class Attachment(Base):
     caption: Mapped[str] = mapped_column(String(500), default="")
 
     initiative: Mapped[Initiative] = relationship(back_populates="attachments")
-
-
-class Exhibit(Base):
-    """An initiative shown at a booth (Gian trưng bày); visitors reach it by its QR token."""
-
-    __tablename__ = "exhibit"
-    __table_args__ = (UniqueConstraint("event_id", "initiative_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id"))
-    booth: Mapped[str] = mapped_column(String(32), default="")
-    qr_token: Mapped[str] = mapped_column(String(16), unique=True, default=short_token)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    event: Mapped[Event] = relationship(back_populates="exhibits")
-    initiative: Mapped[Initiative] = relationship()
-
-
-class Entry(Base):
-    """An initiative in a round of the pitch contest (Hội thi thuyết trình)."""
-
-    __tablename__ = "entry"
-    __table_args__ = (UniqueConstraint("round_id", "initiative_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
-    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id"))
-    running_order: Mapped[int] = mapped_column(default=1)
-    status: Mapped[EntryStatus] = mapped_column(
-        enum_column(EntryStatus), default=EntryStatus.SCHEDULED
-    )
-
-    round: Mapped[Round] = relationship(back_populates="entries")
-    initiative: Mapped[Initiative] = relationship()

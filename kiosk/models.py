@@ -1,0 +1,91 @@
+"""The exhibition: exhibits at their booths, visits, people's-choice ballots and their votes."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Select, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core import live
+from core.models import Event, Unit
+from core.models.base import Base, TextEnum, UTCDateTime, enum_column, short_token, utcnow
+from initiatives.models import Attachment, Initiative
+
+
+class Exhibit(Base):
+    """An initiative shown at a booth (Gian trưng bày); visitors reach it by its QR token."""
+
+    __tablename__ = "exhibit"
+    __table_args__ = (UniqueConstraint("event_id", "initiative_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id"))
+    booth: Mapped[str] = mapped_column(String(32), default="")
+    qr_token: Mapped[str] = mapped_column(String(16), unique=True, default=short_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    initiative: Mapped[Initiative] = relationship()
+
+
+class BallotChannel(TextEnum):
+    BADGE = "badge"
+    KIOSK = "kiosk"
+
+
+class Ballot(Base):
+    """Phiếu bình chọn: a single-use token printed on a badge or issued at the kiosk."""
+
+    __tablename__ = "ballot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(16), unique=True, default=short_token)
+    channel: Mapped[BallotChannel] = mapped_column(enum_column(BallotChannel))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Vote(Base):
+    """A people's-choice vote. The unique ballot is what stops stuffing, not cookies or IPs."""
+
+    __tablename__ = "vote"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id"), unique=True)
+    exhibit_id: Mapped[int] = mapped_column(ForeignKey("exhibit.id"), index=True)
+    cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Visit(Base):
+    """A scan or open of an exhibit's page, for the organiser's visits chart."""
+
+    __tablename__ = "visit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exhibit_id: Mapped[int] = mapped_column(
+        ForeignKey("exhibit.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    via_qr: Mapped[bool] = mapped_column(default=True)
+
+
+def _events_of_exhibits(column: Any, ids: Collection[Any]) -> Select[tuple[int]]:
+    return (
+        select(Exhibit.event_id)
+        .join(Initiative, Initiative.id == Exhibit.initiative_id)
+        .where(column.in_(ids))
+    )
+
+
+live.watch(Exhibit.event_id)
+live.watch(Vote.exhibit_id, lambda ids: select(Exhibit.event_id).where(Exhibit.id.in_(ids)))
+live.ignore(Ballot, "an unused ballot shows nowhere; its vote is watched")
+live.ignore(Visit, "visits are counted on the organiser's page; one push per scan would flood")
+# The exhibit wall shows titles, units and photos.
+live.watch(Initiative.id, lambda ids: _events_of_exhibits(Initiative.id, ids))
+live.watch(Attachment.initiative_id, lambda ids: _events_of_exhibits(Initiative.id, ids))
+live.watch(Unit.id, lambda ids: _events_of_exhibits(Initiative.unit_id, ids))

@@ -1,0 +1,82 @@
+"""Judges: a magic link on the judge's card signs a tablet in; the API also takes the token.
+
+The token is stored only as a SHA-256 digest (``core.auth.hash_token``); a deactivated judge's
+token and session stop working at once.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from flask import render_template, request, session
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core import db
+from core.auth import View, audience, csrf, hash_token
+from core.errors import Unauthenticated
+from scoring.models import Judge
+
+JUDGE = "judge"
+
+
+def judge_by_token(token: str) -> Judge | None:
+    judge = db.session().scalar(select(Judge).where(Judge.token_hash == hash_token(token)))
+    return judge if judge is not None and judge.active else None
+
+
+def sign_in_judge(judge: Judge) -> None:
+    session.permanent = True
+    session["judge_id"] = judge.id
+
+
+def signed_in_judge() -> Judge | None:
+    judge_id = session.get("judge_id")
+    if not isinstance(judge_id, int):
+        return None
+    judge = db.session().get(Judge, judge_id)
+    return judge if judge is not None and judge.active else None
+
+
+def judge_required(view: View) -> View:
+    """A judge's page: the signed-in judge is passed as the first argument."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        judge = signed_in_judge()
+        if judge is None:
+            message = _("Hãy mở đường dẫn hoặc quét mã QR trên thẻ giám khảo của bạn.")
+            return render_template("core/error.html", status=401, message=message), 401
+        return view(judge, *args, **kwargs)
+
+    return audience(JUDGE)(wrapper)
+
+
+def api_judge() -> Judge:
+    """The judge behind an API request: ``Authorization: Bearer <token>``, or the session their
+    link opened plus the ``X-CSRFToken`` header."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        judge = judge_by_token(header[7:].strip())
+        if judge is None:
+            raise Unauthenticated(
+                "invalid_token", _("Mã đăng nhập của giám khảo không đúng hoặc đã bị thu hồi.")
+            )
+        return judge
+    judge = signed_in_judge()
+    if judge is None:
+        raise Unauthenticated("unauthorized", _("Giám khảo cần mở đường dẫn đăng nhập của mình."))
+    csrf.protect()
+    return judge
+
+
+def judge_api(view: View) -> View:
+    """A JSON endpoint of the judges' tablets: the judge is passed as the first argument."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        return view(api_judge(), *args, **kwargs)
+
+    return audience(JUDGE)(wrapper)

@@ -1,0 +1,59 @@
+"""How judging is going: per judge, the sheets submitted out of those expected of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.models import Event, Round
+from scoring.models import COUNTED, Entry, EntryStatus, Judge, Recusal, ScoreSheet
+
+
+@dataclass(frozen=True)
+class JudgeProgress:
+    judge: Judge
+    submitted: int
+    drafts: int
+    expected: int
+
+
+def judging_progress(session: Session, event: Event) -> list[JudgeProgress]:
+    """Each judge of the event, active first, with their count of submitted and draft sheets
+    on entries still in the contest, out of the entries they are expected to score."""
+    live_entries = (
+        select(Entry.id)
+        .join(Round, Round.id == Entry.round_id)
+        .where(Round.event_id == event.id, Entry.status != EntryStatus.WITHDRAWN)
+    )
+    entries = session.scalar(select(func.count()).select_from(live_entries.subquery())) or 0
+    recused = dict(
+        session.execute(
+            select(Recusal.judge_id, func.count())
+            .where(Recusal.entry_id.in_(live_entries))
+            .group_by(Recusal.judge_id)
+        )
+        .tuples()
+        .all()
+    )
+    sheets: dict[tuple[int, bool], int] = {
+        (judge_id, counted): count
+        for judge_id, counted, count in session.execute(
+            select(ScoreSheet.judge_id, ScoreSheet.status.in_(COUNTED), func.count())
+            .where(ScoreSheet.entry_id.in_(live_entries))
+            .group_by(ScoreSheet.judge_id, ScoreSheet.status.in_(COUNTED))
+        ).tuples()
+    }
+    judges = session.scalars(
+        select(Judge).where(Judge.event_id == event.id).order_by(Judge.active.desc(), Judge.name)
+    )
+    return [
+        JudgeProgress(
+            judge,
+            sheets.get((judge.id, True), 0),
+            sheets.get((judge.id, False), 0),
+            entries - recused.get(judge.id, 0),
+        )
+        for judge in judges
+    ]

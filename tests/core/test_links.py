@@ -1,0 +1,36 @@
+import pytest
+
+import core.links
+
+
+def test_a_link_asked_for_on_localhost_points_at_the_lan_address(app, monkeypatch):
+    monkeypatch.setattr(core.links, "lan_address", lambda: "192.168.50.7")
+    with app.test_request_context("http://localhost:8000/"):
+        assert core.links.public_url() == "http://192.168.50.7:8000"
+    with app.test_request_context("http://192.168.50.7:8000/"):
+        assert core.links.public_url() == "http://192.168.50.7:8000"
+    app.config["PUBLIC_URL"] = "http://sangtao.lan"
+    with app.test_request_context("http://localhost:8000/"):
+        assert core.links.public_url() == "http://sangtao.lan"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "/%09/evil.example",
+        "/\\evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/%0d%0aSet-Cookie:x=1",
+        "evil",
+    ],
+)
+def test_no_redirect_ever_leaves_the_site(client, target):
+    assert client.get(f"/lang/en?next={target}").headers["Location"] == "/"
+
+
+def test_the_language_switch_goes_back_to_the_page(client):
+    assert client.get("/lang/en?next=/display/x?screen=2").headers["Location"] == (
+        "/display/x?screen=2"
+    )

@@ -1,0 +1,125 @@
+import pytest
+from sqlalchemy import select, update
+
+from core import db, live, signals
+from core.models import AuditLog, Base, Event, EventMember, Organiser, Round, Unit
+from display.models import Screen
+from initiatives.models import Attachment, Author, Initiative
+from kiosk.models import Ballot, Exhibit, Visit, Vote
+from scoring.models import Criterion, Entry, Judge, Recusal, Score, ScoreSheet
+
+# Every model, and whether a change to it can alter what a screen or phone shows. A new model
+# fails this test until its package decides, beside its definition (core/live.py explains how).
+SHOWN = {
+    Event,
+    Round,
+    Unit,
+    Initiative,
+    Author,
+    Attachment,
+    Entry,
+    Criterion,
+    Judge,
+    Recusal,
+    ScoreSheet,
+    Score,
+    Exhibit,
+    Vote,
+    Screen,
+}
+NEVER_SHOWN = {Organiser, EventMember, AuditLog, Ballot, Visit}
+
+
+def test_every_model_has_a_decision_about_the_screens(app):
+    models = {mapper.class_ for mapper in Base.registry.mappers}
+    assert models == SHOWN | NEVER_SHOWN
+    for model in SHOWN:
+        assert isinstance(live.decision(model), list), model
+    for model in NEVER_SHOWN:
+        assert isinstance(live.decision(model), str) and live.decision(model), model
+
+
+def version(app, event_id):
+    with app.app_context(), db.unit_of_work() as session:
+        return session.scalar(select(Event.live_version).where(Event.id == event_id))
+
+
+@pytest.fixture
+def announced(app):
+    heard = []
+
+    def hear(_sender, event_id):
+        heard.append(event_id)
+
+    signals.live_changed.connect(hear, sender=app)
+    yield heard
+    signals.live_changed.disconnect(hear, sender=app)
+
+
+def test_a_transaction_moves_each_event_it_touches_once(app, factory, announced):
+    first, second = factory.contest(), factory.contest()
+    judge = factory.judge(second.event)
+    before = version(app, first.event.id), version(app, second.event.id)
+    announced.clear()
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        session.get(Entry, first.entries[0]).running_order = 9
+        session.flush()
+        session.get(Entry, first.entries[1]).running_order = 8
+        session.get(Judge, judge.id).active = False
+        assert announced == []  # nothing is announced before the commit
+    assert version(app, first.event.id) == before[0] + 1
+    assert version(app, second.event.id) == before[1] + 1
+    assert sorted(announced) == sorted([first.event.id, second.event.id])
+
+
+def test_moving_an_entry_to_another_event_moves_both(app, factory):
+    first, second = factory.contest(), factory.contest()
+    before = version(app, first.event.id), version(app, second.event.id)
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        target = session.scalar(select(Round).where(Round.event_id == second.event.id))
+        session.get(Entry, first.entries[0]).round_id = target.id
+    assert (version(app, first.event.id), version(app, second.event.id)) == (
+        before[0] + 1,
+        before[1] + 1,
+    )
+
+
+def test_a_rolled_back_change_moves_nothing_and_announces_nothing(app, factory, announced):
+    contest = factory.contest()
+    before = version(app, contest.event.id)
+    announced.clear()
+    with pytest.raises(ZeroDivisionError), app.app_context(), db.unit_of_work(write=True) as s:
+        s.get(Entry, contest.entries[0]).running_order = 9
+        s.flush()
+        1 / 0  # noqa: B018
+    assert version(app, contest.event.id) == before
+    assert announced == []
+
+
+def test_a_change_nobody_sees_moves_nothing(app, factory):
+    contest = factory.contest()
+    before = version(app, contest.event.id)
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        session.add(AuditLog(event_id=contest.event.id, actor="t", action="t", subject="t"))
+    assert version(app, contest.event.id) == before
+
+
+def test_a_bulk_write_to_a_watched_model_is_refused(app, factory):
+    factory.contest()
+    with (
+        pytest.raises(RuntimeError, match="live version"),
+        app.app_context(),
+        db.unit_of_work(write=True) as session,
+    ):
+        session.execute(update(Entry).values(running_order=1))
+
+
+def test_a_flush_outside_a_write_transaction_is_refused(app, factory):
+    contest = factory.contest()
+    with (
+        pytest.raises(RuntimeError, match="write"),
+        app.app_context(),
+        db.unit_of_work() as session,
+    ):
+        session.get(Entry, contest.entries[0]).running_order = 9
+        session.flush()

@@ -1,0 +1,75 @@
+import threading
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from core import db, realtime
+from core.models import Event
+from scoring.models import Entry
+from scoring.standings import FEED
+from tests.conftest import settle
+from tests.scoring.test_api import FULL, bearer
+
+
+@pytest.fixture
+def held_builds(app, monkeypatch):
+    """The standings feed, held at its start until the test lets it go; the versions it built."""
+    publisher = app.extensions[realtime.EXTENSION]
+    original = publisher.feeds[FEED]
+    gate, started, built = threading.Event(), threading.Event(), []
+
+    def held(session, event, version):
+        built.append(version)
+        started.set()
+        assert gate.wait(30)
+        return original(session, event, version)
+
+    settle(app)
+    monkeypatch.setitem(publisher.feeds, FEED, held)
+    yield gate, started, built
+    gate.set()
+
+
+def live_version(app, event_id):
+    with app.app_context(), db.unit_of_work() as session:
+        return session.scalar(select(Event.live_version).where(Event.id == event_id))
+
+
+def test_the_judges_post_returns_without_waiting_for_the_snapshot(
+    app, client, contest, judge, held_builds
+):
+    gate, started, built = held_builds
+    response = client.post(
+        "/api/v1/scoresheets",
+        json={"id": str(uuid.uuid4()), "entry": contest.entries[0], "scores": FULL, "submit": True},
+        headers=bearer(judge.token),
+    )
+    assert response.status_code == 201
+    assert started.wait(30)
+    assert not gate.is_set()  # the build is still held: the answer did not wait for it
+    gate.set()
+    settle(app)
+    assert built == [live_version(app, contest.event.id)]
+
+
+def test_changes_during_a_build_ask_for_exactly_one_more(app, contest, held_builds):
+    gate, started, built = held_builds
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        session.get(Entry, contest.entries[0]).running_order = 10
+    assert started.wait(30)
+    for order in range(11, 16):
+        with app.app_context(), db.unit_of_work(write=True) as session:
+            session.get(Entry, contest.entries[0]).running_order = order
+    gate.set()
+    settle(app)
+    final = live_version(app, contest.event.id)
+    assert built == [final - 5, final]
+
+
+def test_a_cached_snapshot_serves_every_reader_of_the_same_version(app, contest):
+    settle(app)
+    with app.test_request_context(), db.unit_of_work() as session:
+        event = session.get(Event, contest.event.id)
+        first = realtime.snapshot(FEED, session, event)
+        assert realtime.snapshot(FEED, session, event) is first

@@ -1,0 +1,92 @@
+"""Every route says who may use it (``view.audience``, set by the decorators of core.auth and
+scoring.auth); this tries every route with every kind of visitor and checks that the right ones,
+and only they, get past the door."""
+
+import pytest
+
+from core.auth import ADMINISTRATOR, ANYONE, ORGANISER, event_audience
+from core.models import EventRole
+from scoring.auth import JUDGE
+
+KINDS = ("anonymous", "judge", "stranger", "viewer", "manager", "owner", "admin")
+ORGANISERS = {"stranger", "viewer", "manager", "owner", "admin"}
+ALLOWED = {
+    ANYONE: set(KINDS),
+    JUDGE: {"judge"},
+    ORGANISER: ORGANISERS,
+    event_audience(EventRole.VIEWER): {"viewer", "manager", "owner", "admin"},
+    event_audience(EventRole.MANAGER): {"manager", "owner", "admin"},
+    event_audience(EventRole.OWNER): {"owner", "admin"},
+    ADMINISTRATOR: {"admin"},
+}
+
+
+def routes(app):
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+
+
+def test_every_route_says_who_may_use_it(app):
+    for rule in routes(app):
+        view = app.view_functions[rule.endpoint]
+        assert getattr(view, "audience", None) in ALLOWED, f"{rule.rule} says nobody"
+
+
+@pytest.fixture
+def visitors(app, factory, contest, judge):
+    """Each kind of visitor's session, and the values that fill the routes' URLs."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    other = factory.event()
+
+    def organiser(event=None, role=None, admin=False):
+        return {"_user_id": str(factory.organiser(event=event, role=role, admin=admin).id)}
+
+    sessions = {
+        "anonymous": {},
+        "judge": {"judge_id": judge.id},
+        "stranger": organiser(other, EventRole.OWNER),
+        "viewer": organiser(contest.event, EventRole.VIEWER),
+        "manager": organiser(contest.event, EventRole.MANAGER),
+        "owner": organiser(contest.event, EventRole.OWNER),
+        "admin": organiser(admin=True),
+    }
+    exhibit = factory.exhibit(contest.event)
+    values = {
+        "slug": contest.slug,
+        "entry_id": contest.entries[0],
+        "code": "en",
+        "token": exhibit.qr_token,
+        ("scoring.magic_link", "token"): judge.token,
+    }
+    return sessions, values
+
+
+def visit(app, session, path, method):
+    """One request from a new browser holding ``session``: no visit changes the next."""
+    client = app.test_client()
+    with client.session_transaction() as stored:
+        stored.update(session)
+    return client.open(path, method=method)
+
+
+def url(rule, values):
+    arguments = {
+        name: values.get((rule.endpoint, name), values.get(name)) for name in rule.arguments
+    }
+    return rule.build(arguments)[1]
+
+
+def refused(response):
+    """Refused, or sent to log in first (a page then comes back: ``next=``)."""
+    to_login = response.headers.get("Location", "").startswith("/login?next=")
+    return response.status_code in (401, 403) or to_login
+
+
+def test_every_route_lets_in_exactly_who_it_says(app, visitors):
+    sessions, values = visitors
+    for rule in routes(app):
+        allowed = ALLOWED[app.view_functions[rule.endpoint].audience]
+        method = "GET" if "GET" in rule.methods else "POST"
+        for kind in KINDS:
+            response = visit(app, sessions[kind], url(rule, values), method)
+            assert response.status_code < 500, (rule.rule, kind)
+            assert refused(response) is (kind not in allowed), (rule.rule, method, kind)

@@ -1,0 +1,180 @@
+"""Callable factories: each builds the smallest realistic rows a test needs, commits them in a
+unit of work of its own, and returns them detached, with their columns loaded (read anything
+else through a session)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from core import db
+from core.auth import hash_password, hash_token, new_token
+from core.demo import RUBRIC
+from core.models import Event, EventMember, EventRole, EventStatus, Organiser, Round, Unit
+from initiatives.models import Author, Initiative
+from kiosk.models import Exhibit
+from scoring.models import Criterion, Entry, Judge, JuryRole, Recusal
+
+# The default rubric of DOMAIN.md: (key, max).
+DEFAULT_RUBRIC = tuple((key, maximum) for key, _vi, _en, maximum, _bands in RUBRIC)
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+def code() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+def _described(key: str, maximum: int) -> dict[str, Any]:
+    """Names and bands: those of the default rubric for its keys, plain ones for any other."""
+    for known, name_vi, name_en, _max, bands in RUBRIC:
+        if known == key:
+            levels = [{"min": lo, "max": hi, "vi": vi, "en": en} for lo, hi, vi, en in bands]
+            return {"name_vi": name_vi, "name_en": name_en, "levels": levels}
+    band = {"min": 0, "max": maximum, "vi": "Mọi mức", "en": "Any level"}
+    return {"name_vi": f"Tiêu chí {key}", "name_en": f"Criterion {key}", "levels": [band]}
+
+
+@dataclass(frozen=True)
+class Contest:
+    """An event in the scoring phase: a rubric, one round, entries from one unit."""
+
+    event: Event
+    entries: list[int]
+    unit_id: int
+    criteria: tuple[tuple[str, int], ...]
+
+    @property
+    def slug(self) -> str:
+        return self.event.slug
+
+
+@dataclass(frozen=True)
+class MadeJudge:
+    id: int
+    token: str
+    name: str
+
+
+class Factory:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        with self.app.app_context(), db.unit_of_work(write=True) as session:
+            yield session
+
+    def unit(self, **overrides: Any) -> Unit:
+        with self.writing() as session:
+            unit = Unit(code=f"U{code()}", name=overrides.pop("name", "Điện lực Hải Châu"))
+            session.add(unit)
+            return unit
+
+    def event(self, **overrides: Any) -> Event:
+        with self.writing() as session:
+            event = Event(
+                slug=overrides.pop("slug", f"ngay-hoi-{code()}"),
+                name=overrides.pop("name", "Ngày hội Lao động sáng tạo thử nghiệm"),
+                held_on=overrides.pop("held_on", date(2026, 12, 5)),
+                **overrides,
+            )
+            session.add(event)
+            return event
+
+    def contest(
+        self,
+        criteria: tuple[tuple[str, int], ...] = DEFAULT_RUBRIC,
+        entries: int = 3,
+        **overrides: Any,
+    ) -> Contest:
+        overrides.setdefault("status", EventStatus.SCORING)
+        event = self.event(**overrides)
+        unit = self.unit()
+        with self.writing() as session:
+            total = sum(maximum for _, maximum in criteria)
+            session.add_all(
+                Criterion(
+                    event_id=event.id,
+                    key=key,
+                    weight=Decimal(maximum) / total,
+                    max_score=Decimal(maximum),
+                    position=position,
+                    **_described(key, maximum),
+                )
+                for position, (key, maximum) in enumerate(criteria, start=1)
+            )
+            round_ = Round(event_id=event.id, name="Vòng chung khảo", position=1)
+            made = [
+                Entry(
+                    round=round_,
+                    initiative=Initiative(title=f"Sáng kiến số {order}", unit_id=unit.id),
+                    running_order=order,
+                )
+                for order in range(1, entries + 1)
+            ]
+            session.add_all(made)
+            session.flush()
+            ids = [entry.id for entry in made]
+        return Contest(event, ids, unit.id, criteria)
+
+    def judge(
+        self, event: Event, *, recused_from: tuple[int, ...] = (), **overrides: Any
+    ) -> MadeJudge:
+        token = new_token()
+        with self.writing() as session:
+            judge = Judge(
+                event_id=event.id,
+                name=overrides.pop("name", "Nguyễn Văn Hùng"),
+                role=overrides.pop("role", JuryRole.EXPERT),
+                token_hash=hash_token(token),
+                **overrides,
+            )
+            session.add(judge)
+            session.flush()
+            session.add_all(Recusal(judge_id=judge.id, entry_id=entry) for entry in recused_from)
+            return MadeJudge(judge.id, token, judge.name)
+
+    def organiser(
+        self, *, event: Event | None = None, role: EventRole | None = None, admin: bool = False
+    ) -> Organiser:
+        with self.app.app_context():
+            password_hash = hash_password(PASSWORD)
+        with self.writing() as session:
+            organiser = Organiser(
+                email=f"{code()}@evn.example",
+                name="Hoàng Thị Lan Anh",
+                password_hash=password_hash,
+                is_admin=admin,
+            )
+            session.add(organiser)
+            if event is not None and role is not None:
+                session.add(EventMember(event_id=event.id, organiser=organiser, role=role))
+            return organiser
+
+    def exhibit(self, event: Event, **overrides: Any) -> Exhibit:
+        """An exhibit of a realistic initiative; ``overrides`` go to the initiative."""
+        unit = self.unit(name="Công ty Điện lực Quảng Nam")
+        with self.writing() as session:
+            initiative = Initiative(
+                title=overrides.pop(
+                    "title", "Ứng dụng AI phát hiện nguy cơ mất an toàn lưới điện từ ảnh flycam"
+                ),
+                unit_id=unit.id,
+                benefit_vnd=overrides.pop("benefit_vnd", 1_200_000_000),
+                authors=[
+                    Author(position=1, full_name="Nguyễn Văn Hùng", contribution_pct=Decimal(60)),
+                    Author(position=2, full_name="Trần Thị Thu Hà", contribution_pct=Decimal(40)),
+                ],
+                **overrides,
+            )
+            exhibit = Exhibit(event_id=event.id, initiative=initiative, booth="A01")
+            session.add(exhibit)
+            return exhibit
