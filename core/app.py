@@ -24,8 +24,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from core import auth, db, errors, i18n, views
+    from core import assets, auth, db, errors, i18n, views
 
+    assets.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)

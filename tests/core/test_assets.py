@@ -1,0 +1,104 @@
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from core.app import ROOT
+from core.assets import static_url
+
+STATIC = ROOT / "static"
+
+
+def version_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+@pytest.fixture
+def static_folder(app, tmp_path):
+    """A static folder of the test's own, so that its files can change."""
+    app.static_folder = str(tmp_path)
+    (tmp_path / "js" / "lib").mkdir(parents=True)
+    return tmp_path
+
+
+def test_a_static_url_carries_the_fingerprint_of_the_file(app):
+    with app.test_request_context():
+        url = static_url("css/app.css")
+    assert url == f"/static/css/app.css?v={version_of(STATIC / 'css' / 'app.css')}"
+
+
+def test_the_url_changes_when_the_file_changes(app, static_folder):
+    module = static_folder / "js" / "lib" / "outbox.js"
+    module.write_text("export const version = 1;\n")
+    with app.test_request_context():
+        before = static_url("js/lib/outbox.js")
+        assert static_url("js/lib/outbox.js") == before
+        module.write_text("export const version = 2;\n")
+        later = module.stat().st_mtime + 1  # an upgrade within the clock's resolution
+        os.utime(module, (later, later))
+        after = static_url("js/lib/outbox.js")
+    assert before != after
+    assert after == f"/static/js/lib/outbox.js?v={version_of(module)}"
+
+
+def test_a_missing_file_gets_a_plain_url(app):
+    with app.test_request_context():
+        assert static_url("js/nowhere.js") == "/static/js/nowhere.js"
+        assert "?v=" not in static_url("../pyproject.toml")  # never read outside the folder
+
+
+def test_a_file_asked_for_at_its_version_is_cached_for_a_year(client, app):
+    with app.test_request_context():
+        url = static_url("css/app.css")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.cache_control.public
+    assert response.cache_control.max_age == 31536000
+    assert response.cache_control.immutable
+    assert not response.cache_control.no_cache
+
+
+@pytest.mark.parametrize("query", ["", "?v=000000000000", "?v="])
+def test_any_other_request_keeps_conditional_caching(client, query):
+    response = client.get(f"/static/css/app.css{query}")
+    assert response.status_code == 200
+    assert response.cache_control.no_cache
+    assert not response.cache_control.immutable
+    assert response.cache_control.max_age is None
+    again = client.get(
+        f"/static/css/app.css{query}", headers={"If-None-Match": response.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    assert not again.cache_control.immutable
+
+
+def test_an_old_version_after_an_upgrade_is_not_cached_for_good(client, app, static_folder):
+    module = static_folder / "js" / "lib" / "total.js"
+    module.write_text("export const version = 1;\n")
+    with app.test_request_context():
+        old = static_url("js/lib/total.js")
+    module.write_text("export const version = 22;\n")
+    assert client.get(old).cache_control.immutable is False
+    with app.test_request_context():
+        assert client.get(static_url("js/lib/total.js")).cache_control.immutable
+
+
+def pages_of_the_day(client, demo):
+    _judge, token = demo.judge_tokens[0]
+    client.get(f"/j/{token}")
+    return {
+        "home": client.get("/").get_data(as_text=True),
+        "pitches": client.get("/judge").get_data(as_text=True),
+        "sheet": client.get(f"/judge/entries/{demo.entries[0].id}").get_data(as_text=True),
+        "display": client.get(f"/display/{demo.event.slug}").get_data(as_text=True),
+    }
+
+
+def test_every_static_url_in_the_pages_is_fingerprinted(client, demo):
+    for name, page in pages_of_the_day(client, demo).items():
+        urls = re.findall(r'(?:src|href)="(/static/[^"]*)"', page)
+        assert urls, name
+        for url in urls:
+            assert re.search(r"\?v=[0-9a-f]{12}$", url), (name, url)
