@@ -1,9 +1,14 @@
-"""Fingerprinted static URLs.
+"""Fingerprinted static URLs and the import map of the browser's ES modules.
 
 A static URL carries the first 12 hex digits of the SHA-256 of the file (``?v=...``): an upgrade
 changes the URL of every file it changes, so a cached page, or a service worker, never runs old code
 with new. A request whose ``v`` matches the file as it is now may be cached for a year; any other
 keeps Flask's conditional caching.
+
+Modules import each other by specifier (``#lib/outbox.js``, ``socket.io-client``), never by a
+relative path: the import map in ``base.html`` turns each specifier into one fingerprinted URL, so
+every importer gets the same module, and a changed module reaches every page that uses it. In
+node's test runner the same ``#lib/...`` specifiers resolve through package.json's ``imports``.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from werkzeug.security import safe_join
 
 EXTENSION = "sangtao.assets"
 ONE_YEAR = 365 * 24 * 3600
+LIBRARY = "js/lib"  # every module in here is in the import map as #lib/<name>
+VENDOR = {"socket.io-client": "vendor/socket.io.esm.min.js"}  # copied from npm by `make vendor`
 
 
 @dataclass
@@ -58,6 +65,16 @@ def static_url(filename: str) -> str:
     return url_for("static", filename=filename, v=version)
 
 
+def import_map() -> dict[str, dict[str, str]]:
+    """Every shared module and front-end library, by specifier, at its fingerprinted URL."""
+    imports = {specifier: static_url(filename) for specifier, filename in VENDOR.items()}
+    folder = current_app.static_folder
+    if folder:
+        for module in sorted((Path(folder) / LIBRARY).glob("*.js")):
+            imports[f"#lib/{module.name}"] = static_url(f"{LIBRARY}/{module.name}")
+    return {"imports": imports}
+
+
 def cache_versioned_file(response: Response) -> Response:
     """A static file asked for at its current version never changes: let caches keep it."""
     if request.endpoint != "static" or response.status_code not in (200, 304):
@@ -74,5 +91,5 @@ def cache_versioned_file(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = Fingerprints()
-    app.jinja_env.globals.update(static_url=static_url)
+    app.jinja_env.globals.update(static_url=static_url, import_map=import_map)
     app.after_request(cache_versioned_file)

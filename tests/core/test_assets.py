@@ -1,4 +1,5 @@
 import hashlib
+import json
 import os
 import re
 from pathlib import Path
@@ -9,10 +10,17 @@ from core.app import ROOT
 from core.assets import static_url
 
 STATIC = ROOT / "static"
+IMPORT_MAP = re.compile(r'<script type="importmap">(.*?)</script>', re.S)
+MODULE_ENTRY = re.compile(r'<script type="module" src="([^"]+)"></script>')
 
 
 def version_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def import_map(page: str) -> dict[str, str]:
+    (found,) = IMPORT_MAP.findall(page)
+    return dict(json.loads(found)["imports"])
 
 
 @pytest.fixture
@@ -85,6 +93,34 @@ def test_an_old_version_after_an_upgrade_is_not_cached_for_good(client, app, sta
         assert client.get(static_url("js/lib/total.js")).cache_control.immutable
 
 
+def test_the_import_map_lists_every_shared_module_and_the_socket_client(client):
+    imports = import_map(client.get("/").get_data(as_text=True))
+    modules = sorted(p.name for p in (STATIC / "js" / "lib").glob("*.js"))
+    assert {"outbox.js", "total.js", "config.js"} <= set(modules)
+    expected = {f"#lib/{name}": f"/static/js/lib/{name}" for name in modules}
+    expected["socket.io-client"] = "/static/vendor/socket.io.esm.min.js"
+    assert set(imports) == set(expected)
+    for specifier, path in expected.items():
+        assert imports[specifier] == f"{path}?v={version_of(ROOT / path.lstrip('/'))}"
+
+
+def test_the_import_map_follows_the_shared_modules(client, static_folder):
+    (static_folder / "js" / "lib" / "ballot.js").write_text("export const ballot = 1;\n")
+    imports = import_map(client.get("/").get_data(as_text=True))
+    assert imports["#lib/ballot.js"].startswith("/static/js/lib/ballot.js?v=")
+
+
+def test_every_module_imported_in_static_js_is_in_the_import_map(client):
+    imports = import_map(client.get("/").get_data(as_text=True))
+    specifiers = {
+        found
+        for path in (STATIC / "js").rglob("*.js")
+        for found in re.findall(r'^import .*? from "([^"]+)";$', path.read_text(), re.M)
+    }
+    assert specifiers, "the modules import each other"
+    assert specifiers <= set(imports)
+
+
 def pages_of_the_day(client, demo):
     _judge, token = demo.judge_tokens[0]
     client.get(f"/j/{token}")
@@ -102,3 +138,12 @@ def test_every_static_url_in_the_pages_is_fingerprinted(client, demo):
         assert urls, name
         for url in urls:
             assert re.search(r"\?v=[0-9a-f]{12}$", url), (name, url)
+
+
+def test_each_page_with_a_script_loads_one_module_entry(client, demo):
+    pages = pages_of_the_day(client, demo)
+    for name in ("pitches", "sheet", "display"):
+        (entry,) = MODULE_ENTRY.findall(pages[name])
+        assert entry.startswith(f"/static/js/pages/{name}.js?v="), name
+        assert "<script src=" not in pages[name]
+        assert pages[name].count('<script type="importmap">') == 1

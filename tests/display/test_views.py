@@ -3,7 +3,7 @@ def test_the_big_screen_starts_from_the_current_snapshot(client, demo):
     assert 'data-version="0"' in page
     for entry in demo.entries:
         assert entry.initiative.title in page
-    assert "/static/vendor/socket.io.min.js" in page
+    assert "/static/vendor/socket.io.esm.min.js?v=" in page
 
 
 def test_an_unknown_event_has_no_big_screen(client):
