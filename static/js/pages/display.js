@@ -1,6 +1,7 @@
-// A big screen: renders the standings snapshot and replaces it with every newer one pushed over
-// the /display namespace. A snapshot whose version is not newer than the one shown is ignored;
-// after every (re)connect, and every 30 seconds, the screen gets the current snapshot again.
+// A big screen: the only renderer of the leaderboard. It draws the snapshot the page came with,
+// then every newer one pushed over the /display namespace; a snapshot whose version is not newer
+// than the one shown is ignored. After every (re)connect, and every 30 seconds, the screen gets
+// the current snapshot again.
 import { io } from "socket.io-client";
 import { readConfig } from "#lib/config.js";
 
@@ -11,7 +12,7 @@ const board = document.getElementById("board");
 const body = board.tBodies[0];
 const link = document.getElementById("link");
 const lang = document.documentElement.lang === "en" ? "en" : "vi-VN";
-let shown = config.snapshot.version;
+let shown = null;
 
 function cell(text, className) {
   const td = document.createElement("td");
@@ -41,6 +42,7 @@ function row(entry, before) {
   tr.appendChild(what);
   tr.appendChild(cell(score(entry.score), "num"));
   tr.appendChild(cell(entry.sheets + "/" + entry.expected, "num"));
+  // A score that moved since the last snapshot is highlighted; nothing is on the first draw.
   if (before[entry.entry_id] !== undefined && before[entry.entry_id] !== score(entry.score)) {
     tr.className = "changed";
   }
@@ -59,6 +61,8 @@ function render(snapshot) {
   board.dataset.version = String(snapshot.version);
   shown = snapshot.version;
 }
+
+render(config.snapshot);
 
 const socket = io("/display", { auth: { event: config.event, screen: config.screen } });
 socket.on("connect", () => {
