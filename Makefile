@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 0.0.0.0
 PORT ?= 8000
 
-.PHONY: setup demo serve test lint translations vendor
+.PHONY: setup demo serve test test-js lint translations vendor
 
 setup: $(VENV)/.installed vendor translations
 
@@ -45,5 +45,9 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: setup lint
+# The front end's own unit tests (tests/js), in node's test runner.
+test-js: node_modules/.package-lock.json
+	node --test tests/js/*.test.js
+
+test: setup lint test-js
 	$(BIN)/pytest -q

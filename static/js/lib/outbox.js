@@ -3,8 +3,8 @@
 // retried with back-off through dropped Wi-Fi, timeouts and server errors. Only a refusal on the
 // merits (a 4xx such as "round locked") drops a change, and it says why.
 // Every judge page opens it (openOutbox), so a sheet left behind is sent from wherever the judge
-// goes. createOutbox takes everything it touches as arguments, so that node's test runner can
-// drive it with fakes.
+// goes. createOutbox takes everything it touches as arguments, so node's test runner drives it
+// with fakes: tests/js/outbox.test.js.
 import { readConfig } from "#lib/config.js";
 
 const FIRST_DELAY = 1000;
