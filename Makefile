@@ -40,10 +40,11 @@ demo: setup
 serve: setup
 	$(BIN)/sangtao serve --host $(HOST) --port $(PORT)
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed node_modules/.package-lock.json
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	node_modules/.bin/eslint static/js tests/js eslint.config.js
 
 # The front end's own unit tests (tests/js), in node's test runner.
 test-js: node_modules/.package-lock.json
