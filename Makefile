@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 0.0.0.0
 PORT ?= 8000
 
-.PHONY: setup demo serve test lint translations vendor
+.PHONY: setup demo serve test test-js lint translations vendor
 
 setup: $(VENV)/.installed vendor translations
 
@@ -18,9 +18,12 @@ $(VENV)/.installed: pyproject.toml
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
+# static/vendor holds only what this copies. The browser imports the socket.io client as an ES
+# module, by the specifier that core/assets.py puts in the import map.
 vendor: node_modules/.package-lock.json
+	rm -rf static/vendor
 	mkdir -p static/vendor
-	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
+	cp node_modules/socket.io-client/dist/socket.io.esm.min.js node_modules/socket.io-client/dist/socket.io.esm.min.js.map static/vendor/
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d core/translations --statistics >/dev/null
@@ -37,10 +40,15 @@ demo: setup
 serve: setup
 	$(BIN)/sangtao serve --host $(HOST) --port $(PORT)
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed node_modules/.package-lock.json
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	node_modules/.bin/eslint static/js tests/js eslint.config.js
 
-test: setup lint
+# The front end's own unit tests (tests/js), in node's test runner.
+test-js: node_modules/.package-lock.json
+	node --test tests/js/*.test.js
+
+test: setup lint test-js
 	$(BIN)/pytest -q

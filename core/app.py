@@ -40,8 +40,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from core import auth, cli, db, errors, i18n, live, manage, realtime, views
+    from core import assets, auth, cli, db, errors, i18n, live, manage, realtime, views
 
+    assets.init_app(app)
     db.init_app(app)
     live.init_app(app)
     realtime.init_app(app)

@@ -1,3 +1,6 @@
+import json
+from pathlib import Path
+
 import pytest
 
 from scoring.results import CriterionSpec, Sheet, sheet_total, standings
@@ -108,3 +111,19 @@ def test_float_noise_does_not_break_a_tie():
 def test_sheets_for_unknown_entries_are_ignored():
     (standing,) = standings([10], [sheet(1, 99, full())])
     assert standing.sheets == 0 and standing.rank is None
+
+
+# The same cases check the tablet's total (static/js/lib/total.js, in tests/js/total.test.js).
+SHEET_TOTALS = json.loads(
+    (Path(__file__).parents[1] / "cases" / "sheet_totals.json").read_text(encoding="utf-8")
+)["cases"]
+
+
+@pytest.mark.parametrize("case", SHEET_TOTALS, ids=[case["name"] for case in SHEET_TOTALS])
+def test_sheet_total_agrees_with_the_shared_cases(case):
+    criteria = [CriterionSpec(c["key"], c["weight"], c["max"]) for c in case["criteria"]]
+    total = sheet_total(case["scores"], criteria)
+    if case["total"] is None:
+        assert total is None
+    else:
+        assert total == pytest.approx(case["total"], rel=0, abs=1e-9)

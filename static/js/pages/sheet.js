@@ -1,0 +1,165 @@
+// One score sheet on the judge's tablet. Every change goes into the outbox at once, so it is kept
+// on the tablet before anything is sent. A draft saves itself; a submitted sheet changes on the
+// server only when the judge sends it again. A judge who does not score this pitch (recused) has
+// no form, but the outbox still sends what is waiting.
+import { readConfig } from "#lib/config.js";
+import { openOutbox } from "#lib/outbox.js";
+import { sheetTotal } from "#lib/total.js";
+
+const outbox = openOutbox();
+const sheet = document.getElementById("sheet");
+if (sheet) mountSheet(sheet, readConfig("sheet-config"));
+
+function mountSheet(form, config) {
+  const text = config.text;
+  const entry = String(config.entry);
+  const lang = document.documentElement.lang === "en" ? "en" : "vi-VN";
+  const criteria = Array.from(form.querySelectorAll(".criterion"));
+  const rubric = criteria.map((node) => ({
+    key: node.dataset.key,
+    weight: parseFloat(node.dataset.weight),
+    max: parseFloat(node.dataset.max),
+  }));
+  const saveState = document.getElementById("save-state");
+  const errorBox = document.getElementById("error");
+  const submitButton = document.getElementById("submit");
+  const withdrawButton = document.getElementById("withdraw");
+
+  let server = config.state; // what the server holds, as of the page or its last answer
+  const stored = outbox.read(entry);
+  const start = stored.pending || stored.edit || server || {};
+  const local = { id: start.id || config.id, scores: fill(start.scores || {}), comment: start.comment || "" };
+
+  function fill(scores) {
+    const out = {};
+    criteria.forEach((node) => {
+      const value = scores[node.dataset.key];
+      out[node.dataset.key] = value === undefined ? null : value;
+    });
+    return out;
+  }
+  function format(n) {
+    return n.toLocaleString(lang, { maximumFractionDigits: 2 });
+  }
+  function submitted() {
+    return server !== null && server.status !== "draft";
+  }
+  function payload(submit) {
+    return { id: local.id, entry: config.entry, scores: fill(local.scores), comment: local.comment, submit };
+  }
+  function changedSinceServer() {
+    return (
+      server === null ||
+      JSON.stringify(fill(local.scores)) !== JSON.stringify(fill(server.scores)) ||
+      local.comment !== (server.comment || "")
+    );
+  }
+  function total() {
+    return sheetTotal(local.scores, rubric);
+  }
+
+  function showPoints(node, min, max) {
+    const points = node.querySelector(".points");
+    const step = parseFloat(node.dataset.step);
+    points.textContent = "";
+    for (let v = min; v <= max + 1e-9; v += step) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "point";
+      b.dataset.value = String(v);
+      b.textContent = format(v);
+      points.appendChild(b);
+    }
+  }
+
+  function render() {
+    criteria.forEach((node) => {
+      const value = local.scores[node.dataset.key];
+      const has = value !== null;
+      node.querySelector(".shown").textContent = has ? format(value) : text.notScored;
+      node.classList.toggle("scored", has);
+      node.querySelectorAll(".band").forEach((band) => {
+        const inside = has && value >= parseFloat(band.dataset.min) && value <= parseFloat(band.dataset.max);
+        band.classList.toggle("chosen", inside);
+        if (inside && !node.querySelector(".point")) {
+          showPoints(node, parseFloat(band.dataset.min), parseFloat(band.dataset.max));
+        }
+      });
+      node.querySelectorAll(".point").forEach((p) => {
+        p.classList.toggle("chosen", has && parseFloat(p.dataset.value) === value);
+      });
+    });
+    if (form.comment.value !== local.comment) form.comment.value = local.comment;
+    const t = total();
+    document.getElementById("total").textContent = t === null ? "–" : format(Math.round(t * 100) / 100);
+    submitButton.textContent = submitted() ? text.resubmit : text.submit;
+    withdrawButton.hidden = !submitted();
+    const record = outbox.read(entry);
+    if (record.pending) saveState.textContent = outbox.isSending(entry) ? text.savedTablet : text.offline;
+    else if (submitted()) saveState.textContent = changedSinceServer() ? text.changed : text.submitted;
+    else saveState.textContent = server !== null ? text.savedServer : "";
+    errorBox.hidden = !record.error;
+    errorBox.textContent = record.error || "";
+  }
+
+  function changed() {
+    const record = outbox.read(entry);
+    if (!submitted() && !(record.pending && record.pending.submit)) {
+      outbox.put(entry, payload(false));
+    } else {
+      // A submitted sheet: keep the edit on the tablet until the judge sends it again.
+      record.edit = payload(true);
+      outbox.write(entry, record);
+    }
+    render();
+  }
+
+  form.addEventListener("click", (e) => {
+    const button = e.target.closest("button");
+    const node = button && button.closest(".criterion");
+    if (!node) return;
+    if (button.classList.contains("band")) {
+      const min = parseFloat(button.dataset.min);
+      const max = parseFloat(button.dataset.max);
+      showPoints(node, min, max);
+      node.querySelectorAll(".band").forEach((b) => b.classList.toggle("opened", b === button));
+      if (min === max) {
+        local.scores[node.dataset.key] = min;
+        changed();
+      } else {
+        render();
+      }
+    } else if (button.classList.contains("point")) {
+      local.scores[node.dataset.key] = parseFloat(button.dataset.value);
+      changed();
+    } else if (button.classList.contains("clear")) {
+      local.scores[node.dataset.key] = null;
+      node.querySelector(".points").textContent = "";
+      changed();
+    }
+  });
+  form.comment.addEventListener("input", () => {
+    local.comment = form.comment.value;
+    changed();
+  });
+  submitButton.addEventListener("click", () => {
+    if (total() === null) {
+      errorBox.textContent = text.incomplete;
+      errorBox.hidden = false;
+      return;
+    }
+    outbox.put(entry, payload(true));
+  });
+  withdrawButton.addEventListener("click", () => outbox.put(entry, payload(false)));
+
+  outbox.listen((which, event) => {
+    if (which !== entry) return;
+    if (event.kind === "saved") {
+      server = event.sheet;
+      local.id = event.sheet.id;
+    }
+    render();
+  });
+  render();
+  form.dataset.state = "ready";
+}
