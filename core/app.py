@@ -40,7 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from core import assets, auth, cli, db, errors, i18n, live, manage, realtime, views
+    from core import api, assets, auth, cli, db, errors, i18n, live, manage, realtime, views
 
     assets.init_app(app)
     db.init_app(app)
@@ -50,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
     views.init_app(app)
+    api.init_app(app)
     manage.init_app(app)
 
     import display

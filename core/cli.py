@@ -115,6 +115,16 @@ def create_organiser(email: str, name: str, admin: bool, password: str) -> None:
     click.echo(f"{role} {email} is ready", file=sys.stderr)
 
 
+@click.command("run-job", hidden=True)
+@with_appcontext
+@click.argument("job_id")
+def run_job(job_id: str) -> None:
+    """Run a queued long job (the server starts this process itself; see core/jobs.py)."""
+    from core import jobs
+
+    jobs.run(job_id)
+
+
 def init_app(app: Flask) -> None:
-    for command in (upgrade_db, serve, seed_demo, create_organiser):
+    for command in (upgrade_db, serve, seed_demo, create_organiser, run_job):
         app.cli.add_command(command)

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, g, render_template
+from flask import Blueprint, Flask, abort, g, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from core import db, signals
+from core.api import job_json, job_or_404
 from core.auth import (
     View,
     audience,
@@ -121,6 +122,16 @@ def overview(event: Event) -> ResponseReturnValue:
     return render_template(
         "core/manage/overview.html", event=event, members=members(event), section="overview"
     )
+
+
+@bp.route("/<slug>/jobs/<job_id>")
+@event_page()
+def job(event: Event, job_id: str) -> ResponseReturnValue:
+    """Long work under way: its progress, live, then its result."""
+    found = job_or_404(job_id)
+    if found.event_id != event.id:
+        abort(404)
+    return render_template("core/manage/job.html", event=event, job=job_json(found), section="")
 
 
 def _overview_item(_event: Event) -> MenuItem:

@@ -11,6 +11,7 @@ from core.models.event import (
     Round,
     RoundStatus,
 )
+from core.models.job import Job, JobStatus
 from core.models.organisation import Organiser, Unit
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "EventMember",
     "EventRole",
     "EventStatus",
+    "Job",
+    "JobStatus",
     "Organiser",
     "Round",
     "RoundStatus",

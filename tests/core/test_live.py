@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import select, update
 
 from core import db, live, signals
-from core.models import AuditLog, Base, Event, EventMember, Organiser, Round, Unit
+from core.models import AuditLog, Base, Event, EventMember, Job, Organiser, Round, Unit
 from display.models import Screen
 from initiatives.models import Attachment, Author, Initiative
 from kiosk.models import Ballot, Exhibit, Visit, Vote
@@ -27,7 +27,7 @@ SHOWN = {
     Vote,
     Screen,
 }
-NEVER_SHOWN = {Organiser, EventMember, AuditLog, Ballot, Visit}
+NEVER_SHOWN = {Organiser, EventMember, AuditLog, Job, Ballot, Visit}
 
 
 def test_every_model_has_a_decision_about_the_screens(app):

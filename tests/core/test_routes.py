@@ -5,7 +5,7 @@ and only they, get past the door."""
 import pytest
 
 from core.auth import ADMINISTRATOR, ANYONE, ORGANISER, event_audience
-from core.models import EventRole
+from core.models import EventRole, Job
 from scoring.auth import JUDGE
 
 KINDS = ("anonymous", "judge", "stranger", "viewer", "manager", "owner", "admin")
@@ -50,7 +50,11 @@ def visitors(app, factory, contest, judge):
         "admin": organiser(admin=True),
     }
     exhibit = factory.exhibit(contest.event)
+    with factory.writing() as session:
+        job = Job(kind="posters", event_id=contest.event.id)
+        session.add(job)
     values = {
+        "job_id": job.id,
         "slug": contest.slug,
         "entry_id": contest.entries[0],
         "code": "en",

@@ -1,0 +1,170 @@
+"""Long work, off the request: one place to run it, with progress a page can show.
+
+A view with long work to do (an import of 1,000 rows, a batch of 300 posters) calls :func:`start`
+with the kind of a registered task and JSON parameters, then sends the organiser to the job's page.
+The job's row is written in the request's transaction; once that commits, the task runs:
+
+- under ``sangtao serve`` (gevent) in a process of its own (``sangtao run-job <id>``), so that CPU-
+  heavy work never stalls the event loop that serves the screens and the tablets;
+- otherwise (tests, the threading mode) in a thread.
+
+The task reports progress through :class:`Progress`, in short write transactions of its own, and
+returns its result (what the page offers next). The page polls ``GET /api/v1/jobs/<id>``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from flask import Flask, current_app
+from flask_babel import lazy_gettext
+from sqlalchemy.orm import Session
+
+from core import db, live
+from core.models import Job, JobStatus, utcnow
+
+log = logging.getLogger(__name__)
+
+# Progress is written at most this often (seconds), and always at the end.
+REPORT_EVERY = 0.5
+
+
+class Progress:
+    """What a running task tells its page: how many steps of how many, and what it is doing."""
+
+    def __init__(self, job_id: str) -> None:
+        self.job_id = job_id
+        self.done = 0
+        self.total: int | None = None
+        self.message = ""
+        self._written = 0.0
+
+    def expect(self, total: int) -> None:
+        self.total = total
+        self._write()
+
+    def step(self, count: int = 1, message: str | None = None) -> None:
+        self.done += count
+        if message is not None:
+            self.message = message
+        if time.monotonic() - self._written >= REPORT_EVERY or self.done == self.total:
+            self._write()
+
+    def _write(self) -> None:
+        with db.unit_of_work(write=True) as session:
+            job = session.get_one(Job, self.job_id)
+            job.done, job.total, job.message = self.done, self.total, self.message[:500]
+        self._written = time.monotonic()
+
+
+Task = Callable[[Progress, dict[str, Any]], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of long work: what the organiser reads on the job's page, and the task itself."""
+
+    label: Any  # a lazy string
+    run: Task
+
+
+_kinds: dict[str, Kind] = {}
+
+
+def task(kind: str, label: Any) -> Callable[[Task], Task]:
+    """Register a function as the task of ``kind``; a package does it beside the function."""
+
+    def register(run: Task) -> Task:
+        _kinds[kind] = Kind(label, run)
+        return run
+
+    return register
+
+
+def label(kind: str) -> Any:
+    found = _kinds.get(kind)
+    return found.label if found is not None else kind
+
+
+def start(
+    session: Session,
+    kind: str,
+    *,
+    event_id: int | None = None,
+    organiser_id: int | None = None,
+    **params: Any,
+) -> Job:
+    """Queue a job in the caller's write transaction; it runs once that commits."""
+    if kind not in _kinds:
+        raise ValueError(f"no task of kind {kind!r}")
+    job = Job(kind=kind, event_id=event_id, organiser_id=organiser_id, params=params)
+    session.add(job)
+    session.flush()
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    db.after_commit(session, partial(_launch, app, job.id))
+    return job
+
+
+def _launch(app: Flask, job_id: str) -> None:
+    if app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
+        environment = os.environ | {"DATABASE_URL": app.config["DATABASE_URL"]}
+        subprocess.Popen(
+            [sys.executable, "-m", "core", "run-job", job_id],
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    else:
+        threading.Thread(target=_run_in, args=(app, job_id), daemon=True).start()
+
+
+def _run_in(app: Flask, job_id: str) -> None:
+    with app.app_context():
+        run(job_id)
+
+
+def run(job_id: str) -> None:
+    """Run a queued job to its end, recording its result or its error; never raises."""
+    with db.unit_of_work(write=True) as session:
+        job = session.get(Job, job_id)
+        if job is None or job.status != JobStatus.QUEUED:
+            return
+        job.status = JobStatus.RUNNING
+        kind, params = job.kind, dict(job.params or {})
+    progress = Progress(job_id)
+    try:
+        result = _kinds[kind].run(progress, params)
+    except Exception as error:
+        log.exception("job %s (%s) failed", job_id, kind)
+        _finish(job_id, progress, JobStatus.FAILED, error=str(error) or error.__class__.__name__)
+    else:
+        _finish(job_id, progress, JobStatus.DONE, result=result)
+
+
+def _finish(job_id: str, progress: Progress, status: JobStatus, **outcome: Any) -> None:
+    with db.unit_of_work(write=True) as session:
+        job = session.get_one(Job, job_id)
+        job.status, job.done, job.total = status, progress.done, progress.total
+        job.message = progress.message[:500]
+        job.result = outcome.get("result")
+        job.error = outcome.get("error", "")
+        job.finished_at = utcnow()
+
+
+STATUS_NAMES = {
+    JobStatus.QUEUED: lazy_gettext("Đang chờ"),
+    JobStatus.RUNNING: lazy_gettext("Đang chạy"),
+    JobStatus.DONE: lazy_gettext("Đã xong"),
+    JobStatus.FAILED: lazy_gettext("Không thành công"),
+}
+
+live.ignore(Job, "a job's progress is polled by the organiser's page; no screen shows it")
