@@ -20,7 +20,9 @@ What it does, all on 127.0.0.1:
   ``bench`` to the event's screens with no database work; a sample is the time from just before
   the POST until one screen receives the ``bench`` payload with that version.
 
-It prints p50/p95/p99 in milliseconds for both and their ratio; it never asserts on timings.
+It prints p50/p95/p99 in milliseconds for both and their ratio, then the same for the time each
+POST took to be answered on its own (the judge's tablet waits for that one; the screens' snapshot
+is built after it, off the request); it never asserts on timings.
 The server runs as ``python -m core serve``, the entry point of the ``sangtao`` script.
 """
 
@@ -65,9 +67,11 @@ Schedule = list[list[float]]  # per thread, when each request was sent (s after 
 
 @dataclass(frozen=True)
 class Sent:
-    """One request whose effect the screens wait for: when it left, and how to recognise it."""
+    """One request whose effect the screens wait for: when it left, how long its answer took
+    (ms), and how to recognise its effect."""
 
     t0: float
+    answered: float
     includes: Callable[[Snapshot], bool]
 
 
@@ -83,6 +87,7 @@ class Demo:
 class Result:
     latencies: list[float]
     missed: int
+    answers: list[float]
 
 
 def free_port() -> int:
@@ -228,7 +233,7 @@ class Wall:
                         missed += 1
                     else:
                         latencies.append((arrival - s.t0) * 1000)
-        return Result(latencies, missed)
+        return Result(latencies, missed, [s.answered for s in sent])
 
     def close(self) -> None:
         # In parallel: each disconnect waits a couple of seconds for its read loop to end.
@@ -338,6 +343,7 @@ def post_sheets(
                     with locks[entry_id]:
                         t0 = time.perf_counter()
                         reply = session.post(url, json=body, timeout=REQUEST_TIMEOUT)
+                        answered = (time.perf_counter() - t0) * 1000
                         if reply.status_code == 403 and reply.json().get("error") == "recused":
                             continue  # a judge of the entry's own unit: not a sample
                         if reply.status_code != 201:
@@ -346,7 +352,7 @@ def post_sheets(
                         includes = sheets_counted(entry_id, counted[entry_id])
                     schedule[index].append(t0 - origin)
                     with sent_lock:
-                        sent.append(Sent(t0, includes))
+                        sent.append(Sent(t0, answered, includes))
 
         return work
 
@@ -380,10 +386,11 @@ def post_broadcasts(port: int, slug: str, final: Snapshot, schedule: Schedule) -
                     body = {**final, "version": version}
                     t0 = time.perf_counter()
                     reply = session.post(url, json=body, timeout=REQUEST_TIMEOUT)
+                    answered = (time.perf_counter() - t0) * 1000
                     if reply.status_code != 204:
                         raise RuntimeError(f"POST {url}: {reply.status_code} {reply.text}")
                     with lock:
-                        sent.append(Sent(t0, version_is(version)))
+                        sent.append(Sent(t0, answered, version_is(version)))
 
         return work
 
@@ -412,13 +419,25 @@ def percentiles(samples: list[float]) -> list[float]:
 
 
 def report(product: Result, baseline: Result) -> None:
+    """Each measure of the product above its baseline, then their ratio."""
     names = "".join(f"{'p' + str(p):>10}" for p in PERCENTILES)
-    print(f"\n{'':22}{'samples':>8}{'missed':>8}{names}  (ms)")
-    for name, result in (("submit -> snapshot", product), ("bare broadcast", baseline)):
-        figures = "".join(f"{value:10.2f}" for value in percentiles(result.latencies))
-        print(f"{name:22}{len(result.latencies):8d}{result.missed:8d}{figures}")
-    pairs = zip(percentiles(product.latencies), percentiles(baseline.latencies), strict=True)
-    print(f"{'ratio (submit / bare)':38}" + "".join(f"{a / b:9.1f}x" for a, b in pairs))
+    print(f"\n{'':26}{'samples':>8}{'missed':>8}{names}  (ms)")
+    pairs = (
+        (
+            ("submit -> snapshot", product.latencies, product.missed),
+            ("bare broadcast", baseline.latencies, baseline.missed),
+        ),
+        (
+            ("judge's POST answered", product.answers, 0),
+            ("bare POST answered", baseline.answers, 0),
+        ),
+    )
+    for measured, bare in pairs:
+        for name, samples, missed in (measured, bare):
+            figures = "".join(f"{value:10.2f}" for value in percentiles(samples))
+            print(f"{name:26}{len(samples):8d}{missed:8d}{figures}")
+        ratios = zip(percentiles(measured[1]), percentiles(bare[1]), strict=True)
+        print(f"{'  ratio':42}" + "".join(f"{a / b:9.1f}x" for a, b in ratios))
 
 
 def one_round(
@@ -454,14 +473,14 @@ def bench(args: argparse.Namespace, demos: list[Demo], port: int) -> None:
         f"{len(demos)} round(s)\n"
         f"server http://{HOST}:{port} (sangtao serve, SANGTAO_BENCHMARK=1)"
     )
-    product = Result([], 0)
-    bare = Result([], 0)
+    product = Result([], 0, [])
+    bare = Result([], 0, [])
     for number, demo in enumerate(demos, start=1):
         mine, theirs = one_round(args, demo, number, port)
-        product.latencies += mine.latencies
-        product.missed += mine.missed
-        bare.latencies += theirs.latencies
-        bare.missed += theirs.missed
+        for total, part in ((product, mine), (bare, theirs)):
+            total.latencies += part.latencies
+            total.missed += part.missed
+            total.answers += part.answers
     report(product, bare)
 
 

@@ -157,7 +157,10 @@ class Score(Base):
     sheet_id: Mapped[str] = mapped_column(
         ForeignKey("score_sheet.id", ondelete="CASCADE"), primary_key=True
     )
-    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"), primary_key=True)
+    # Indexed on its own as well: the standings read the scores of one criterion across sheets.
+    criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("criterion.id"), primary_key=True, index=True
+    )
     value: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     comment: Mapped[str] = mapped_column(Text, default="")
 

@@ -1,4 +1,4 @@
-"""long jobs run off the request, with their progress
+"""long jobs run off the request, with their progress; scores indexed by criterion
 
 Revision ID: 0003
 Revises: 0002
@@ -58,9 +58,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("job", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_job_event_id"), ["event_id"], unique=False)
+    with op.batch_alter_table("score", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_score_criterion_id"), ["criterion_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("score", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_score_criterion_id"))
     with op.batch_alter_table("job", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_job_event_id"))
 
