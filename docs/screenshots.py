@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.server import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
 
 IMAGES = ROOT / "docs" / "img"
 
@@ -51,8 +51,27 @@ def score_some(server: Server, demo: dict[str, Any]) -> None:
             post(server.url, judge["token"], body)
 
 
+def first_run() -> None:
+    """The first-run page of a fresh install, before anyone has an account."""
+    with tempfile.TemporaryDirectory() as folder:
+        server = Server(Path(folder))
+        server.start()
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1024, "height": 800})
+                page.goto(server.url)
+                page.get_by_label("Họ và tên").fill("Hoàng Thị Lan Anh")
+                page.get_by_label("Email").fill("lan.anh@evn.vn")
+                page.screenshot(path=IMAGES / "setup.png")
+                browser.close()
+        finally:
+            server.stop()
+
+
 def main() -> None:
     IMAGES.mkdir(parents=True, exist_ok=True)
+    first_run()
     with tempfile.TemporaryDirectory() as folder:
         server = Server(Path(folder))
         demo = server.seed()
@@ -75,16 +94,21 @@ def main() -> None:
                 first.locator('.point[data-value="15.5"]').click()
                 tablet.screenshot(path=IMAGES / "judge-sheet.png")
 
+                console = browser.new_page(viewport={"width": 1280, "height": 900})
+                console.goto(demo["organiser_url"])
+                console.fill('input[name="email"]', demo["organiser"]["email"])
+                console.fill('input[name="password"]', demo["organiser"]["password"])
+                console.click('button[type="submit"]')
+                console.wait_for_load_state("networkidle")
+                console.screenshot(path=IMAGES / "console.png")
+                console.get_by_role("link", name="Tiến độ chấm điểm").click()
+                console.screenshot(path=IMAGES / "judging.png")
+                console.get_by_role("link", name="Sản phẩm trưng bày").click()
+                console.wait_for_load_state("networkidle")
+                console.screenshot(path=IMAGES / "exhibits.png")
+                token = console.locator("tbody tr a").first.get_attribute("href")
+
                 phone = browser.new_page(viewport={"width": 360, "height": 740})
-                phone.goto(demo["organiser_url"])
-                phone.fill('input[name="email"]', demo["organiser"]["email"])
-                phone.fill('input[name="password"]', demo["organiser"]["password"])
-                phone.click('button[type="submit"]')
-                phone.set_viewport_size({"width": 1280, "height": 900})
-                phone.wait_for_load_state("networkidle")
-                phone.screenshot(path=IMAGES / "exhibits.png")
-                token = phone.locator("tbody tr a").first.get_attribute("href")
-                phone.set_viewport_size({"width": 360, "height": 740})
                 phone.goto(server.url + str(token))
                 phone.screenshot(path=IMAGES / "exhibit-phone.png", full_page=True)
                 browser.close()

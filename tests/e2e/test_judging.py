@@ -1,46 +1,23 @@
-"""The whole path through the real stack: a judge's tablet, the production server, the database,
-the websocket and a big screen, in headless Chromium."""
+"""Judging through the real stack: a judge's tablet, the production server, the database, the
+websocket and a big screen, in headless Chromium."""
 
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.conftest import unavailable
-from tests.server import CHROMIUM, CHROMIUM_ARGS, Server
+from tests.e2e.server import Server
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    running = Server(tmp_path_factory.mktemp("server"))
-    demo = running.seed()
-    running.start()
-    yield demo
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 # Top band, then these points: 19 + 24 + 23 + 18 + 9 = 93.

@@ -1,0 +1,85 @@
+"""The organiser's side in headless Chromium: the first run on a fresh install, then the console."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.server import Server
+from tests.e2e.test_judging import POINTS, post_sheet
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def fresh(tmp_path) -> Iterator[Server]:
+    """A server on an empty database, as after installing: nobody has an account yet."""
+    running = Server(tmp_path)
+    running.start()
+    yield running
+    running.stop()
+
+
+def test_a_fresh_install_creates_its_administrator_in_the_browser(fresh, browser):
+    page = browser.new_page()
+    page.goto(fresh.url)
+    expect(page).to_have_url(f"{fresh.url}/setup")
+    expect(page.get_by_role("heading")).to_have_text("Chào mừng đến với Sáng tạo Live")
+    page.get_by_label("Họ và tên").fill("Hoàng Thị Lan Anh")
+    page.get_by_label("Email").fill("lan.anh@evn.vn")
+    page.get_by_label("Mật khẩu (ít nhất 8 ký tự)").fill("mat-khau-manh")
+    page.get_by_label("Nhập lại mật khẩu").fill("mat-khau-khac")
+    page.get_by_role("button", name="Tạo tài khoản quản trị").click()
+    expect(page.get_by_text("Hai lần nhập mật khẩu không khớp.")).to_be_visible()
+    page.get_by_label("Mật khẩu (ít nhất 8 ký tự)").fill("mat-khau-manh")
+    page.get_by_label("Nhập lại mật khẩu").fill("mat-khau-manh")
+    page.get_by_role("button", name="Tạo tài khoản quản trị").click()
+    expect(page).to_have_url(f"{fresh.url}/manage/")
+    expect(
+        page.get_by_text("Đã tạo tài khoản quản trị. Chào mừng Hoàng Thị Lan Anh!")
+    ).to_be_visible()
+    expect(page.get_by_text("Bạn là quản trị viên hệ thống")).to_be_visible()
+
+    other = browser.new_page()
+    other.goto(f"{fresh.url}/setup")
+    expect(other).to_have_url(f"{fresh.url}/login")
+
+
+def test_the_organiser_follows_the_judging_from_the_console(server, browser):
+    expert = next(j for j in server["judges"] if j["role"] == "expert")
+    body = {"id": str(uuid.uuid4()), "entry": server["entries"][6]["id"], "scores": POINTS}
+    assert post_sheet(
+        server["display_url"].split("/display/")[0], expert["token"], body | {"submit": True}
+    )[0] in (200, 201)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server["organiser_url"])
+    page.get_by_label("Email").fill(server["organiser"]["email"])
+    page.get_by_label("Mật khẩu").fill(server["organiser"]["password"])
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(server["organiser_url"])
+    menu = page.get_by_role("navigation", name="Các trang của sự kiện")
+    for label in ("Tổng quan", "Sản phẩm trưng bày", "Tiến độ chấm điểm", "Màn hình lớn"):
+        expect(menu.get_by_role("link", name=label)).to_be_visible()
+    menu.get_by_role("link", name="Tiến độ chấm điểm").click()
+    expect(page.get_by_role("heading", name="Tiến độ chấm điểm")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text=expert["name"])
+    expect(row).to_contain_text("/")
+    done = int(row.locator("td.num").first.inner_text().split("/")[0])
+    assert done >= 1
+
+
+def test_an_organiser_page_needs_the_login_and_comes_back_after_it(server, browser):
+    page = browser.new_page()
+    target = server["organiser_url"] + "screens"
+    page.goto(target)
+    expect(page.get_by_text("Vui lòng đăng nhập để mở trang này.")).to_be_visible()
+    page.get_by_label("Email").fill(server["organiser"]["email"])
+    page.get_by_label("Mật khẩu").fill(server["organiser"]["password"])
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(target)
+    expect(
+        page.get_by_role("link", name=f"/display/{server['event']}", exact=False)
+    ).to_be_visible()
