@@ -103,6 +103,12 @@ class Publisher:
                 for name in feeds:
                     socketio.emit(name, built[name], namespace=namespace, to=event_room(slug))
 
+    def forget(self) -> None:
+        """Drop every cached snapshot: the database under the app was replaced (a restored
+        backup, a test's fresh database), so versions may start again from zero."""
+        with self._idle:
+            self._cache.clear()
+
     def wait_idle(self, timeout: float = 30) -> bool:
         """Wait until no build is under way (for tests and benchmarks)."""
         with self._idle:

@@ -1,8 +1,10 @@
 """Fixtures shared by every test: an app on a database of its own, clients, factories, logins.
 
-The schema is built once per session by the real Alembic migrations into a template file, and
-copied for every test (a file copy of an empty schema: about a millisecond). Passwords are hashed
-with one PBKDF2 round under test: scrypt's cost is the point in production, a waste here.
+The schema is built once per session by the real Alembic migrations into a template file. One app
+serves the whole session; each test gets it on a fresh copy of the template (a file copy of an
+empty schema: about a millisecond), with its caches emptied and its settings restored afterwards.
+Passwords are hashed with one PBKDF2 round under test: scrypt's cost is the point in production,
+a waste here.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 os.environ.setdefault("SANGTAO_INSTANCE", tempfile.mkdtemp(prefix="sangtao-tests-"))
 
-from core import db, realtime
+from core import db, realtime, views
 from core.app import create_app
 from core.demo import SeededDemo, seed
 from core.models import Event, EventRole
@@ -65,14 +67,31 @@ def settle(app: Flask) -> None:
     assert app.extensions[realtime.EXTENSION].wait_idle(), "snapshot builds did not finish"
 
 
-@pytest.fixture
-def app(tmp_path: Path, template_db: Path) -> Iterator[Flask]:
-    path = tmp_path / "sangtao.db"
+@pytest.fixture(scope="session")
+def shared_app(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iterator[Flask]:
+    path = tmp_path_factory.mktemp("database") / "sangtao.db"
     shutil.copyfile(template_db, path)
     application = make_app(f"sqlite:///{path}")
     yield application
-    settle(application)
     application.extensions[db.EXTENSION].dispose()
+
+
+@pytest.fixture
+def app(shared_app: Flask, template_db: Path) -> Iterator[Flask]:
+    """The app on an empty database of this test's own, as if just created."""
+    settings = dict(shared_app.config)
+    database = shared_app.extensions[db.EXTENSION]
+    database.dispose()  # no connection outlives the file it was opened on
+    path = Path(database.url.database or "")
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    shutil.copyfile(template_db, path)
+    shared_app.extensions.pop(views.SET_UP, None)
+    shared_app.extensions[realtime.EXTENSION].forget()
+    yield shared_app
+    settle(shared_app)
+    shared_app.config.clear()
+    shared_app.config.update(settings)
 
 
 @pytest.fixture
@@ -144,9 +163,9 @@ def demo(app: Flask) -> SeededDemo:
     return seeded
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for one test, dropped afterwards."""
+def _create_postgres_database() -> tuple[str, Callable[[], None]]:
+    """A new, empty database on the PostgreSQL server, its URL and how to drop it; skips (or
+    fails, where services are required) when the server is absent."""
     from sqlalchemy import create_engine
 
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
@@ -157,18 +176,31 @@ def postgres_url() -> Iterator[str]:
     except Exception as error:  # the server is absent or refuses us
         admin.dispose()
         unavailable(f"PostgreSQL at {POSTGRES_URL} is not available: {error.__class__.__name__}")
-    base = POSTGRES_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    return f"{POSTGRES_URL.rsplit('/', 1)[0]}/{name}", drop
 
 
 @pytest.fixture
-def postgres_app(postgres_url: str) -> Iterator[Flask]:
-    """The app on a fresh, migrated PostgreSQL database."""
-    db.upgrade(postgres_url)
-    application = make_app(postgres_url)
+def postgres_url() -> Iterator[str]:
+    """An empty PostgreSQL database for one test, dropped afterwards."""
+    url, drop = _create_postgres_database()
+    yield url
+    drop()
+
+
+@pytest.fixture(scope="module")
+def postgres_app() -> Iterator[Flask]:
+    """The app on a migrated PostgreSQL database, shared by a module's tests (creating a database
+    takes PostgreSQL a good third of a second): each test makes its own event."""
+    url, drop = _create_postgres_database()
+    db.upgrade(url)
+    application = make_app(url)
     yield application
     settle(application)
     application.extensions[db.EXTENSION].dispose()
+    drop()

@@ -32,6 +32,15 @@ def code() -> str:
     return uuid.uuid4().hex[:8]
 
 
+def new_event(**overrides: Any) -> Event:
+    return Event(
+        slug=overrides.pop("slug", f"ngay-hoi-{code()}"),
+        name=overrides.pop("name", "Ngày hội Lao động sáng tạo thử nghiệm"),
+        held_on=overrides.pop("held_on", date(2026, 12, 5)),
+        **overrides,
+    )
+
+
 def _described(key: str, maximum: int) -> dict[str, Any]:
     """Names and bands: those of the default rubric for its keys, plain ones for any other."""
     for known, name_vi, name_en, _max, bands in RUBRIC:
@@ -80,12 +89,7 @@ class Factory:
 
     def event(self, **overrides: Any) -> Event:
         with self.writing() as session:
-            event = Event(
-                slug=overrides.pop("slug", f"ngay-hoi-{code()}"),
-                name=overrides.pop("name", "Ngày hội Lao động sáng tạo thử nghiệm"),
-                held_on=overrides.pop("held_on", date(2026, 12, 5)),
-                **overrides,
-            )
+            event = new_event(**overrides)
             session.add(event)
             return event
 
@@ -96,9 +100,11 @@ class Factory:
         **overrides: Any,
     ) -> Contest:
         overrides.setdefault("status", EventStatus.SCORING)
-        event = self.event(**overrides)
-        unit = self.unit()
         with self.writing() as session:
+            event = new_event(**overrides)
+            unit = Unit(code=f"U{code()}", name="Điện lực Hải Châu")
+            session.add_all([event, unit])
+            session.flush()
             total = sum(maximum for _, maximum in criteria)
             session.add_all(
                 Criterion(

@@ -31,9 +31,9 @@ def home_imports(client, factory):
 
 
 @pytest.fixture
-def static_folder(app, tmp_path):
+def static_folder(app, tmp_path, monkeypatch):
     """A static folder of the test's own, so that its files can change."""
-    app.static_folder = str(tmp_path)
+    monkeypatch.setattr(app, "static_folder", str(tmp_path))
     (tmp_path / "js" / "lib").mkdir(parents=True)
     return tmp_path
 

@@ -1,6 +1,7 @@
 """The unit of work: one commit per request, writes that hold SQLite's lock only while they
 write, side effects after the commit."""
 
+import shutil
 import sqlite3
 import threading
 
@@ -11,7 +12,8 @@ from sqlalchemy import select
 import core.auth
 from core import db
 from core.models import Unit
-from tests.factories import PASSWORD
+from tests.conftest import make_app
+from tests.factories import PASSWORD, Factory
 
 
 def test_a_writer_is_not_blocked_while_the_login_hashes_a_password(app, factory, monkeypatch):
@@ -78,9 +80,11 @@ def test_write_rereads_what_it_read_before(app, factory):
         db.rollback()
 
 
-def test_a_lost_race_at_commit_is_a_conflict_not_a_server_error(app, factory):
-    taken = factory.unit().code
-    app.config["WTF_CSRF_ENABLED"] = False
+def test_a_lost_race_at_commit_is_a_conflict_not_a_server_error(tmp_path, template_db):
+    path = tmp_path / "own.db"
+    shutil.copyfile(template_db, path)
+    app = make_app(f"sqlite:///{path}", WTF_CSRF_ENABLED=False)  # its own: it adds a route
+    taken = Factory(app).unit().code
 
     @app.post("/api/v1/test-units")
     @core.auth.public
@@ -93,3 +97,4 @@ def test_a_lost_race_at_commit_is_a_conflict_not_a_server_error(app, factory):
     assert response.get_json()["error"] == "conflict"
     with app.app_context(), db.unit_of_work() as session:
         assert session.scalar(select(Unit.name).where(Unit.code == taken)) != "Trùng mã"
+    app.extensions[db.EXTENSION].dispose()
