@@ -23,10 +23,12 @@ from flask_babel import gettext as _
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import db
-from core.errors import Forbidden, Unauthenticated, wants_json
+from core.errors import Unauthenticated, wants_json
+from core.i18n import nfc
 from core.models import Event, EventMember, EventRole, Organiser
 
 login_manager = LoginManager()
@@ -38,7 +40,6 @@ View = Callable[..., ResponseReturnValue]
 _NOBODY = "sangtao.nobody"
 ANYONE = "anyone"
 ORGANISER = "organiser"
-ADMINISTRATOR = "administrator"
 
 
 def audience(who: str) -> Callable[[View], View]:
@@ -109,31 +110,27 @@ def organiser_required(view: View) -> View:
     return audience(ORGANISER)(wrapper)
 
 
-def admin_required(view: View) -> View:
-    """A site administrator only."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
-        organiser = signed_in_organiser()
-        if organiser is None:
-            return unauthorized()
-        if not organiser.is_admin:
-            raise Forbidden("forbidden", _("Chỉ quản trị viên hệ thống được làm việc này."))
-        return view(*args, **kwargs)
-
-    return audience(ADMINISTRATOR)(wrapper)
-
-
 def event_audience(role: EventRole) -> str:
     return f"event {role.value}"
 
 
-def refuse_event(event: Event, role: EventRole) -> None:
-    """Raise unless the signed-in organiser holds at least ``role`` in ``event``."""
-    if signed_in_organiser() is None:
-        raise Unauthenticated("unauthorized", _("Bạn cần đăng nhập."))
-    if not can_manage(event, role):
-        raise Forbidden("forbidden", _("Bạn không có quyền làm việc này trong sự kiện này."))
+def save_organiser(
+    session: Session, *, email: str, name: str, password_hash: str, admin: bool = False
+) -> Organiser:
+    """Create an organiser account, or give an existing one (same email) a new password.
+
+    ``password_hash`` comes from :func:`hash_password`, computed before the write began.
+    An administrator stays one.
+    """
+    email = nfc(email).strip().lower()
+    organiser = session.scalar(select(Organiser).where(Organiser.email == email))
+    if organiser is None:
+        organiser = Organiser(email=email, name=nfc(name).strip())
+        session.add(organiser)
+    organiser.password_hash = password_hash
+    organiser.is_admin = organiser.is_admin or admin
+    session.flush()
+    return organiser
 
 
 def load_organiser(organiser_id: str) -> Organiser | None:

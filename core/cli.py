@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from core import db
 from core.app import create_app
-from core.auth import hash_password
-from core.i18n import nfc
+from core.auth import hash_password, save_organiser
 from core.links import external_url, is_guessed, public_url
 from core.models import Organiser
 from core.views import MIN_PASSWORD, is_set_up, setup_code
@@ -101,17 +100,14 @@ def create_organiser(email: str, name: str, admin: bool, password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise click.BadParameter(f"at least {MIN_PASSWORD} characters", param_hint="password")
     db.upgrade(current_app.config["DATABASE_URL"])
-    email = nfc(email).strip().lower()
     password_hash = hash_password(password)
     with db.unit_of_work(write=True) as session:
         first = session.scalar(select(Organiser.id).where(Organiser.is_admin.is_(True))) is None
-        organiser = session.scalar(select(Organiser).where(Organiser.email == email))
-        if organiser is None:
-            organiser = Organiser(email=email, name=nfc(name).strip())
-            session.add(organiser)
-        organiser.password_hash = password_hash
-        organiser.is_admin = organiser.is_admin or admin or first
+        organiser = save_organiser(
+            session, email=email, name=name, password_hash=password_hash, admin=admin or first
+        )
         role = "administrator" if organiser.is_admin else "organiser"
+        email = organiser.email
     click.echo(f"{role} {email} is ready", file=sys.stderr)
 
 

@@ -2,7 +2,7 @@
 
 Message ids in the code and templates are the Vietnamese text itself, so the default language
 needs no catalogue; ``core/translations/en`` holds the English. The chosen language is kept in the
-session, and every page has the switch (``/lang/<code>``).
+session, and every page has the switch (``/lang/<code>``, in ``core/views.py``).
 """
 
 from __future__ import annotations
@@ -12,23 +12,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_decimal
-from flask import (
-    Blueprint,
-    Flask,
-    current_app,
-    redirect,
-    request,
-    session,
-)
-from flask.typing import ResponseReturnValue
+from flask import Flask, current_app, session
 from flask_babel import Babel, format_datetime, get_locale, gettext
 from flask_babel import format_date as babel_format_date
 
-from core.auth import public
-from core.links import safe_next
-
 babel = Babel()
-bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
@@ -70,18 +58,7 @@ def clock(value: datetime | None) -> str:
     return "" if value is None else format_datetime(value, "HH:mm")
 
 
-@bp.route("/lang/<code>")
-@public
-def switch(code: str) -> ResponseReturnValue:
-    """The language switch on every page; the choice is remembered in the session."""
-    if code in current_app.config["LANGUAGES"]:
-        session.permanent = True
-        session["lang"] = code
-    return redirect(safe_next(request.args.get("next")))
-
-
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
-    app.register_blueprint(bp)
     app.jinja_env.filters.update(number=number, money=money, day=day, clock=clock)
     app.jinja_env.globals.update(locale_code=locale_code)

@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, abort, g, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import select
 
@@ -27,10 +28,10 @@ from core.auth import (
     can_manage,
     event_audience,
     organiser_required,
-    refuse_event,
     signed_in_organiser,
     unauthorized,
 )
+from core.errors import Forbidden
 from core.lookup import event_or_404
 from core.models import Event, EventMember, EventRole, EventStatus, Organiser
 
@@ -67,7 +68,9 @@ def event_page(role: EventRole = EventRole.VIEWER) -> Callable[[View], View]:
             if signed_in_organiser() is None:
                 return unauthorized()
             event = event_or_404(slug)
-            refuse_event(event, role)
+            if not can_manage(event, role):
+                message = _("Bạn không có quyền làm việc này trong sự kiện này.")
+                raise Forbidden("forbidden", message)
             g.manage_event = event
             return view(event, **kwargs)
 

@@ -13,6 +13,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -26,6 +27,7 @@ from core.auth import (
     hash_password,
     organiser_required,
     public,
+    save_organiser,
 )
 from core.i18n import nfc
 from core.links import LOOPBACK, safe_next
@@ -50,6 +52,16 @@ def home() -> ResponseReturnValue:
 @public
 def health() -> ResponseReturnValue:
     return {"ok": True}
+
+
+@bp.route("/lang/<code>")
+@public
+def language(code: str) -> ResponseReturnValue:
+    """The language switch on every page; the choice is remembered in the session."""
+    if code in current_app.config["LANGUAGES"]:
+        session.permanent = True
+        session["lang"] = code
+    return redirect(safe_next(request.args.get("next")))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -119,17 +131,13 @@ def setup() -> ResponseReturnValue:
         return render_template(
             "core/setup.html", form=form, needs_code=needs_code, errors=errors
         ), 422
-    admin = Organiser(
-        email=form["email"].lower(),
-        name=form["name"],
-        password_hash=hash_password(password),
-        is_admin=True,
-    )
-    session = db.write()
-    if session.scalar(select(Organiser.id).limit(1)) is not None:
+    password_hash = hash_password(password)
+    writing = db.write()
+    if writing.scalar(select(Organiser.id).limit(1)) is not None:
         return redirect(url_for("core.login"))  # someone else finished the first run meanwhile
-    session.add(admin)
-    session.flush()
+    admin = save_organiser(
+        writing, email=form["email"], name=form["name"], password_hash=password_hash, admin=True
+    )
     login_user(admin, remember=True)
     flash(_("Đã tạo tài khoản quản trị. Chào mừng %(name)s!", name=admin.name), "info")
     return redirect(url_for("manage.events"))

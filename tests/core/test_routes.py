@@ -4,7 +4,7 @@ and only they, get past the door."""
 
 import pytest
 
-from core.auth import ADMINISTRATOR, ANYONE, ORGANISER, event_audience
+from core.auth import ANYONE, ORGANISER, event_audience
 from core.models import EventRole, Job
 from scoring.auth import JUDGE
 
@@ -17,7 +17,6 @@ ALLOWED = {
     event_audience(EventRole.VIEWER): {"viewer", "manager", "owner", "admin"},
     event_audience(EventRole.MANAGER): {"manager", "owner", "admin"},
     event_audience(EventRole.OWNER): {"owner", "admin"},
-    ADMINISTRATOR: {"admin"},
 }
 
 
