@@ -8,6 +8,10 @@ and a change that arrives during a build asks for exactly one more, so none is m
 built twice. A build reads the event's ``live_version`` first, in the same transaction as its data,
 so a snapshot never shows less than its version says; it is cached, sent to the event's room in
 each subscribed namespace, and handed to every client that connects or asks again.
+
+Commits of other processes (a long job, the command line, another server process) send this one no
+signal: under ``sangtao serve`` it looks at the events' versions every second and publishes those
+that moved (:meth:`Publisher.catch_up`).
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ class Publisher:
     _building: set[int] = field(default_factory=set)
     _again: set[int] = field(default_factory=set)
     _idle: threading.Condition = field(default_factory=threading.Condition)
+    # The version of each event as this process last knew it (see catch_up).
+    _known: dict[int, int] | None = None
 
     def snapshot(self, feed: str, session: Session, event: Event) -> Snapshot:
         """The current snapshot of ``feed`` for ``event``: cached while the version stands."""
@@ -99,15 +105,42 @@ class Publisher:
                     return
                 built = {name: self.snapshot(name, session, event) for name in self.feeds}
                 slug = event.slug
+            with self._idle:
+                if self._known is not None:
+                    version = max(snapshot["version"] for snapshot in built.values())
+                    self._known[event_id] = max(self._known.get(event_id, 0), version)
             for namespace, feeds in self.namespaces.items():
                 for name in feeds:
                     socketio.emit(name, built[name], namespace=namespace, to=event_room(slug))
+
+    def catch_up(self) -> list[int]:
+        """Publish the events whose version moved in another process (a long job, the command
+        line, another server process): their commits sent this process no signal. The first
+        call only learns the versions."""
+        with self.app.app_context(), db.unit_of_work() as session:
+            versions = dict(session.execute(select(Event.id, Event.live_version)).tuples().all())
+        with self._idle:
+            known, self._known = self._known, versions
+        moved = [] if known is None else [e for e, v in versions.items() if v > known.get(e, -1)]
+        for event_id in moved:
+            self.changed(event_id=event_id)
+        return moved
+
+    def follow_other_processes(self, interval: float = 1.0) -> None:
+        """Run by ``sangtao serve``: catch up every ``interval`` seconds, for as long as it runs."""
+        while True:
+            try:
+                self.catch_up()
+            except Exception:
+                log.exception("could not read the events' versions")
+            socketio.sleep(interval)
 
     def forget(self) -> None:
         """Drop every cached snapshot: the database under the app was replaced (a restored
         backup, a test's fresh database), so versions may start again from zero."""
         with self._idle:
             self._cache.clear()
+            self._known = None
 
     def wait_idle(self, timeout: float = 30) -> bool:
         """Wait until no build is under way (for tests and benchmarks)."""

@@ -7,6 +7,9 @@ import socket
 from flask import Flask
 from gevent import pywsgi
 
+from core import realtime
+from core.realtime import socketio
+
 
 class NoDelayHandler(pywsgi.WSGIHandler):  # type: ignore[misc]
     """Turn Nagle's algorithm off: gevent writes a response's headers and body separately, and
@@ -18,6 +21,6 @@ class NoDelayHandler(pywsgi.WSGIHandler):  # type: ignore[misc]
 
 
 def run(app: Flask, host: str, port: int) -> None:
-    app.extensions["socketio"].run(
-        app, host=host, port=port, log_output=True, handler_class=NoDelayHandler
-    )
+    # Changes committed by other processes (long jobs, the CLI) reach the screens too.
+    socketio.start_background_task(app.extensions[realtime.EXTENSION].follow_other_processes)
+    socketio.run(app, host=host, port=port, log_output=True, handler_class=NoDelayHandler)

@@ -8,7 +8,7 @@ from core import db, realtime
 from core.models import Event
 from scoring.models import Entry
 from scoring.standings import FEED
-from tests.conftest import settle
+from tests.conftest import make_app, settle
 from tests.scoring.test_api import FULL, bearer
 
 
@@ -73,3 +73,20 @@ def test_a_cached_snapshot_serves_every_reader_of_the_same_version(app, contest)
         event = session.get(Event, contest.event.id)
         first = realtime.snapshot(FEED, session, event)
         assert realtime.snapshot(FEED, session, event) is first
+
+
+def test_a_change_committed_by_another_process_is_published_too(app, contest, held_builds):
+    gate, _started, built = held_builds
+    gate.set()
+    publisher = app.extensions[realtime.EXTENSION]
+    assert publisher.catch_up() == []  # the first look only learns the versions
+    other = make_app(app.config["DATABASE_URL"])  # a long job, the command line
+    with other.app_context(), db.unit_of_work(write=True) as session:
+        session.get(Entry, contest.entries[0]).running_order = 10
+    settle(other)
+    assert built == []  # no signal reached this process
+    assert publisher.catch_up() == [contest.event.id]
+    settle(app)
+    assert built == [live_version(app, contest.event.id)]
+    assert publisher.catch_up() == []  # what this process published is known
+    other.extensions[db.EXTENSION].dispose()
