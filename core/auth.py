@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, current_app, flash, redirect, request, url_for
+from flask import Flask, current_app, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user
@@ -90,12 +90,23 @@ def can_manage(event: Event, role: EventRole = EventRole.VIEWER) -> bool:
         return False
     if organiser.is_admin:
         return True
-    held = db.session().scalar(
-        select(EventMember.role).where(
-            EventMember.event_id == event.id, EventMember.organiser_id == organiser.id
+    roles = _held_roles()
+    if event.id not in roles:
+        roles[event.id] = db.session().scalar(
+            select(EventMember.role).where(
+                EventMember.event_id == event.id, EventMember.organiser_id == organiser.id
+            )
         )
-    )
+    held = roles[event.id]
     return held is not None and held.rank >= role.rank
+
+
+def _held_roles() -> dict[int, EventRole | None]:
+    """The signed-in organiser's role per event, read once per request (a menu asks often)."""
+    if "held_roles" not in g:
+        g.held_roles = {}
+    found: dict[int, EventRole | None] = g.held_roles
+    return found
 
 
 def organiser_required(view: View) -> View:
