@@ -26,7 +26,6 @@ import argparse
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -36,20 +35,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("SANGTAO_INSTANCE", tempfile.mkdtemp(prefix="sangtao-bench-"))
+from sqlalchemy import create_engine, insert, select
+from sqlalchemy.orm import Session, selectinload
 
-from sqlalchemy import create_engine, insert, select  # noqa: E402
-from sqlalchemy.orm import Session, selectinload  # noqa: E402
-
-from core import db  # noqa: E402
-from core.app import create_app  # noqa: E402
-from core.models import Event, EventStatus, Round, Unit  # noqa: E402
-from initiatives.models import Initiative  # noqa: E402
-from scoring import results, standings  # noqa: E402
-from scoring.models import COUNTED, Criterion, Entry, Judge, Score, ScoreSheet, SheetStatus  # noqa: E402
-from scoring.rubric import criteria, rubric  # noqa: E402
+from core import db
+from core.app import create_app
+from core.models import Event, EventStatus, Round, Unit
+from initiatives.models import Initiative
+from scoring import results, standings
+from scoring.models import COUNTED, Criterion, Entry, Judge, Score, ScoreSheet, SheetStatus
+from scoring.rubric import criteria, rubric
 
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -226,6 +221,8 @@ def main() -> None:
     parser.add_argument("--judges", type=int, default=15)
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
+    # The app keeps its generated secret key in its instance folder: not the repository's.
+    os.environ.setdefault("SANGTAO_INSTANCE", tempfile.mkdtemp(prefix="sangtao-bench-"))
     with tempfile.TemporaryDirectory(prefix="sangtao-bench-") as folder:
         measure("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}", args)
     found = postgres_database()
