@@ -27,7 +27,8 @@ def _uuid(text: str) -> uuid.UUID | None:
 def job_or_404(job_id: str) -> Job:
     """A job the signed-in organiser may follow: one of an event they can open, or their own."""
     organiser = signed_in_organiser()
-    job = db.session().get(Job, str(_uuid(job_id))) if _uuid(job_id) else None
+    parsed = _uuid(job_id)
+    job = db.session().get(Job, str(parsed)) if parsed is not None else None
     if job is not None and organiser is not None:
         event = db.session().get(Event, job.event_id) if job.event_id is not None else None
         mine = job.organiser_id == organiser.id or organiser.is_admin

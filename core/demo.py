@@ -16,14 +16,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.auth import hash_password, hash_token, new_token
+from core.auth import hash_password, hash_token, new_token, save_organiser
 from core.models import (
     Aggregation,
     Event,
     EventMember,
     EventRole,
     EventStatus,
-    Organiser,
     Round,
     Unit,
 )
@@ -253,6 +252,11 @@ JUDGES = [
 ]
 
 
+def levels(bands: list[tuple[int, int, str, str]]) -> list[dict[str, Any]]:
+    """A criterion's bands as ``Criterion.levels`` keeps them."""
+    return [{"min": lo, "max": hi, "vi": vi, "en": en} for lo, hi, vi, en in bands]
+
+
 @dataclass
 class SeededDemo:
     event: Event
@@ -309,12 +313,13 @@ def seed(session: Session) -> SeededDemo:
     password = secrets.token_urlsafe(9)
     password_hash = hash_password(password)  # before the first statement opens the transaction
     units = _units(session)
-    organiser = session.scalar(select(Organiser).where(Organiser.email == DEMO_ORGANISER))
-    if organiser is None:
-        organiser = Organiser(email=DEMO_ORGANISER, name="Ban Tổ chức (demo)")
-        session.add(organiser)
-    organiser.password_hash = password_hash
-    organiser.is_admin = True
+    organiser = save_organiser(
+        session,
+        email=DEMO_ORGANISER,
+        name="Ban Tổ chức (demo)",
+        password_hash=password_hash,
+        admin=True,
+    )
 
     event = Event(
         slug=_free_slug(session, "ngay-hoi-sang-tao-2026"),
@@ -336,7 +341,7 @@ def seed(session: Session) -> SeededDemo:
             weight=Decimal(maximum) / 100,
             max_score=Decimal(maximum),
             step=Decimal("0.5"),
-            levels=[{"min": lo, "max": hi, "vi": vi, "en": en} for lo, hi, vi, en in bands],
+            levels=levels(bands),
             position=position,
         )
         demo.criteria.append(criterion)

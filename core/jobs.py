@@ -50,19 +50,22 @@ class Progress:
 
     def expect(self, total: int) -> None:
         self.total = total
-        self._write()
+        self.record()
 
     def step(self, count: int = 1, message: str | None = None) -> None:
         self.done += count
         if message is not None:
             self.message = message
         if time.monotonic() - self._written >= REPORT_EVERY or self.done == self.total:
-            self._write()
+            self.record()
 
-    def _write(self) -> None:
+    def record(self, **outcome: Any) -> None:
+        """Record how far the job has got and, at its end, its ``outcome`` (status, result...)."""
         with db.unit_of_work(write=True) as session:
             job = session.get_one(Job, self.job_id)
             job.done, job.total, job.message = self.done, self.total, self.message[:500]
+            for column, value in outcome.items():
+                setattr(job, column, value)
         self._written = time.monotonic()
 
 
@@ -145,19 +148,10 @@ def run(job_id: str) -> None:
         result = _kinds[kind].run(progress, params)
     except Exception as error:
         log.exception("job %s (%s) failed", job_id, kind)
-        _finish(job_id, progress, JobStatus.FAILED, error=str(error) or error.__class__.__name__)
+        error_text = str(error) or error.__class__.__name__
+        progress.record(status=JobStatus.FAILED, error=error_text, finished_at=utcnow())
     else:
-        _finish(job_id, progress, JobStatus.DONE, result=result)
-
-
-def _finish(job_id: str, progress: Progress, status: JobStatus, **outcome: Any) -> None:
-    with db.unit_of_work(write=True) as session:
-        job = session.get_one(Job, job_id)
-        job.status, job.done, job.total = status, progress.done, progress.total
-        job.message = progress.message[:500]
-        job.result = outcome.get("result")
-        job.error = outcome.get("error", "")
-        job.finished_at = utcnow()
+        progress.record(status=JobStatus.DONE, result=result, finished_at=utcnow())
 
 
 STATUS_NAMES = {

@@ -10,8 +10,12 @@ from core.errors import NotFound
 from core.models import Event
 
 
+def event_by_slug(slug: str) -> Event | None:
+    return db.session().scalar(select(Event).where(Event.slug == slug))
+
+
 def event_or_404(slug: str) -> Event:
-    event = db.session().scalar(select(Event).where(Event.slug == slug))
+    event = event_by_slug(slug)
     if event is None:
         raise NotFound("event_not_found", _("Không tìm thấy sự kiện."))
     return event

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_socketio import emit, join_room
-from sqlalchemy import select
 
 from core import db, realtime
+from core.lookup import event_by_slug
 from core.models import Event
 from scoring.standings import FEED
 
@@ -16,9 +16,7 @@ FEEDS = [FEED]
 
 
 def _event(slug: Any) -> Event | None:
-    if not isinstance(slug, str):
-        return None
-    return db.session().scalar(select(Event).where(Event.slug == slug))
+    return event_by_slug(slug) if isinstance(slug, str) else None
 
 
 def _send_current(event: Event) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Double, func, select, type_coerce
+from sqlalchemy import ColumnElement, Double, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from core.models import Event, Round, Unit, utcnow
@@ -27,6 +27,10 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+def _active_judges(event: Event) -> tuple[ColumnElement[bool], ...]:
+    return (Judge.event_id == event.id, Judge.active.is_(True))
+
+
 def counted_sheets(session: Session, event: Event) -> list[results.Sheet]:
     """The submitted sheets of the event's active judges, with the tie-breaking scores.
 
@@ -37,10 +41,7 @@ def counted_sheets(session: Session, event: Event) -> list[results.Sheet]:
         select(ScoreSheet.id, ScoreSheet.judge_id, ScoreSheet.entry_id, ScoreSheet.total)
         .join(Judge, Judge.id == ScoreSheet.judge_id)
         .where(
-            Judge.event_id == event.id,
-            Judge.active.is_(True),
-            ScoreSheet.status.in_(COUNTED),
-            ScoreSheet.total.is_not(None),
+            *_active_judges(event), ScoreSheet.status.in_(COUNTED), ScoreSheet.total.is_not(None)
         )
     ).all()
     scores: dict[str, dict[str, float | None]] = {sheet_id: {} for sheet_id, *_ in totals}
@@ -75,7 +76,7 @@ def compute_snapshot(session: Session, event: Event, version: int) -> Snapshot:
     ranked = results.standings(
         [entry_id for entry_id, _, _ in entries], counted_sheets(session, event), event.tie_break
     )
-    active = (Judge.event_id == event.id, Judge.active.is_(True))
+    active = _active_judges(event)
     judges = session.scalar(select(func.count()).select_from(Judge).where(*active)) or 0
     recusals: dict[int, int] = dict(
         session.execute(

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from core import db
 from core.auth import hash_password, hash_token, new_token
-from core.demo import RUBRIC
+from core.demo import RUBRIC, levels
 from core.models import Event, EventMember, EventRole, EventStatus, Organiser, Round, Unit
 from initiatives.models import Author, Initiative
 from kiosk.models import Exhibit
@@ -45,8 +45,7 @@ def _described(key: str, maximum: int) -> dict[str, Any]:
     """Names and bands: those of the default rubric for its keys, plain ones for any other."""
     for known, name_vi, name_en, _max, bands in RUBRIC:
         if known == key:
-            levels = [{"min": lo, "max": hi, "vi": vi, "en": en} for lo, hi, vi, en in bands]
-            return {"name_vi": name_vi, "name_en": name_en, "levels": levels}
+            return {"name_vi": name_vi, "name_en": name_en, "levels": levels(bands)}
     band = {"min": 0, "max": maximum, "vi": "Mọi mức", "en": "Any level"}
     return {"name_vi": f"Tiêu chí {key}", "name_en": f"Criterion {key}", "levels": [band]}
 
