@@ -35,12 +35,13 @@ def safe_next(target: str | None, default: str | None = None) -> str:
     ``default`` (home unless given).
 
     Browsers drop tabs and newlines and read a backslash as ``/``, so ``/<tab>/evil.example``
-    would leave the site: such targets are refused outright rather than cleaned.
+    would leave the site; and any run of leading slashes is another site's address once the
+    response collapses it to ``//``. Such targets are refused outright rather than cleaned.
     """
     target = target or ""
     parts = urlsplit(target)
     unsafe = any(c.isspace() or ord(c) < 32 or c == "\\" for c in target)
-    if unsafe or parts.scheme or parts.netloc or not target.startswith("/"):
+    if unsafe or parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] == "/":
         return default or url_for("core.home")
     return target
 

@@ -1,6 +1,7 @@
 import pytest
 
 import core.links
+from tests.factories import PASSWORD
 
 
 def test_a_link_asked_for_on_localhost_points_at_the_lan_address(app, monkeypatch):
@@ -18,6 +19,8 @@ def test_a_link_asked_for_on_localhost_points_at_the_lan_address(app, monkeypatc
     "target",
     [
         "//evil.example/",
+        "////evil.example/x",
+        "///evil.example",
         "/%09/evil.example",
         "/\\evil.example",
         "https://evil.example/",
@@ -28,6 +31,16 @@ def test_a_link_asked_for_on_localhost_points_at_the_lan_address(app, monkeypatc
 )
 def test_no_redirect_ever_leaves_the_site(client, target):
     assert client.get(f"/lang/en?next={target}").headers["Location"] == "/"
+
+
+def test_the_login_never_sends_an_organiser_to_another_site(app, client, factory):
+    app.config["WTF_CSRF_ENABLED"] = False
+    organiser = factory.organiser()
+    response = client.post(
+        "/login?next=////evil.example",
+        data={"email": organiser.email, "password": PASSWORD},
+    )
+    assert response.headers["Location"] == "/manage/"
 
 
 def test_the_language_switch_goes_back_to_the_page(client):
