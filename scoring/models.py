@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    exists,
     select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -169,6 +170,13 @@ class Score(Base):
 
 
 COUNTED = frozenset({SheetStatus.SUBMITTED, SheetStatus.VERIFIED})
+
+# In a read of score sheets: the sheet's judge is recused from its entry. Such a sheet never
+# counts, even one submitted before the recusal was recorded; it is kept, and shown to the
+# organiser as set aside.
+RECUSED = exists().where(
+    Recusal.judge_id == ScoreSheet.judge_id, Recusal.entry_id == ScoreSheet.entry_id
+)
 
 
 def _counted(sheet: ScoreSheet) -> bool:

@@ -1,4 +1,5 @@
-"""How judging is going: per judge, the sheets submitted out of those expected of them."""
+"""How judging is going: per judge, the sheets submitted out of those expected of them; and the
+sheets that a recusal took out of the count."""
 
 from __future__ import annotations
 
@@ -8,7 +9,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import Event, Round
-from scoring.models import COUNTED, Entry, EntryStatus, Judge, Recusal, ScoreSheet
+from initiatives.models import Initiative
+from scoring.models import (
+    COUNTED,
+    RECUSED,
+    Entry,
+    EntryStatus,
+    Judge,
+    Recusal,
+    ScoreSheet,
+    SheetStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -21,7 +32,8 @@ class JudgeProgress:
 
 def judging_progress(session: Session, event: Event) -> list[JudgeProgress]:
     """Each judge of the event, active first, with their count of submitted and draft sheets
-    on entries still in the contest, out of the entries they are expected to score."""
+    on entries still in the contest that they are not recused from, out of the entries they are
+    expected to score."""
     live_entries = (
         select(Entry.id)
         .join(Round, Round.id == Entry.round_id)
@@ -41,7 +53,7 @@ def judging_progress(session: Session, event: Event) -> list[JudgeProgress]:
         (judge_id, counted): count
         for judge_id, counted, count in session.execute(
             select(ScoreSheet.judge_id, ScoreSheet.status.in_(COUNTED), func.count())
-            .where(ScoreSheet.entry_id.in_(live_entries))
+            .where(ScoreSheet.entry_id.in_(live_entries), ~RECUSED)
             .group_by(ScoreSheet.judge_id, ScoreSheet.status.in_(COUNTED))
         ).tuples()
     }
@@ -57,3 +69,35 @@ def judging_progress(session: Session, event: Event) -> list[JudgeProgress]:
         )
         for judge in judges
     ]
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A sheet of a judge later recused from its entry: kept, never counted."""
+
+    judge: Judge
+    entry_id: int
+    title: str
+    status: SheetStatus
+    total: float | None
+    reason: str
+
+
+def set_aside_sheets(session: Session, event: Event) -> list[SetAside]:
+    """The event's sheets that a recusal took out of the count, by judge and running order."""
+    rows = session.execute(
+        select(
+            Judge, Entry.id, Initiative.title, ScoreSheet.status, ScoreSheet.total, Recusal.reason
+        )
+        .join(ScoreSheet, ScoreSheet.judge_id == Judge.id)
+        .join(
+            Recusal,
+            (Recusal.judge_id == ScoreSheet.judge_id) & (Recusal.entry_id == ScoreSheet.entry_id),
+        )
+        .join(Entry, Entry.id == ScoreSheet.entry_id)
+        .join(Round, Round.id == Entry.round_id)
+        .join(Initiative, Initiative.id == Entry.initiative_id)
+        .where(Judge.event_id == event.id)
+        .order_by(Judge.name, Round.position, Entry.running_order)
+    ).tuples()
+    return [SetAside(*row) for row in rows]

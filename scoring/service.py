@@ -34,6 +34,7 @@ from scoring.models import (
 from scoring.rubric import criteria, rubric
 
 MAX_COMMENT = 4000
+MAX_REASON = 300  # Recusal.reason's column
 
 
 class Outcome(StrEnum):
@@ -203,6 +204,49 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
     )
     session.flush()
     return SavedSheet(sheet, outcome)
+
+
+def recuse(session: Session, judge: Judge, entry_id: int, reason: str, actor: str) -> Recusal:
+    """Take a judge off an entry (Giám khảo không chấm bài này), with the reason the organiser
+    gives (empty: the default one, same unit as the authors).
+
+    A sheet the judge already sent for it is kept and stops counting at once (see
+    ``scoring.models.RECUSED``); the audit log records what it held.
+    """
+    entry = session.get(Entry, entry_id)
+    if entry is None or entry.round.event_id != judge.event_id:
+        raise NotFound("entry_not_found", _("Không tìm thấy bài dự thi này trong sự kiện."))
+    if entry.round.status == RoundStatus.LOCKED:
+        raise Conflict("round_locked", _("Vòng thi đã khóa, không thể thay đổi."))
+    reason = nfc(reason).strip()
+    if len(reason) > MAX_REASON:
+        raise Invalid("invalid_reason", _("Lý do dài quá %(limit)s ký tự.", limit=MAX_REASON))
+    found = session.scalar(
+        select(Recusal).where(Recusal.judge_id == judge.id, Recusal.entry_id == entry.id)
+    )
+    if found is not None:
+        raise Conflict("already_recused", _("Giám khảo này đã không chấm bài dự thi này."))
+    sheet = session.scalar(
+        select(ScoreSheet).where(ScoreSheet.judge_id == judge.id, ScoreSheet.entry_id == entry.id)
+    )
+    recusal = Recusal(judge_id=judge.id, entry_id=entry.id, reason=reason)
+    session.add(recusal)
+    session.add(
+        AuditLog(
+            event_id=judge.event_id,
+            actor=actor,
+            action="recusal.created",
+            subject=f"judge:{judge.id}",
+            before=None,
+            after={
+                "entry": entry.id,
+                "reason": reason,
+                "set_aside": None if sheet is None else {"id": sheet.id, **sheet_state(sheet)},
+            },
+        )
+    )
+    session.flush()
+    return recusal
 
 
 def _check_against_rubric(rows: list[Criterion], data: SheetInput) -> dict[str, Decimal | None]:

@@ -17,7 +17,16 @@ from core.models import Event, Round, Unit, utcnow
 from core.realtime import Snapshot
 from initiatives.models import Initiative
 from scoring import results
-from scoring.models import COUNTED, Entry, EntryStatus, Judge, Recusal, Score, ScoreSheet
+from scoring.models import (
+    COUNTED,
+    RECUSED,
+    Entry,
+    EntryStatus,
+    Judge,
+    Recusal,
+    Score,
+    ScoreSheet,
+)
 from scoring.rubric import criteria
 
 FEED = "standings"
@@ -32,7 +41,8 @@ def _active_judges(event: Event) -> tuple[ColumnElement[bool], ...]:
 
 
 def counted_sheets(session: Session, event: Event) -> list[results.Sheet]:
-    """The submitted sheets of the event's active judges, with the tie-breaking scores.
+    """The submitted sheets of the event's active judges, but for those of a recused judge,
+    with the tie-breaking scores.
 
     Two plain reads, joined here: SQLite joins the score table slower than Python does.
     """
@@ -41,7 +51,10 @@ def counted_sheets(session: Session, event: Event) -> list[results.Sheet]:
         select(ScoreSheet.id, ScoreSheet.judge_id, ScoreSheet.entry_id, ScoreSheet.total)
         .join(Judge, Judge.id == ScoreSheet.judge_id)
         .where(
-            *_active_judges(event), ScoreSheet.status.in_(COUNTED), ScoreSheet.total.is_not(None)
+            *_active_judges(event),
+            ScoreSheet.status.in_(COUNTED),
+            ScoreSheet.total.is_not(None),
+            ~RECUSED,
         )
     ).all()
     scores: dict[str, dict[str, float | None]] = {sheet_id: {} for sheet_id, *_ in totals}
