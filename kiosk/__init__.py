@@ -7,8 +7,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core import signals
-    from kiosk import manage, views
+    from kiosk import manage, views, visits
 
+    visits.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(manage.bp)
     signals.management_menu.connect(manage.menu_item, weak=False)

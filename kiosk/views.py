@@ -13,7 +13,7 @@ from core.links import public_url
 from initiatives.models import Initiative
 from kiosk import qr
 from kiosk.models import Exhibit
-from kiosk.service import record_visit
+from kiosk.visits import count_visit
 
 bp = Blueprint("kiosk", __name__, template_folder="templates")
 
@@ -40,11 +40,11 @@ def exhibit(token: str) -> ResponseReturnValue:
     """The visitor's page: small and fast on a cheap phone over crowded Wi-Fi.
 
     Printed QR codes open ``/E/`` (the ``scan`` endpoint); links inside the app use ``/e/``.
+    It only reads: the visit is counted in memory (``kiosk.visits``).
     """
     shown = exhibit_or_404(token)
-    page = render_template("kiosk/exhibit.html", exhibit=shown, initiative=shown.initiative)
-    record_visit(db.write(), shown.id, via_qr=request.endpoint == "kiosk.scan")
-    return page
+    count_visit(shown.id, via_qr=request.endpoint == "kiosk.scan")
+    return render_template("kiosk/exhibit.html", exhibit=shown, initiative=shown.initiative)
 
 
 @bp.route("/e/<token>/qr.png")

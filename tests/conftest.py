@@ -26,6 +26,7 @@ from core import db, realtime, views
 from core.app import create_app
 from core.demo import SeededDemo, seed
 from core.models import Event, EventRole
+from kiosk import visits
 from tests.factories import Contest, Factory, MadeJudge
 
 REQUIRED = os.environ.get("SANGTAO_REQUIRE_SERVICES") == "1"
@@ -88,6 +89,7 @@ def app(shared_app: Flask, template_db: Path) -> Iterator[Flask]:
     shutil.copyfile(template_db, path)
     shared_app.extensions.pop(views.SET_UP, None)
     shared_app.extensions[realtime.EXTENSION].forget()
+    shared_app.extensions[visits.EXTENSION].forget()
     yield shared_app
     settle(shared_app)
     shared_app.config.clear()

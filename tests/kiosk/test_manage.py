@@ -1,10 +1,13 @@
 from core.models import EventRole
+from kiosk.visits import EXTENSION
+from tests.kiosk.test_views import PHONE
 
 
-def test_the_exhibit_list_shows_qr_codes_and_visits(client, factory, organiser_client):
+def test_the_exhibit_list_shows_qr_codes_and_visits(app, client, factory, organiser_client):
     event = factory.event()
     exhibit = factory.exhibit(event)
-    client.get(f"/E/{exhibit.qr_token}")
+    client.get(f"/E/{exhibit.qr_token}", headers=PHONE)
+    app.extensions[EXTENSION].flush()
     page = organiser_client(event, EventRole.VIEWER).get(f"/manage/{event.slug}/exhibits")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
