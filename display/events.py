@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from flask import session
 from flask_socketio import emit, join_room
 
 from core import db, realtime
@@ -13,6 +15,8 @@ from scoring.standings import FEED
 
 NAMESPACE = "/display"
 FEEDS = [FEED]
+# A screen asks every 30 s; a connection asking more often than this is answered once.
+REFRESH_EVERY = 5.0
 
 
 def _event(slug: Any) -> Event | None:
@@ -38,7 +42,15 @@ def on_connect(auth: Any = None) -> bool:
 
 
 def on_refresh(data: Any = None) -> None:
-    """A screen asks for a fresh snapshot, as it does after every reconnect and every 30 s."""
+    """A screen asks for a fresh snapshot, as it does every 30 s.
+
+    At most one answer per ``REFRESH_EVERY`` seconds per connection (its Socket.IO session), so
+    that a client sending thousands costs the server no more than one.
+    """
+    now = time.monotonic()
+    if now - session.get("refreshed_at", -REFRESH_EVERY) < REFRESH_EVERY:
+        return
+    session["refreshed_at"] = now
     event = _event(data.get("event") if isinstance(data, dict) else None)
     if event is not None:
         _send_current(event)

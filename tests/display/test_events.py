@@ -101,6 +101,13 @@ def test_a_screen_can_ask_for_a_fresh_snapshot(screen, contest):
     assert fresh == first
 
 
+def test_a_flood_of_refreshes_is_answered_once(screen, contest):
+    screen.get_received("/display")
+    for _ in range(50):
+        screen.emit("refresh", {"event": contest.slug}, namespace="/display")
+    assert len(snapshots(screen.get_received("/display"))) == 1
+
+
 def test_a_screen_for_an_unknown_event_is_refused(app, client):
     connection = connect(app, client, "khong-co")
     assert not connection.is_connected(namespace="/display")
