@@ -23,7 +23,7 @@ def secret_key(folder: Path) -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
     path = folder / "secret_key"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         # Created readable by its owner only, and by one process only when several start at once.
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -21,8 +21,9 @@ The unit of work:
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,8 @@ class Database:
                 "timeout": busy_timeout_ms / 1000,
                 "check_same_thread": False,
             }
+        if self.is_sqlite:
+            create_private_file(self.url.database)
         self.engine: Engine = create_engine(self.url, **options)
         if self.is_sqlite:
             _tune_sqlite(self.engine, busy_timeout_ms)
@@ -69,6 +72,18 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def create_private_file(database: str | None) -> None:
+    """Create a new SQLite file readable by its owner only, as SQLite then creates its -wal and
+    -shm files: it holds password hashes and confidential initiatives. An existing file is left as
+    its owner set it; an in-memory database has no file."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -218,4 +233,7 @@ def upgrade(url: str) -> None:
     """Bring the schema at ``url`` up to date; ``serve`` and ``seed-demo`` call it on their own."""
     from alembic import command
 
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        create_private_file(parsed.database)
     command.upgrade(alembic_config(url), "head")

@@ -98,3 +98,15 @@ def test_a_lost_race_at_commit_is_a_conflict_not_a_server_error(tmp_path, templa
     with app.app_context(), db.unit_of_work() as session:
         assert session.scalar(select(Unit.name).where(Unit.code == taken)) != "Trùng mã"
     app.extensions[db.EXTENSION].dispose()
+
+
+def test_a_new_sqlite_file_is_readable_by_its_owner_only(tmp_path):
+    """It holds password hashes and confidential initiatives."""
+    path = tmp_path / "instance" / "sangtao.db"
+    db.upgrade(f"sqlite:///{path}")
+    app = make_app(f"sqlite:///{path}")
+    Factory(app).unit()
+    app.extensions[db.EXTENSION].dispose()
+    for made in (path, path.with_name("sangtao.db-wal"), path.parent):
+        if made.exists():
+            assert made.stat().st_mode & 0o077 == 0, made
