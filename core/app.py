@@ -40,7 +40,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from core import api, assets, auth, cli, db, errors, i18n, live, manage, realtime, views
+    from core import (
+        api,
+        assets,
+        auth,
+        cli,
+        db,
+        errors,
+        headers,
+        i18n,
+        live,
+        manage,
+        realtime,
+        views,
+    )
 
     assets.init_app(app)
     db.init_app(app)
@@ -49,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    headers.init_app(app)
     views.init_app(app)
     api.init_app(app)
     manage.init_app(app)

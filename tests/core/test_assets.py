@@ -10,7 +10,7 @@ from core.app import ROOT
 from core.assets import static_url
 
 STATIC = ROOT / "static"
-IMPORT_MAP = re.compile(r'<script type="importmap">(.*?)</script>', re.S)
+IMPORT_MAP = re.compile(r'<script type="importmap" nonce="[^"]+">(.*?)</script>', re.S)
 MODULE_ENTRY = re.compile(r'<script type="module" src="([^"]+)"></script>')
 
 
@@ -155,4 +155,4 @@ def test_each_page_with_a_script_loads_one_module_entry(pages_of_the_day):
         (entry,) = MODULE_ENTRY.findall(pages[name])
         assert entry.startswith(f"/static/js/pages/{name}.js?v="), name
         assert "<script src=" not in pages[name]
-        assert pages[name].count('<script type="importmap">') == 1
+        assert pages[name].count('<script type="importmap"') == 1

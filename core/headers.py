@@ -1,0 +1,50 @@
+"""Security headers on every answer.
+
+Every page loads only what this server serves (the venue may have no internet, and nothing else
+should run here): scripts are the fingerprinted modules under /static plus the inline import map,
+which carries the request's nonce. No page may be framed by another site, and no answer is
+sniffed into another type. Written out here rather than with a library: the usual one also forces
+HTTPS, which a venue LAN has not.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, Response, g
+
+NONCE = "csp_nonce"
+
+
+def csp_nonce() -> str:
+    """This request's nonce, for the one inline script that runs (the import map)."""
+    if NONCE not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    nonce: str = g.csp_nonce
+    return nonce
+
+
+def content_security_policy(nonce: str) -> str:
+    return "; ".join(
+        (
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
+    )
+
+
+def add_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(add_headers)
+    app.jinja_env.globals.update(csp_nonce=csp_nonce)
