@@ -94,7 +94,6 @@ class VisitCounter:
                 session.execute(insert(Visit), rows)
         return len(rows)
 
-
     def forget(self) -> None:
         """Drop what is counted: the database under the app was replaced (a test's fresh one)."""
         with self._lock:

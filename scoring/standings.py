@@ -124,8 +124,5 @@ def _row(
         "score": _rounded(standing.score),
         "sheets": standing.sheets,
         "expected": judges - recusals.get(standing.entry_id, 0),
-        "low": _rounded(standing.low),
-        "high": _rounded(standing.high),
-        "sd": _rounded(standing.sd),
         "tied": standing.tied,
     }

@@ -316,3 +316,18 @@ def test_errors_name_the_criterion_in_the_judges_language(client, judge_and_entr
     assert response.get_json()["message"] == (
         "The score for “Novelty and creativity” must be between 0 and 20."
     )
+
+
+def test_the_public_standings_never_show_one_judges_total(client, factory, contest, judge):
+    other = factory.judge(contest.event)
+    entry = contest.entries[0]
+    for who, pitch in ((judge, 10), (other, 0)):
+        body = sheet(entry, scores=FULL | {"pitch": pitch})
+        assert (
+            client.post("/api/v1/scoresheets", json=body, headers=bearer(who.token)).status_code
+            == 201
+        )
+    (row,) = [e for e in standings(client, contest)["entries"] if e["entry_id"] == entry]
+    assert row["sheets"] == 2
+    totals = [pytest.approx(sum(FULL.values()) - FULL["pitch"] + pitch) for pitch in (10, 0)]
+    assert not [value for value in row.values() if value in totals]
