@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -53,3 +55,33 @@ def is_guessed() -> bool:
 def external_url(endpoint: str, **values: Any) -> str:
     """An absolute link on the public address, for QR codes, printouts and the CLI."""
     return public_url() + url_for(endpoint, **values)
+
+
+def origin_check(configured: str | None) -> Callable[[str | None, dict[str, Any]], bool]:
+    """Which pages may open a socket: those of this server, under an address it is known by.
+
+    The page's ``Origin`` must be the address the request came in on (its ``Host``), and that
+    address must be ``configured`` (``PUBLIC_URL``), a loopback name or a bare IP address. A page
+    of another site whose name an attacker points at this laptop (DNS rebinding) carries that
+    name in both headers, and is refused.
+    """
+    known = urlsplit(configured) if configured else None
+
+    def allowed(origin: str | None, environ: dict[str, Any]) -> bool:
+        scheme, host = environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST")
+        if not origin or origin != f"{scheme}://{host}":
+            return False
+        name = urlsplit(origin).hostname or ""
+        if known is not None and (known.scheme, known.netloc) == (scheme, host):
+            return True
+        return name in LOOPBACK or _is_ip_address(name)
+
+    return allowed
+
+
+def _is_ip_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import db, signals
+from core.links import origin_check
 from core.models import Event
 
 log = logging.getLogger(__name__)
@@ -173,8 +174,8 @@ def init_app(app: Flask) -> None:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        # Same origin only: screens are pages of this server. (An empty list would allow all.)
-        cors_allowed_origins=None,
+        # Pages of this server only, under an address it is known by.
+        cors_allowed_origins=origin_check(app.config["PUBLIC_URL"]),
     )
     published = Publisher(app)
     app.extensions[EXTENSION] = published

@@ -47,3 +47,25 @@ def test_the_language_switch_goes_back_to_the_page(client):
     assert client.get("/lang/en?next=/display/x?screen=2").headers["Location"] == (
         "/display/x?screen=2"
     )
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "public", "allowed"),
+    [
+        ("http://192.168.1.20:8000", "192.168.1.20:8000", None, True),
+        ("http://127.0.0.1:8000", "127.0.0.1:8000", None, True),
+        ("http://[::1]:8000", "[::1]:8000", None, True),
+        ("http://localhost:8000", "localhost:8000", None, True),
+        ("https://sangtao.evn.example", "sangtao.evn.example", "https://sangtao.evn.example", True),
+        ("http://evil.example:8000", "evil.example:8000", None, False),
+        ("http://evil.example:8000", "evil.example:8000", "http://192.168.1.20:8000", False),
+        ("http://evil.example", "192.168.1.20:8000", None, False),
+        (None, "192.168.1.20:8000", None, False),
+    ],
+)
+def test_only_pages_of_this_server_under_a_known_address_open_a_socket(
+    origin, host, public, allowed
+):
+    scheme = (public or "http:").split(":")[0]
+    environ = {"wsgi.url_scheme": scheme, "HTTP_HOST": host}
+    assert core.links.origin_check(public)(origin, environ) is allowed

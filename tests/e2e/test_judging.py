@@ -177,13 +177,23 @@ def test_a_slow_request_body_never_holds_up_another_judge(tmp_path):
         running.stop()
 
 
-@pytest.mark.parametrize(("origin", "accepted"), [(None, True), ("http://evil.example", False)])
-def test_only_pages_of_this_server_may_open_the_display_socket(server, origin, accepted):
+@pytest.mark.parametrize(
+    ("origin", "rebound", "accepted"),
+    [
+        (None, False, True),
+        ("http://evil.example", False, False),
+        ("http://evil.example", True, False),
+    ],
+)
+def test_only_pages_of_this_server_may_open_the_display_socket(server, origin, rebound, accepted):
+    """``rebound``: another site's page whose name resolves to this server (DNS rebinding)."""
     import socketio
 
     base = server["display_url"].split("/display/")[0]
     screen = socketio.Client(reconnection=False)
     headers = {"Origin": origin or base}
+    if rebound:
+        headers["Host"] = "evil.example"
     try:
         screen.connect(
             base,
