@@ -43,7 +43,9 @@ def test_a_sheet_the_server_always_fails_on_does_not_hold_back_the_others(server
     context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
     tablet = context.new_page()
     tablet.goto(judge["login_url"])
-    scored = tablet.locator("li:has(a.pitch)").evaluate_all("items => items.map(i => i.dataset.entry)")
+    scored = tablet.locator("li:has(a.pitch)").evaluate_all(
+        "items => items.map(i => i.dataset.entry)"
+    )
     stuck, *others = [e for e in server["entries"] if str(e["id"]) in scored][:3]
     failed: list[dict[str, Any]] = []
 
