@@ -97,11 +97,25 @@ function fakeServer() {
       requests.push(request);
     });
   }
+  let answered = 0;
   return {
     fetch,
     requests,
     get last() {
       return requests[requests.length - 1];
+    },
+    // For ms of the clock, answer every request as it comes: answer(body) gives [status, body],
+    // or null for a network failure.
+    async run(timers, ms, answer) {
+      for (let elapsed = 0; elapsed < ms; elapsed += 100) {
+        while (requests.length > answered) {
+          const request = requests[answered++];
+          const reply = answer(request.body);
+          if (reply === null) await request.fail();
+          else await request.reply(...reply);
+        }
+        await timers.advance(100);
+      }
     },
   };
 }
@@ -148,7 +162,12 @@ function stored(storage, entry, judge = JUDGE) {
 test("a change is kept in storage at once, under the judge's key, then sent", async () => {
   const { outbox, storage, server, kinds } = await open();
   outbox.put("12", sheet(12));
-  assert.deepEqual(stored(storage, "12"), { pending: { ...sheet(12), queuedAt: 0 }, edit: null, error: null });
+  assert.deepEqual(stored(storage, "12"), {
+    pending: { ...sheet(12), queuedAt: 0 },
+    retry: null,
+    edit: null,
+    error: null,
+  });
   assert.deepEqual(kinds(), ["12:queued", "12:sending"]);
   assert.equal(server.requests.length, 1);
   assert.ok(outbox.isSending("12") && outbox.isSending(12));
@@ -220,7 +239,7 @@ test("an acknowledged sheet leaves the queue and keeps the server's answer", asy
   outbox.put("12", sheet(12, { submit: true }));
   const answer = { id: "sheet-12", status: "submitted", outcome: "created" };
   await server.last.reply(201, answer);
-  assert.deepEqual(stored(storage, "12"), { pending: null, edit: null, error: null, server: answer });
+  assert.deepEqual(stored(storage, "12"), { pending: null, retry: null, edit: null, error: null, server: answer });
   assert.deepEqual(events.at(-1), { entry: "12", kind: "saved", sheet: answer });
   assert.ok(!outbox.isSending("12"));
   outbox.put("12", sheet(12, { comment: "lần hai" }));
@@ -235,7 +254,7 @@ test("a network error waits and retries with back-off, doubling up to 15 seconds
   for (let attempt = 1; attempt <= 7; attempt++) {
     assert.equal(server.requests.length, attempt);
     await server.last.fail();
-    assert.deepEqual(events.at(-1), { entry: "12", kind: "waiting", message: null });
+    assert.deepEqual(events.at(-1), { entry: "12", kind: "waiting", status: null, message: null });
     const [delay] = timers.waiting();
     delays.push(delay);
     await timers.advance(delay - 1);
@@ -267,14 +286,17 @@ for (const [status, body] of [
   [429, { error: "too_many_requests", message: "Quá nhiều yêu cầu" }],
   [401, { error: "unauthorized", message: "Phiên đăng nhập đã hết" }],
   [400, { error: "csrf", message: "Mã CSRF không hợp lệ" }],
+  [409, { error: "conflict", message: "Dữ liệu vừa bị thay đổi, vui lòng thử lại." }],
 ]) {
   test(`a ${status} ${body.error ?? "without a body"} is temporary: the change waits and is sent again`, async () => {
     const { outbox, storage, timers, server, events } = await open();
     outbox.put("12", sheet(12, { submit: true }));
     await server.last.reply(status, body);
-    assert.deepEqual(events.at(-1), { entry: "12", kind: "waiting", message: body.message });
+    const message = body.message ?? null;
+    assert.deepEqual(events.at(-1), { entry: "12", kind: "waiting", status, message });
     assert.deepEqual(stored(storage, "12").pending, { ...sheet(12, { submit: true }), queuedAt: 0 });
     assert.equal(stored(storage, "12").error, null);
+    assert.deepEqual(stored(storage, "12").retry, { attempts: 1, delay: 1000, at: 1000, triedAt: 0, status, message });
     await timers.advance(1000);
     assert.equal(server.requests.length, 2);
     assert.deepEqual(server.last.body, sheet(12, { submit: true }));
@@ -285,7 +307,7 @@ test("a 5xx page that is not JSON is temporary too", async () => {
   const { outbox, server, events } = await open();
   outbox.put("12", sheet(12));
   await server.last.replyWithoutJson(502);
-  assert.deepEqual(events.at(-1), { entry: "12", kind: "waiting", message: undefined });
+  assert.deepEqual(events.at(-1), { entry: "12", kind: "waiting", status: 502, message: null });
 });
 
 test("a request with no answer is given up after 15 seconds and sent again", async () => {
@@ -295,7 +317,7 @@ test("a request with no answer is given up after 15 seconds and sent again", asy
   assert.equal(events.at(-1).kind, "sending");
   await timers.advance(1);
   assert.ok(server.requests[0].init.signal.aborted);
-  assert.deepEqual(events.at(-1), { entry: "12", kind: "waiting", message: null });
+  assert.deepEqual(events.at(-1), { entry: "12", kind: "waiting", status: null, message: null });
   await timers.advance(1000);
   assert.equal(server.requests.length, 2);
 });
@@ -306,7 +328,7 @@ test("a refusal on the merits drops the change, keeps the server's message, and 
   await timers.advance(1);
   outbox.put("13", sheet(13));
   await server.last.reply(409, { error: "round_locked", message: "Vòng thi đã khóa." });
-  assert.deepEqual(stored(storage, "12"), { pending: null, edit: null, error: "Vòng thi đã khóa." });
+  assert.deepEqual(stored(storage, "12"), { pending: null, retry: null, edit: null, error: "Vòng thi đã khóa." });
   assert.deepEqual(events.find((event) => event.kind === "refused"), {
     entry: "12",
     kind: "refused",
@@ -389,7 +411,7 @@ test("a queued version clears any edit kept back on the tablet, and an earlier r
 });
 
 test("back online, what waits is sent at once and the back-off starts again", async () => {
-  const { outbox, timers, server, network } = await open();
+  const { outbox, storage, timers, server, network } = await open();
   outbox.put("12", sheet(12));
   await server.last.fail();
   await timers.advance(1000);
@@ -400,6 +422,7 @@ test("back online, what waits is sent at once and the back-off starts again", as
   assert.deepEqual(timers.waiting(), [15000], "the retry timer is cancelled");
   await server.last.fail();
   assert.deepEqual(timers.waiting(), [1000]);
+  assert.equal(stored(storage, "12").retry.attempts, 3, "what the sheet went through is kept");
 });
 
 test("a page shown again sends what waits; a hidden page does not", async () => {
@@ -414,4 +437,171 @@ test("a page shown again sends what waits; a hidden page does not", async () => 
   assert.equal(server.requests.length, 2);
   await timers.advance(1000); // the retry finds a request already on its way
   assert.equal(server.requests.length, 2);
+});
+
+const BROKEN = [500, { error: "server_error", message: "Đã có lỗi xảy ra. Vui lòng thử lại." }];
+
+// The server takes every sheet but entry 12's, which fails every time.
+function allBut12(body) {
+  return body.entry === 12 ? BROKEN : [201, { id: body.id, status: "submitted" }];
+}
+
+test("a sheet the server fails on every time does not hold back the sheets after it", async () => {
+  const { outbox, storage, timers, server } = await open();
+  outbox.put("12", sheet(12, { submit: true }));
+  await timers.advance(1);
+  outbox.put("13", sheet(13, { submit: true }));
+  await timers.advance(1);
+  outbox.put("14", sheet(14, { submit: true }));
+  await server.run(timers, 60000, allBut12);
+  for (const entry of ["13", "14"]) {
+    assert.equal(stored(storage, entry).pending, null);
+    assert.equal(stored(storage, entry).server.status, "submitted");
+  }
+  assert.deepEqual(outbox.waiting(), ["12"]);
+  assert.deepEqual(stored(storage, "12").pending, { ...sheet(12, { submit: true }), queuedAt: 0 });
+  const sent = server.requests.map((request) => request.body.entry);
+  assert.deepEqual(sent.slice(0, 4), [12, 13, 14, 12]);
+  assert.ok(sent.filter((entry) => entry === 12).length > 5, "the failing sheet is still tried");
+  outbox.put("15", sheet(15)); // a sheet scored later goes too
+  await server.run(timers, 20000, allBut12);
+  assert.equal(stored(storage, "15").pending, null);
+});
+
+test("records that keep failing take turns", async () => {
+  const { outbox, timers, server } = await open();
+  for (const entry of ["12", "13", "14"]) {
+    outbox.put(entry, sheet(entry));
+    await timers.advance(1);
+  }
+  await server.run(timers, 4000, () => null);
+  const sent = server.requests.map((request) => request.body.entry);
+  assert.deepEqual(sent, [12, 13, 14, 12, 13, 14, 12, 13, 14]);
+});
+
+test("each record has its own back-off", async () => {
+  const { outbox, storage, timers, server } = await open();
+  outbox.put("12", sheet(12));
+  await server.last.reply(...BROKEN); // at 0: again at 1 s
+  await timers.advance(1000);
+  await server.last.reply(...BROKEN); // at 1 s: again at 3 s
+  await timers.advance(2000);
+  await server.last.reply(...BROKEN); // at 3 s: again at 7 s
+  assert.deepEqual(timers.waiting(), [4000]);
+  outbox.put("13", sheet(13));
+  assert.equal(server.last.body.entry, 13, "a new sheet does not wait for a failing one");
+  await server.last.fail(); // at 3 s: again at 4 s, not after 12's 8 s
+  assert.deepEqual(timers.waiting(), [1000]);
+  assert.deepEqual([stored(storage, "12").retry.delay, stored(storage, "13").retry.delay], [4000, 1000]);
+  await timers.advance(1000);
+  assert.equal(server.last.body.entry, 13);
+  await server.last.reply(201, { id: "sheet-13", status: "draft" });
+  assert.deepEqual(timers.waiting(), [3000], "12 waits for the rest of its own back-off");
+  await timers.advance(3000);
+  assert.equal(server.last.body.entry, 12);
+  await server.last.reply(...BROKEN);
+  assert.deepEqual(timers.waiting(), [8000]);
+});
+
+test("a record counts its attempts and keeps the time and trouble of the latest", async () => {
+  const { outbox, storage, timers, server, events } = await open();
+  outbox.put("12", sheet(12));
+  await timers.advance(300);
+  await server.last.reply(...BROKEN);
+  assert.deepEqual(stored(storage, "12").retry, {
+    attempts: 1,
+    delay: 1000,
+    at: 1300,
+    triedAt: 0,
+    status: 500,
+    message: "Đã có lỗi xảy ra. Vui lòng thử lại.",
+  });
+  assert.deepEqual(events.at(-1), { entry: "12", kind: "waiting", status: 500, message: BROKEN[1].message });
+  await timers.advance(1000);
+  await server.last.fail();
+  assert.deepEqual(stored(storage, "12").retry, {
+    attempts: 2,
+    delay: 2000,
+    at: 3300,
+    triedAt: 1300,
+    status: null,
+    message: null,
+  });
+  await timers.advance(2000);
+  await server.last.replyWithoutJson(502);
+  assert.deepEqual(stored(storage, "12").retry, {
+    attempts: 3,
+    delay: 4000,
+    at: 7300,
+    triedAt: 3300,
+    status: 502,
+    message: null,
+  });
+  await timers.advance(4000);
+  await server.last.reply(201, { id: "sheet-12", status: "draft" });
+  assert.equal(stored(storage, "12").retry, null);
+});
+
+test("a new version of a failing sheet starts afresh and is sent at once", async () => {
+  const { outbox, storage, timers, server } = await open();
+  outbox.put("12", sheet(12, { comment: "lỗi" }));
+  await server.last.reply(...BROKEN);
+  await timers.advance(1000);
+  await server.last.reply(...BROKEN);
+  await timers.advance(2000);
+  await server.last.reply(...BROKEN);
+  assert.equal(stored(storage, "12").retry.attempts, 3);
+  outbox.put("12", sheet(12, { comment: "đã sửa" }));
+  assert.equal(stored(storage, "12").retry, null);
+  assert.equal(server.requests.length, 4);
+  assert.equal(server.last.body.comment, "đã sửa");
+  await server.last.reply(...BROKEN);
+  assert.deepEqual(stored(storage, "12").retry.attempts, 1);
+  assert.deepEqual(timers.waiting(), [1000]);
+});
+
+test("the failure of a version replaced on its way does not count against the new one", async () => {
+  const { outbox, storage, server } = await open();
+  outbox.put("12", sheet(12, { comment: "lỗi" }));
+  outbox.put("12", sheet(12, { comment: "đã sửa" }));
+  await server.last.reply(...BROKEN);
+  assert.equal(stored(storage, "12").retry, null);
+  assert.equal(server.requests.length, 2);
+  assert.equal(server.last.body.comment, "đã sửa");
+});
+
+test("a back-off kept in storage holds on the next page", async () => {
+  const record = (entry, retryAt) =>
+    JSON.stringify({
+      pending: { ...sheet(entry), queuedAt: 0 },
+      retry: { attempts: 4, delay: 8000, at: retryAt, triedAt: 0, status: 500, message: null },
+    });
+  const storage = new MemoryStorage({
+    [`sangtao:sheet:${JUDGE}:12`]: record(12, 5000),
+    [`sangtao:sheet:${JUDGE}:13`]: JSON.stringify({ pending: { ...sheet(13), queuedAt: 10 } }),
+  });
+  const { timers, server } = await open({ storage });
+  assert.deepEqual(
+    server.requests.map((request) => request.body.entry),
+    [13],
+    "12 waits for its back-off",
+  );
+  await server.last.reply(201, { id: "sheet-13", status: "draft" });
+  await timers.advance(4999);
+  assert.equal(server.requests.length, 1);
+  await timers.advance(1);
+  assert.equal(server.last.body.entry, 12);
+  await server.last.reply(...BROKEN);
+  assert.equal(stored(storage, "12").retry.attempts, 5);
+});
+
+test("a back-off set by a clock since put back is over", async () => {
+  const storage = new MemoryStorage({
+    [`sangtao:sheet:${JUDGE}:12`]: JSON.stringify({
+      pending: { ...sheet(12), queuedAt: 0 },
+      retry: { attempts: 1, delay: 1000, at: 3_600_000, triedAt: 3_599_000, status: 500, message: null },
+    }),
+  });
+  const { server } = await open({ storage });
+  assert.equal(server.requests.length, 1);
 });

@@ -1,7 +1,11 @@
 // The judge's outbox. Every sheet is kept in storage, one record per entry, until the server has
-// acknowledged its latest version; records are sent one at a time, oldest change first, and
-// retried with back-off through dropped Wi-Fi, timeouts and server errors. Only a refusal on the
-// merits (a 4xx such as "round locked") drops a change, and it says why.
+// acknowledged its latest version; records are sent one at a time and retried through dropped
+// Wi-Fi, timeouts and server errors. Only a refusal on the merits (a 4xx such as "round locked")
+// drops a change, and it says why.
+// One sheet that fails every time (a server bug on one comment) must not hold back the others:
+// each record keeps its own back-off (record.retry: attempts, when it is due again, the latest
+// attempt and its trouble), and the outbox sends the record that became due first, so a record
+// that failed goes to the back of the line. A new version of a sheet starts its back-off afresh.
 // Every judge page opens it (openOutbox), so a sheet left behind is sent from wherever the judge
 // goes. createOutbox takes everything it touches as arguments, so node's test runner drives it
 // with fakes: tests/js/outbox.test.js.
@@ -11,9 +15,17 @@ const FIRST_DELAY = 1000;
 const LONGEST_DELAY = 15000;
 const DEADLINE = 15000;
 
-// Worth trying again as it is: the network, the server's health or the judge's session.
+// Worth trying again as it is: the network, the server's health, a lost race or the judge's
+// session.
 function temporary(status, body) {
-  return status >= 500 || status === 408 || status === 429 || status === 401 || body.error === "csrf";
+  return (
+    status >= 500 ||
+    status === 408 ||
+    status === 429 ||
+    status === 401 ||
+    body.error === "csrf" ||
+    body.error === "conflict"
+  );
 }
 
 // judge, api, csrf: whose sheets, where they go, the session's CSRF token.
@@ -24,7 +36,6 @@ export function createOutbox({ judge, api, csrf, storage, fetch, timers, now, ne
   const listeners = [];
   let sending = null;
   let timer = null;
-  let delay = FIRST_DELAY;
 
   function key(entry) {
     return prefix + entry;
@@ -43,33 +54,52 @@ export function createOutbox({ judge, api, csrf, storage, fetch, timers, now, ne
       // storage full or private mode: the page still holds the sheet
     }
   }
-  function waiting() {
-    const entries = [];
+  // A record is due once queued, or once its back-off has passed. A back-off ending further
+  // ahead than the longest one was set by a clock since put back: it is due now.
+  function due(record) {
+    if (!record.retry) return true;
+    const clock = now();
+    return record.retry.at <= clock || record.retry.at > clock + LONGEST_DELAY;
+  }
+  // The waiting records, in the order they are sent: the first to become due goes first, so a
+  // record that failed goes behind those queued meanwhile.
+  function line() {
+    const waiting = [];
     for (let i = 0; i < storage.length; i++) {
       const k = storage.key(i);
       if (k.indexOf(prefix) === 0) {
         const entry = k.slice(prefix.length);
         const record = read(entry);
-        if (record.pending) entries.push({ entry, at: record.pending.queuedAt || 0 });
+        if (record.pending) {
+          const queuedAt = record.pending.queuedAt || 0;
+          waiting.push({ entry, record, queuedAt, at: record.retry ? record.retry.at : queuedAt });
+        }
       }
     }
-    entries.sort((a, b) => a.at - b.at);
-    return entries.map((e) => e.entry);
+    return waiting.sort((a, b) => a.at - b.at || a.queuedAt - b.queuedAt);
   }
   function notify(entry, event) {
     listeners.forEach((listener) => listener(entry, event));
   }
-  function retryLater(entry, message) {
-    notify(entry, { kind: "waiting", message });
-    timers.clearTimeout(timer);
-    timer = timers.setTimeout(flush, delay);
-    delay = Math.min(delay * 2, LONGEST_DELAY);
+  function sameVersion(record, payload) {
+    return JSON.stringify(record.pending) === JSON.stringify(payload);
   }
 
-  function flush() {
-    if (sending !== null) return;
-    const entry = waiting()[0];
-    if (entry === undefined) return;
+  // The attempt at sending this version failed for a reason that may pass: it waits its turn
+  // again, later each time (1 s, 2 s, 4 s, ... up to 15 s). status is null when no answer came.
+  function failed(entry, payload, triedAt, status, message) {
+    const record = read(entry);
+    if (sameVersion(record, payload)) {
+      const before = record.retry || { attempts: 0, delay: 0 };
+      const delay = before.delay ? Math.min(before.delay * 2, LONGEST_DELAY) : FIRST_DELAY;
+      record.retry = { attempts: before.attempts + 1, delay, at: now() + delay, triedAt, status, message };
+      write(entry, record);
+    }
+    notify(entry, { kind: "waiting", status, message });
+    flush();
+  }
+
+  function send(entry) {
     const payload = read(entry).pending;
     const body = JSON.stringify({
       id: payload.id,
@@ -78,6 +108,7 @@ export function createOutbox({ judge, api, csrf, storage, fetch, timers, now, ne
       comment: payload.comment,
       submit: payload.submit,
     });
+    const triedAt = now();
     const controller = new AbortController();
     const deadline = timers.setTimeout(() => controller.abort(), DEADLINE);
     sending = entry;
@@ -99,12 +130,14 @@ export function createOutbox({ judge, api, csrf, storage, fetch, timers, now, ne
         timers.clearTimeout(deadline);
         sending = null;
         const record = read(entry);
-        const current = JSON.stringify(record.pending) === JSON.stringify(payload);
+        const current = sameVersion(record, payload);
         if (reply.status === 200 || reply.status === 201) {
-          delay = FIRST_DELAY;
           record.server = reply.body;
           record.error = null;
-          if (current) record.pending = null;
+          if (current) {
+            record.pending = null;
+            record.retry = null;
+          }
           write(entry, record);
           notify(entry, { kind: "saved", sheet: reply.body });
           flush();
@@ -114,9 +147,12 @@ export function createOutbox({ judge, api, csrf, storage, fetch, timers, now, ne
           write(entry, record);
           flush();
         } else if (temporary(reply.status, reply.body)) {
-          retryLater(entry, reply.body.message);
+          failed(entry, payload, triedAt, reply.status, reply.body.message || null);
         } else {
-          if (current) record.pending = null;
+          if (current) {
+            record.pending = null;
+            record.retry = null;
+          }
           record.error = reply.body.message || String(reply.status);
           write(entry, record);
           notify(entry, { kind: "refused", message: record.error, code: reply.body.error });
@@ -126,26 +162,49 @@ export function createOutbox({ judge, api, csrf, storage, fetch, timers, now, ne
       .catch(() => {
         timers.clearTimeout(deadline);
         sending = null;
-        retryLater(entry, null);
+        failed(entry, payload, triedAt, null, null);
       });
   }
 
-  network.addEventListener("online", () => {
-    delay = FIRST_DELAY;
+  // Send the first record that is due, or wake up when the next one is.
+  function flush() {
+    if (sending !== null) return;
     timers.clearTimeout(timer);
+    timer = null;
+    const waiting = line();
+    const next = waiting.find((item) => due(item.record));
+    if (next !== undefined) send(next.entry);
+    else if (waiting.length > 0) timer = timers.setTimeout(flush, waiting[0].at - now());
+  }
+
+  // The network is back or the judge looks at the tablet again: every record is due at once and
+  // starts its back-off again; what each has been through (attempts, trouble) is kept.
+  function retryNow() {
+    line().forEach(({ entry, record }) => {
+      if (record.retry) {
+        record.retry.at = 0;
+        record.retry.delay = 0;
+        write(entry, record);
+      }
+    });
     flush();
-  });
+  }
+
+  network.addEventListener("online", retryNow);
   page.addEventListener("visibilitychange", () => {
-    if (!page.hidden) flush();
+    if (!page.hidden) retryNow();
   });
   timers.setTimeout(flush, 0);
 
   return {
-    // Keep this version of the sheet on the tablet, then send it when its turn comes.
+    // Keep this version of the sheet on the tablet, then send it when its turn comes. It replaces
+    // the version waiting, keeps its place in the line, and is due at once, even if the one it
+    // replaces was failing.
     put(entry, payload) {
       const record = read(entry);
       payload.queuedAt = record.pending ? record.pending.queuedAt : now();
       record.pending = payload;
+      record.retry = null;
       record.edit = null; // a version on its way supersedes any edit kept back on the tablet
       record.error = null;
       write(entry, record);
@@ -154,7 +213,8 @@ export function createOutbox({ judge, api, csrf, storage, fetch, timers, now, ne
     },
     read,
     write,
-    waiting,
+    // The entries whose sheet waits on the tablet, in the order they are sent.
+    waiting: () => line().map((item) => item.entry),
     isSending: (entry) => sending === String(entry),
     listen(listener) {
       listeners.push(listener);

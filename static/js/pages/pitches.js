@@ -1,27 +1,55 @@
-// The judge's list of pitches: marks the sheets still waiting in the tablet's outbox, and
-// updates each badge as the outbox gets them through.
+// The judge's list of pitches: marks the sheets still waiting in the tablet's outbox, names each
+// sheet the outbox could not get through (how often it tried, why it failed, when), and updates
+// each badge as the outbox gets them through.
 import { readConfig } from "#lib/config.js";
 import { openOutbox } from "#lib/outbox.js";
+import { troubleLine } from "#lib/trouble.js";
 
 const outbox = openOutbox();
 const text = readConfig("pitches-text");
+const { reasons } = readConfig("outbox-config");
+const lang = document.documentElement.lang === "en" ? "en" : "vi-VN";
 const banner = document.getElementById("outbox-state");
+const stuck = document.getElementById("outbox-stuck");
+
+function pitch(entry) {
+  return document.querySelector(`.pitches > li[data-entry="${CSS.escape(entry)}"]`);
+}
 
 function badge(entry) {
-  return document.querySelector(`li[data-entry="${entry}"] .badge`);
+  const item = pitch(entry);
+  return item && item.querySelector(".badge");
+}
+
+// One line per sheet that has failed at least once: a link to the sheet, where the judge can
+// change it.
+function stuckLine(entry, retry) {
+  const item = pitch(entry);
+  const link = item && item.querySelector("a.pitch");
+  const line = document.createElement(link ? "a" : "span");
+  if (link) line.href = link.href;
+  line.className = "stuck";
+  line.textContent = troubleLine(text.stuck, retry, reasons, lang, { title: item ? item.dataset.title : entry });
+  const row = document.createElement("li");
+  row.appendChild(line);
+  return row;
 }
 
 function render() {
   const waiting = outbox.waiting();
+  stuck.textContent = "";
   waiting.forEach((entry) => {
     const b = badge(entry);
     if (b) {
       b.textContent = text.waiting;
       b.className = "badge waiting";
     }
+    const { retry } = outbox.read(entry);
+    if (retry) stuck.appendChild(stuckLine(entry, retry));
   });
   banner.hidden = waiting.length === 0;
   banner.textContent = text.banner.replace("{count}", String(waiting.length));
+  stuck.hidden = stuck.children.length === 0;
 }
 
 outbox.listen((entry, event) => {

@@ -1,10 +1,12 @@
 // One score sheet on the judge's tablet. Every change goes into the outbox at once, so it is kept
 // on the tablet before anything is sent. A draft saves itself; a submitted sheet changes on the
-// server only when the judge sends it again. A judge who does not score this pitch (recused) has
-// no form, but the outbox still sends what is waiting.
+// server only when the judge sends it again. A sheet the outbox could not get through says how
+// often it tried and why it failed. A judge who does not score this pitch (recused) has no form,
+// but the outbox still sends what is waiting.
 import { readConfig } from "#lib/config.js";
 import { openOutbox } from "#lib/outbox.js";
 import { sheetTotal } from "#lib/total.js";
+import { troubleLine } from "#lib/trouble.js";
 
 const outbox = openOutbox();
 const sheet = document.getElementById("sheet");
@@ -20,7 +22,9 @@ function mountSheet(form, config) {
     weight: parseFloat(node.dataset.weight),
     max: parseFloat(node.dataset.max),
   }));
+  const { reasons } = readConfig("outbox-config");
   const saveState = document.getElementById("save-state");
+  const trouble = document.getElementById("trouble");
   const errorBox = document.getElementById("error");
   const submitButton = document.getElementById("submit");
   const withdrawButton = document.getElementById("withdraw");
@@ -95,9 +99,16 @@ function mountSheet(form, config) {
     submitButton.textContent = submitted() ? text.resubmit : text.submit;
     withdrawButton.hidden = !submitted();
     const record = outbox.read(entry);
-    if (record.pending) saveState.textContent = outbox.isSending(entry) ? text.savedTablet : text.offline;
-    else if (submitted()) saveState.textContent = changedSinceServer() ? text.changed : text.submitted;
-    else saveState.textContent = server !== null ? text.savedServer : "";
+    if (record.pending) {
+      // Waiting its turn or on its way is "sending"; back from a failed attempt is "will retry".
+      saveState.textContent = record.retry && !outbox.isSending(entry) ? text.offline : text.savedTablet;
+    } else if (submitted()) {
+      saveState.textContent = changedSinceServer() ? text.changed : text.submitted;
+    } else {
+      saveState.textContent = server !== null ? text.savedServer : "";
+    }
+    trouble.hidden = !(record.pending && record.retry);
+    trouble.textContent = trouble.hidden ? "" : troubleLine(text.stuck, record.retry, reasons, lang);
     errorBox.hidden = !record.error;
     errorBox.textContent = record.error || "";
   }
