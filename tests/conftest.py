@@ -24,6 +24,7 @@ os.environ.setdefault("SANGTAO_INSTANCE", tempfile.mkdtemp(prefix="sangtao-tests
 
 from core import db, realtime, views
 from core.app import create_app
+from core.auth import limiter
 from core.demo import SeededDemo, seed
 from core.models import Event, EventRole
 from tests.factories import Contest, Factory, MadeJudge
@@ -88,6 +89,8 @@ def app(shared_app: Flask, template_db: Path) -> Iterator[Flask]:
     shutil.copyfile(template_db, path)
     shared_app.extensions.pop(views.SET_UP, None)
     shared_app.extensions[realtime.EXTENSION].forget()
+    with shared_app.app_context():
+        limiter.reset()  # attempts counted by the tests before
     yield shared_app
     settle(shared_app)
     shared_app.config.clear()
@@ -131,7 +134,7 @@ def organiser_client(app: Flask, factory: Factory) -> Callable[..., FlaskClient]
         organiser = factory.organiser(event=event, role=role, admin=admin)
         signed_in = app.test_client()
         with signed_in.session_transaction() as session:
-            session["_user_id"] = str(organiser.id)
+            session["_user_id"] = organiser.get_id()
             session["_fresh"] = True
         return signed_in
 
