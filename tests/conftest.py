@@ -24,9 +24,10 @@ os.environ.setdefault("SANGTAO_INSTANCE", tempfile.mkdtemp(prefix="sangtao-tests
 
 from core import db, realtime, views
 from core.app import create_app
-from core.auth import limiter
+from core.auth import hash_token, limiter
 from core.demo import SeededDemo, seed
 from core.models import Event, EventRole
+from scoring.auth import card_of
 from tests.factories import Contest, Factory, MadeJudge
 
 REQUIRED = os.environ.get("SANGTAO_REQUIRE_SERVICES") == "1"
@@ -149,6 +150,7 @@ def judge_client(app: Flask) -> Callable[[MadeJudge], FlaskClient]:
         tablet = app.test_client()
         with tablet.session_transaction() as session:
             session["judge_id"] = judge.id
+            session["judge_card"] = card_of(hash_token(judge.token))
         return tablet
 
     return make

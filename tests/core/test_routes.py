@@ -4,9 +4,9 @@ and only they, get past the door."""
 
 import pytest
 
-from core.auth import ANYONE, ORGANISER, event_audience
+from core.auth import ANYONE, ORGANISER, event_audience, hash_token
 from core.models import EventRole, Job
-from scoring.auth import JUDGE
+from scoring.auth import JUDGE, card_of
 
 KINDS = ("anonymous", "judge", "stranger", "viewer", "manager", "owner", "admin")
 ORGANISERS = {"stranger", "viewer", "manager", "owner", "admin"}
@@ -43,7 +43,7 @@ def visitors(app, factory, contest, judge):
 
     sessions = {
         "anonymous": {},
-        "judge": {"judge_id": judge.id},
+        "judge": {"judge_id": judge.id, "judge_card": card_of(hash_token(judge.token))},
         "stranger": organiser(other, EventRole.OWNER),
         "viewer": organiser(contest.event, EventRole.VIEWER),
         "manager": organiser(contest.event, EventRole.MANAGER),
@@ -61,6 +61,8 @@ def visitors(app, factory, contest, judge):
         "code": "en",
         "token": exhibit.qr_token,
         ("scoring.magic_link", "token"): judge.token,
+        # A judge of the event whose card the managers renew: not the one visiting.
+        "judge_id": factory.judge(contest.event, name="Lê Minh Tuấn").id,
     }
     return sessions, values
 
