@@ -24,7 +24,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-import gevent
 from flask import (
     Flask,
     Response,
@@ -44,6 +43,7 @@ from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from gevent.threadpool import ThreadPool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -66,6 +66,7 @@ T = TypeVar("T")
 View = Callable[..., ResponseReturnValue]
 
 _NOBODY = "sangtao.nobody"
+_HASHING = "sangtao.hashing"
 ANYONE = "anyone"
 ORGANISER = "organiser"
 
@@ -95,14 +96,19 @@ def off_the_loop(work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run CPU-bound work (a password hash) where it cannot hold up other requests.
 
     Under gevent every request shares one thread: scrypt there would stall every judge's tablet
-    for its whole duration. gevent's thread pool runs it on a real thread (hashlib lets go of the
-    GIL) while the event loop serves the others. Under threading (the test suite) each request
-    has a thread of its own already.
+    for its whole duration. A gevent thread pool runs it on real threads (hashlib lets go of the
+    GIL) while the event loop serves the others; a pool of its own, of PASSWORD_HASH_THREADS,
+    so that a crowd of guessers cannot take every core from the loop (they wait their turn).
+    Under threading (the test suite) each request has a thread of its own already.
     """
-    if current_app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
-        result: T = gevent.get_hub().threadpool.apply(work, args, kwargs)
-        return result
-    return work(*args, **kwargs)
+    if current_app.config["SOCKETIO_ASYNC_MODE"] != "gevent":
+        return work(*args, **kwargs)
+    pool = current_app.extensions.get(_HASHING)
+    if pool is None:  # made by the server's event loop, on the first login
+        pool = ThreadPool(current_app.config["PASSWORD_HASH_THREADS"])
+        current_app.extensions[_HASHING] = pool
+    result: T = pool.apply(work, args, kwargs)
+    return result
 
 
 def hash_password(password: str) -> str:

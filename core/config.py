@@ -87,6 +87,8 @@ def from_environment() -> dict[str, Any]:
         "SQLITE_BUSY_TIMEOUT_MS": 10_000,
         # werkzeug's method for organisers' passwords; tests make it cheap.
         "PASSWORD_HASH_METHOD": "scrypt",
+        # Hashes computed at once under gevent: one core is always left to the event loop.
+        "PASSWORD_HASH_THREADS": max(1, (os.cpu_count() or 2) - 1),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),
