@@ -7,23 +7,46 @@ leaks no working link, and lookup is one indexed query).
 
 Every view says who may use it, with one of the decorators below; each sets ``view.audience``,
 which ``tests/core/test_routes.py`` reads to try every route with every kind of visitor.
+
+The venue network is hostile, so the organisers' door is guarded too: attempts are counted per
+address and per account (``limiter``, limits in ``core.views``), the slow password hash runs off
+the event loop (:func:`off_the_loop`), every refusal costs the same hash, and a logout or a new
+password ends every session of the account (``Organiser.session_generation``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
+import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from flask import Flask, current_app, flash, g, redirect, request, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from gevent.threadpool import ThreadPool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import db
@@ -33,11 +56,17 @@ from core.models import Event, EventMember, EventRole, Organiser
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Limits are declared on the views they guard; the storage is RATELIMIT_STORAGE_URI.
+limiter = Limiter(key_func=get_remote_address)
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 # A view function; the decorators below take one and give one, marked with its audience.
 View = Callable[..., ResponseReturnValue]
 
 _NOBODY = "sangtao.nobody"
+_HASHING = "sangtao.hashing"
 ANYONE = "anyone"
 ORGANISER = "organiser"
 
@@ -63,19 +92,37 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def off_the_loop(work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run CPU-bound work (a password hash) where it cannot hold up other requests.
+
+    Under gevent every request shares one thread: scrypt there would stall every judge's tablet
+    for its whole duration. A gevent thread pool runs it on real threads (hashlib lets go of the
+    GIL) while the event loop serves the others; a pool of its own, of PASSWORD_HASH_THREADS,
+    so that a crowd of guessers cannot take every core from the loop (they wait their turn).
+    Under threading (the test suite) each request has a thread of its own already.
+    """
+    if current_app.config["SOCKETIO_ASYNC_MODE"] != "gevent":
+        return work(*args, **kwargs)
+    pool = current_app.extensions.get(_HASHING)
+    if pool is None:  # made by the server's event loop, on the first login
+        pool = ThreadPool(current_app.config["PASSWORD_HASH_THREADS"])
+        current_app.extensions[_HASHING] = pool
+    result: T = pool.apply(work, args, kwargs)
+    return result
+
+
 def hash_password(password: str) -> str:
     """Slow on purpose (scrypt); call it before any write transaction begins."""
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    return off_the_loop(generate_password_hash, password, method=method)
 
 
 def check_password(organiser: Organiser | None, password: str) -> bool:
-    """Slow on purpose, and as slow for an unknown email: the answer does not tell which."""
-    if organiser is None:
-        nobody = current_app.extensions.get(_NOBODY) or hash_password(secrets.token_hex(8))
-        current_app.extensions[_NOBODY] = nobody
-        check_password_hash(nobody, password)
-        return False
-    return check_password_hash(organiser.password_hash, password)
+    """Slow on purpose, and exactly as slow for an unknown email: one hash with the cost
+    parameters of real ones, made when the app starts, so the answer does not tell which."""
+    stored = current_app.extensions[_NOBODY] if organiser is None else organiser.password_hash
+    matches = off_the_loop(check_password_hash, stored, password)
+    return matches and organiser is not None
 
 
 def signed_in_organiser() -> Organiser | None:
@@ -138,14 +185,31 @@ def save_organiser(
     if organiser is None:
         organiser = Organiser(email=email, name=nfc(name).strip())
         session.add(organiser)
+    elif organiser.password_hash != password_hash:
+        end_sessions(session, organiser)  # whoever knew the old password is signed out
     organiser.password_hash = password_hash
     organiser.is_admin = organiser.is_admin or admin
     session.flush()
     return organiser
 
 
-def load_organiser(organiser_id: str) -> Organiser | None:
-    return db.session().get(Organiser, int(organiser_id))
+def end_sessions(session: Session, organiser: Organiser) -> None:
+    """End every session and "remember me" cookie of the account, in every browser: they name
+    the generation before this one (:meth:`Organiser.get_id`)."""
+    organiser.session_generation += 1
+    session.flush()
+
+
+def load_organiser(user_id: str) -> Organiser | None:
+    """The organiser a session or remember cookie names, if it is of their current generation."""
+    try:
+        organiser_id, generation = (int(part) for part in user_id.split(":"))
+    except ValueError:  # a cookie from before generations, or not ours
+        return None
+    organiser = db.session().get(Organiser, organiser_id)
+    if organiser is None or organiser.session_generation != generation:
+        return None
+    return organiser
 
 
 def unauthorized() -> ResponseReturnValue:
@@ -156,8 +220,72 @@ def unauthorized() -> ResponseReturnValue:
     return redirect(url_for("core.login", next=request.full_path.rstrip("?")))
 
 
+def retry_after() -> int:
+    """Seconds until the limit this request broke lets the next attempt through."""
+    broken: RequestLimit | None = limiter.current_limit
+    if broken is None:
+        return 60
+    return max(1, math.ceil(broken.window.reset_time - time.time()))
+
+
+def throttle_message() -> str:
+    minutes = math.ceil(retry_after() / 60)
+    return str(
+        _("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút.", minutes=minutes)
+    )
+
+
+def throttled(error: RateLimitExceeded) -> ResponseReturnValue:
+    """Too many attempts: say when to try again, in words and in ``Retry-After``. A route may
+    have built its own page (a limit's ``on_breach``); others get the error page."""
+    db.rollback()
+    answer: Response
+    if isinstance(error.response, Response):
+        answer = error.response
+    elif wants_json():
+        answer = jsonify(error="too_many_requests", message=throttle_message())
+    else:
+        page = render_template("core/error.html", status=429, message=throttle_message())
+        answer = Response(page, mimetype="text/html")
+    answer.status_code = 429
+    answer.headers["Retry-After"] = str(retry_after())
+    return answer
+
+
+class CookieSession(SecureCookieSessionInterface):
+    """Flask's signed cookie session, with every cookie made ``Secure`` when the request came
+    over HTTPS (``request.is_secure``, which believes a proxy only under ``TRUST_PROXY``).
+
+    Flask saves the session after every ``after_request`` hook, so the remember cookie that
+    Flask-Login sets in one of them is marked here too.
+    """
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        super().save_session(app, session, response)
+        if request.is_secure:
+            cookies = response.headers.getlist("Set-Cookie")
+            response.headers.setlist(
+                "Set-Cookie",
+                [c if "; secure" in c.lower() else f"{c}; Secure" for c in cookies],
+            )
+
+
 def init_app(app: Flask) -> None:
+    if proxies := app.config["TRUST_PROXY"]:
+        # Each of the proxies appends one address to X-Forwarded-For: trust only theirs.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
+    app.session_interface = CookieSession()
+    # One hash of a random password, with the cost of real ones: checked against when the email
+    # is unknown, so that such a refusal takes as long as a wrong password.
+    nobody = secrets.token_urlsafe(16)
+    app.extensions[_NOBODY] = generate_password_hash(
+        nobody, method=app.config["PASSWORD_HASH_METHOD"]
+    )
     login_manager.user_loader(load_organiser)
     login_manager.unauthorized_handler(unauthorized)
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
+    app.register_error_handler(RateLimitExceeded, throttled)

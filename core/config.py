@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 ASYNC_MODES = ("gevent", "threading")
+SESSION_DAYS = 14
 
 
 def instance_path() -> Path:
@@ -46,28 +47,66 @@ def lan_address() -> str:
         probe.close()
 
 
+def trusted_proxies() -> int:
+    """``TRUST_PROXY``: how many proxies stand in front of the server (0: none, trust no
+    ``X-Forwarded-*`` header, since any visitor on the venue network can send one)."""
+    value = os.environ.get("TRUST_PROXY") or "0"
+    if not value.isdigit():
+        raise ValueError(f"TRUST_PROXY must be a number of proxies, not {value!r}")
+    return int(value)
+
+
+def rate_limit_storage(message_queue: str | None) -> str:
+    """Where login attempts are counted: the Redis that several server processes already share
+    for broadcasts, so that they count together; else this process's memory."""
+    if message_queue and message_queue.startswith(("redis://", "rediss://")):
+        return message_queue
+    return "memory://"
+
+
 def from_environment() -> dict[str, Any]:
     """Settings for :func:`core.app.create_app`; every key can be overridden by ``test_config``."""
     folder = instance_path()
     async_mode = os.environ.get("SOCKETIO_ASYNC_MODE", "gevent")
     if async_mode not in ASYNC_MODES:
         raise ValueError(f"SOCKETIO_ASYNC_MODE must be one of {ASYNC_MODES}, not {async_mode!r}")
+    message_queue = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    public_url = (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None
+    # Served over HTTPS: cookies never travel in clear. Otherwise a cookie is still made Secure
+    # whenever its request came over HTTPS (core.auth), as behind a proxy that ends TLS.
+    https = bool(public_url and public_url.startswith("https://"))
     return {
         "SECRET_KEY": secret_key(folder),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{folder / 'sangtao.db'}"),
-        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        "SOCKETIO_MESSAGE_QUEUE": message_queue,
         "SOCKETIO_ASYNC_MODE": async_mode,
-        "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None,
+        "PUBLIC_URL": public_url,
+        "TRUST_PROXY": trusted_proxies(),
         # bench/latency.py's bare broadcast; never on at an event.
         "BENCHMARK": os.environ.get("SANGTAO_BENCHMARK") == "1",
         "SQLITE_BUSY_TIMEOUT_MS": 10_000,
         # werkzeug's method for organisers' passwords; tests make it cheap.
         "PASSWORD_HASH_METHOD": "scrypt",
+        # Hashes computed at once under gevent: one core is always left to the event loop.
+        "PASSWORD_HASH_THREADS": max(1, (os.cpu_count() or 2) - 1),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+        "SESSION_COOKIE_SECURE": https,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * SESSION_DAYS,
+        # Flask-Login's "remember me": as long as a session, not its default year.
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * SESSION_DAYS,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": https,
+        # Flask-Limiter: failed guesses counted per address and per account (core.views).
+        "RATELIMIT_STORAGE_URI": rate_limit_storage(message_queue),
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # Redis down: count in memory, not fail
+        "LOGIN_LIMIT_PER_ADDRESS": "10 per 15 minutes",
+        "LOGIN_LIMIT_PER_ACCOUNT": "20 per hour",
+        "SETUP_LIMIT_PER_ADDRESS": "10 per 15 minutes",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     }

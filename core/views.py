@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 
 from flask import (
     Blueprint,
     Flask,
+    Response,
     current_app,
     flash,
     redirect,
@@ -18,16 +20,21 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_limiter import RequestLimit
 from flask_login import login_user, logout_user
 from sqlalchemy import select
 
 from core import db
 from core.auth import (
     check_password,
+    end_sessions,
     hash_password,
+    limiter,
     organiser_required,
     public,
     save_organiser,
+    signed_in_organiser,
+    throttle_message,
 )
 from core.i18n import nfc
 from core.links import LOOPBACK, safe_next
@@ -64,12 +71,59 @@ def language(code: str) -> ResponseReturnValue:
     return redirect(safe_next(request.args.get("next")))
 
 
+def setting(key: str) -> Callable[[], str]:
+    """A limit read from the app's configuration at each request (tests shorten them)."""
+    return lambda: str(current_app.config[key])
+
+
+def submitted_email() -> str:
+    return nfc(request.form.get("email", "")).strip().lower()
+
+
+def by_address() -> str:
+    return f"address:{request.remote_addr}"
+
+
+def by_account() -> str:
+    """Guesses at one account from many addresses are counted together."""
+    return f"account:{submitted_email()[:254]}"
+
+
+def _from_this_laptop() -> bool:
+    return request.remote_addr in LOOPBACK and "X-Forwarded-For" not in request.headers
+
+
+def _login_throttled(_limit: RequestLimit) -> Response:
+    """The login form as usual, saying when to try again (``core.auth.throttled`` sends it)."""
+    flash(throttle_message(), "error")
+    return Response(render_template("core/login.html", email=submitted_email()), 429)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@limiter.limit(
+    setting("LOGIN_LIMIT_PER_ADDRESS"),
+    key_func=by_address,
+    methods=["POST"],
+    on_breach=_login_throttled,
+)
+# Anyone can lock an account out by failing on purpose: not for the organiser at the laptop
+# that runs the day, who still has the limit of their address.
+@limiter.limit(
+    setting("LOGIN_LIMIT_PER_ACCOUNT"),
+    key_func=by_account,
+    methods=["POST"],
+    exempt_when=_from_this_laptop,
+    on_breach=_login_throttled,
+)
 def login() -> ResponseReturnValue:
-    """The organiser's login. It only reads: the slow password check holds no lock."""
+    """The organiser's login. It only reads: the slow password check holds no lock.
+
+    Every attempt counts towards the limits, not only the failed ones: a burst of guesses
+    sent at once cannot all pass a check made before the first of them has failed.
+    """
     if request.method == "POST":
-        email = nfc(request.form.get("email", "")).strip().lower()
+        email = submitted_email()
         organiser = db.session().scalar(select(Organiser).where(Organiser.email == email))
         if check_password(organiser, request.form.get("password", "")):
             login_user(organiser, remember=True)
@@ -82,6 +136,10 @@ def login() -> ResponseReturnValue:
 @bp.route("/logout", methods=["POST"])
 @organiser_required
 def logout() -> ResponseReturnValue:
+    """Ends every session of the account, in every browser, not only this one."""
+    organiser = signed_in_organiser()
+    assert organiser is not None
+    end_sessions(db.write(), organiser)
     logout_user()
     return redirect(url_for("core.home"))
 
@@ -103,10 +161,6 @@ def is_set_up() -> bool:
     return found is not None
 
 
-def _from_this_laptop() -> bool:
-    return request.remote_addr in LOOPBACK and "X-Forwarded-For" not in request.headers
-
-
 def first_run_gate() -> ResponseReturnValue | None:
     """Until the first account exists, the organiser's pages lead to the first-run page."""
     gated = request.endpoint in GATED or request.blueprint == "manage"
@@ -117,6 +171,13 @@ def first_run_gate() -> ResponseReturnValue | None:
 
 @bp.route("/setup", methods=["GET", "POST"])
 @public
+# From another computer the form asks for the code the server printed: guesses are counted.
+@limiter.limit(
+    setting("SETUP_LIMIT_PER_ADDRESS"),
+    key_func=by_address,
+    methods=["POST"],
+    exempt_when=_from_this_laptop,
+)
 def setup() -> ResponseReturnValue:
     """First run: create the site administrator from the browser, no command line needed."""
     if is_set_up():

@@ -1,11 +1,15 @@
 """Judges: a magic link on the judge's card signs a tablet in; the API also takes the token.
 
 The token is stored only as a SHA-256 digest (``core.auth.hash_token``); a deactivated judge's
-token and session stop working at once.
+token and session stop working at once. A tablet's session names the card it was opened with
+(:func:`card_of`): once the card is reissued (``scoring.service.reissue_card``), sessions opened
+with the old one stop working too.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from functools import wraps
 from typing import Any
 
@@ -27,17 +31,33 @@ def judge_by_token(token: str) -> Judge | None:
     return judge if judge is not None and judge.active else None
 
 
+def card_of(token_hash: str) -> str:
+    """What a tablet's session keeps of the card it was opened with. The session cookie is
+    signed, not encrypted: a digest of the token's digest tells its reader nothing."""
+    return hashlib.sha256(f"card:{token_hash}".encode()).hexdigest()[:32]
+
+
 def sign_in_judge(judge: Judge) -> None:
     session.permanent = True
     session["judge_id"] = judge.id
+    session["judge_card"] = card_of(judge.token_hash)
+
+
+def sign_out_judge() -> None:
+    session.pop("judge_id", None)
+    session.pop("judge_card", None)
 
 
 def signed_in_judge() -> Judge | None:
-    judge_id = session.get("judge_id")
-    if not isinstance(judge_id, int):
+    """The judge of this tablet's session, while active and while their card is the one the
+    session was opened with."""
+    judge_id, card = session.get("judge_id"), session.get("judge_card")
+    if not isinstance(judge_id, int) or not isinstance(card, str):
         return None
     judge = db.session().get(Judge, judge_id)
-    return judge if judge is not None and judge.active else None
+    if judge is None or not judge.active:
+        return None
+    return judge if hmac.compare_digest(card, card_of(judge.token_hash)) else None
 
 
 def judge_required(view: View) -> View:

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
+import qrcode
+import qrcode.constants
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext
+from qrcode.image.svg import SvgPathImage
 
 from core import db
+from core.auth import can_manage, signed_in_organiser
+from core.errors import NotFound
+from core.links import external_url
 from core.manage import MenuItem, event_page
-from core.models import Event
+from core.models import Event, EventRole
+from scoring.models import Judge
 from scoring.progress import judging_progress, set_aside_sheets
+from scoring.service import reissue_card
 
 bp = Blueprint("scoring_manage", __name__, url_prefix="/manage/<slug>", template_folder="templates")
 
@@ -24,8 +36,39 @@ def judging(event: Event) -> ResponseReturnValue:
         event=event,
         progress=judging_progress(db.session(), event),
         set_aside=set_aside_sheets(db.session(), event),
+        may_reissue=can_manage(event, EventRole.MANAGER),
         section="judging",
     )
+
+
+@bp.route("/judges/<int:judge_id>/card", methods=["POST"])
+@event_page(EventRole.MANAGER)
+def new_card(event: Event, judge_id: int) -> ResponseReturnValue:
+    """A new card for a judge whose card was lost or seen by others. The new link is shown
+    once, on this answer, which no browser keeps."""
+    organiser = signed_in_organiser()
+    assert organiser is not None
+    writing = db.write()
+    judge = writing.get(Judge, judge_id)
+    if judge is None or judge.event_id != event.id:
+        raise NotFound("judge_not_found", _("Không tìm thấy giám khảo này."))
+    token = reissue_card(writing, judge, actor=f"organiser:{organiser.id}")
+    link = external_url("scoring.magic_link", token=token)
+    page = render_template(
+        "scoring/manage/card.html", event=event, judge=judge, link=link, qr=_qr(link)
+    )
+    return page, 200, {"Cache-Control": "no-store"}
+
+
+def _qr(text: str) -> str:
+    """A QR code for a screen, as a data URI: the judge's tablet scans it off the laptop.
+    The token is case-sensitive, so the link is encoded as it is (byte mode)."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=4)
+    code.add_data(text)
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image(image_factory=SvgPathImage).save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def menu_item(_event: Event) -> MenuItem:

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from core.auth import hash_token, new_token
 from core.errors import Conflict, Forbidden, Invalid, Malformed, NotFound, Unauthenticated
 from core.i18n import locale_code, nfc
 from core.models import AuditLog, EventStatus, RoundStatus, utcnow
@@ -307,3 +308,23 @@ def sheet_state(sheet: ScoreSheet) -> dict[str, Any]:
         "comment": sheet.comment,
         "scores": {score.criterion.key: _plain(score.value) for score in sheet.scores},
     }
+
+
+def reissue_card(session: Session, judge: Judge, actor: str) -> str:
+    """Give ``judge`` a new card: the old link, and every tablet signed in with it, stop working
+    at once (``scoring.auth.signed_in_judge``). Returns the new token: only its digest is kept,
+    so it can be shown once."""
+    token = new_token()
+    judge.token_hash = hash_token(token)
+    session.add(
+        AuditLog(
+            event_id=judge.event_id,
+            actor=actor,
+            action="judge.card_reissued",
+            subject=f"judge:{judge.id}",
+            before=None,
+            after=None,
+        )
+    )
+    session.flush()
+    return token

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from core import db
 from core.auth import public
 from core.models import Round
 from initiatives.models import Initiative
-from scoring.auth import judge_by_token, judge_required, sign_in_judge
+from scoring.auth import judge_by_token, judge_required, sign_in_judge, sign_out_judge
 from scoring.models import Entry, EntryStatus, Judge, Recusal, ScoreSheet, SheetStatus
 from scoring.rubric import criteria
 from scoring.service import sheet_state
@@ -32,6 +32,15 @@ def magic_link(token: str) -> ResponseReturnValue:
         return render_template("core/error.html", status=404, message=message), 404
     sign_in_judge(judge)
     return redirect(url_for("scoring.pitches"))
+
+
+@bp.route("/judge/logout", methods=["POST"])
+@judge_required
+def logout(_judge: Judge) -> ResponseReturnValue:
+    """Signs this tablet out (a shared tablet, the end of the day); the card signs it in again."""
+    sign_out_judge()
+    flash(_("Đã đăng xuất. Quét mã QR trên thẻ giám khảo để đăng nhập lại."), "info")
+    return redirect(url_for("core.home"))
 
 
 def pitches_of(judge: Judge) -> list[Entry]:

@@ -24,9 +24,11 @@ os.environ.setdefault("SANGTAO_INSTANCE", tempfile.mkdtemp(prefix="sangtao-tests
 
 from core import db, realtime, views
 from core.app import create_app
+from core.auth import hash_token, limiter
 from core.demo import SeededDemo, seed
 from core.models import Event, EventRole
 from kiosk import visits
+from scoring.auth import card_of
 from tests.factories import Contest, Factory, MadeJudge
 
 REQUIRED = os.environ.get("SANGTAO_REQUIRE_SERVICES") == "1"
@@ -90,6 +92,8 @@ def app(shared_app: Flask, template_db: Path) -> Iterator[Flask]:
     shared_app.extensions.pop(views.SET_UP, None)
     shared_app.extensions[realtime.EXTENSION].forget()
     shared_app.extensions[visits.EXTENSION].forget()
+    with shared_app.app_context():
+        limiter.reset()  # attempts counted by the tests before
     yield shared_app
     settle(shared_app)
     shared_app.config.clear()
@@ -133,7 +137,7 @@ def organiser_client(app: Flask, factory: Factory) -> Callable[..., FlaskClient]
         organiser = factory.organiser(event=event, role=role, admin=admin)
         signed_in = app.test_client()
         with signed_in.session_transaction() as session:
-            session["_user_id"] = str(organiser.id)
+            session["_user_id"] = organiser.get_id()
             session["_fresh"] = True
         return signed_in
 
@@ -148,6 +152,7 @@ def judge_client(app: Flask) -> Callable[[MadeJudge], FlaskClient]:
         tablet = app.test_client()
         with tablet.session_transaction() as session:
             session["judge_id"] = judge.id
+            session["judge_card"] = card_of(hash_token(judge.token))
         return tablet
 
     return make

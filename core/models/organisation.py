@@ -36,4 +36,12 @@ class Organiser(UserMixin, Base):  # type: ignore[misc]  # flask-login ships no 
     # Made and checked by core.auth, whose hash method the app configures.
     password_hash: Mapped[str] = mapped_column(String(256))
     is_admin: Mapped[bool] = mapped_column(default=False)
+    # Moved on by a logout or a new password (core.auth.end_sessions): every session and
+    # "remember me" cookie issued before names an older one and stops working.
+    session_generation: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie (its "alternative
+        token"): the account and its session generation."""
+        return f"{self.id}:{self.session_generation}"

@@ -4,9 +4,9 @@ and only they, get past the door."""
 
 import pytest
 
-from core.auth import ANYONE, ORGANISER, event_audience
+from core.auth import ANYONE, ORGANISER, event_audience, hash_token
 from core.models import EventRole, Job
-from scoring.auth import JUDGE
+from scoring.auth import JUDGE, card_of
 
 KINDS = ("anonymous", "judge", "stranger", "viewer", "manager", "owner", "admin")
 ORGANISERS = {"stranger", "viewer", "manager", "owner", "admin"}
@@ -21,7 +21,9 @@ ALLOWED = {
 
 
 def routes(app):
-    return [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+    """Every route; the logout last, since it ends every session of the organiser it lets in."""
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+    return sorted(rules, key=lambda rule: rule.endpoint == "core.logout")
 
 
 def test_every_route_says_who_may_use_it(app):
@@ -37,11 +39,11 @@ def visitors(app, factory, contest, judge):
     other = factory.event()
 
     def organiser(event=None, role=None, admin=False):
-        return {"_user_id": str(factory.organiser(event=event, role=role, admin=admin).id)}
+        return {"_user_id": factory.organiser(event=event, role=role, admin=admin).get_id()}
 
     sessions = {
         "anonymous": {},
-        "judge": {"judge_id": judge.id},
+        "judge": {"judge_id": judge.id, "judge_card": card_of(hash_token(judge.token))},
         "stranger": organiser(other, EventRole.OWNER),
         "viewer": organiser(contest.event, EventRole.VIEWER),
         "manager": organiser(contest.event, EventRole.MANAGER),
@@ -59,6 +61,8 @@ def visitors(app, factory, contest, judge):
         "code": "en",
         "token": exhibit.qr_token,
         ("scoring.magic_link", "token"): judge.token,
+        # A judge of the event whose card the managers renew: not the one visiting.
+        "judge_id": factory.judge(contest.event, name="Lê Minh Tuấn").id,
     }
     return sessions, values
 

@@ -1,6 +1,11 @@
+import re
 import uuid
+from urllib.parse import urlsplit
 
-from core.models import EventRole
+from sqlalchemy import select
+
+from core import db
+from core.models import AuditLog, EventRole
 from tests.scoring.test_api import FULL, bearer
 
 
@@ -22,3 +27,49 @@ def test_judging_progress_counts_each_judges_sheets_out_of_what_they_score(
     assert f'data-testid="submitted-{judge.id}">1/3<' in html
     assert f'data-testid="submitted-{recused.id}">0/2<' in html
     assert "Trần Quốc Khánh" in html
+
+
+def csrf_of(page):
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))[1]
+
+
+def test_a_manager_gives_a_judge_a_new_card_shown_once(app, contest, judge, organiser_client):
+    manager = organiser_client(contest.event, EventRole.MANAGER)
+    judging = manager.get(f"/manage/{contest.slug}/judging")
+    assert "Cấp lại thẻ" in judging.get_data(as_text=True)
+    answer = manager.post(
+        f"/manage/{contest.slug}/judges/{judge.id}/card", data={"csrf_token": csrf_of(judging)}
+    )
+    assert answer.status_code == 200
+    assert answer.headers["Cache-Control"] == "no-store"
+    page = answer.get_data(as_text=True)
+    link = re.search(r'data-testid="judge-link">([^<]+)<', page)[1]
+    assert link.startswith("http") and judge.token not in link
+    assert 'src="data:image/svg+xml;base64,' in page
+    tablet = app.test_client()
+    assert tablet.get(f"/j/{judge.token}").status_code == 404
+    assert tablet.get(urlsplit(link).path).status_code == 302
+    assert link not in manager.get(f"/manage/{contest.slug}/judging").get_data(as_text=True)
+    with app.app_context(), db.unit_of_work() as session:
+        logged = session.scalars(select(AuditLog).where(AuditLog.subject == f"judge:{judge.id}"))
+        assert [row.action for row in logged] == ["judge.card_reissued"]
+
+
+def test_a_viewer_sees_the_progress_but_cannot_reissue_cards(contest, judge, organiser_client):
+    viewer = organiser_client(contest.event, EventRole.VIEWER)
+    judging = viewer.get(f"/manage/{contest.slug}/judging")
+    assert "Cấp lại thẻ" not in judging.get_data(as_text=True)
+    refused = viewer.post(
+        f"/manage/{contest.slug}/judges/{judge.id}/card", data={"csrf_token": csrf_of(judging)}
+    )
+    assert refused.status_code == 403
+
+
+def test_a_judge_of_another_event_gets_no_card_here(factory, contest, organiser_client):
+    stranger = factory.judge(factory.contest().event)
+    manager = organiser_client(contest.event, EventRole.MANAGER)
+    judging = manager.get(f"/manage/{contest.slug}/judging")
+    answer = manager.post(
+        f"/manage/{contest.slug}/judges/{stranger.id}/card", data={"csrf_token": csrf_of(judging)}
+    )
+    assert answer.status_code == 404

@@ -1,6 +1,10 @@
+import re
 import uuid
 
-from tests.scoring.test_api import FULL, bearer
+from core import db
+from scoring.models import Judge
+from scoring.service import reissue_card
+from tests.scoring.test_api import FULL, bearer, sheet
 
 
 def test_a_magic_link_signs_the_tablet_in_and_drops_the_token(client, contest, judge):
@@ -68,3 +72,37 @@ def test_the_default_recusal_reason_is_in_the_judges_language(factory, judge_cli
     tablet.get("/lang/en")
     page = tablet.get("/judge").get_data(as_text=True)
     assert page.count("Not yours to score: same unit as the authors") == 2
+
+
+def reissue(app, judge):
+    """The organiser gives ``judge`` a new card; the new token."""
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        return reissue_card(session, session.get(Judge, judge.id), actor="organiser:1")
+
+
+def test_a_reissued_card_ends_the_tablets_opened_with_the_old_one(app, client, contest, judge):
+    assert client.get(f"/j/{judge.token}").status_code == 302
+    assert client.get("/judge").status_code == 200
+    new_token = reissue(app, judge)
+    assert client.get("/judge").status_code == 401
+    api = client.post("/api/v1/scoresheets", json=sheet(contest.entries[0]))
+    assert (api.status_code, api.get_json()["error"]) == (401, "unauthorized")
+    assert client.get(f"/j/{judge.token}").status_code == 404
+    old_bearer = client.post(
+        "/api/v1/scoresheets", json=sheet(contest.entries[0]), headers=bearer(judge.token)
+    )
+    assert old_bearer.status_code == 401
+    tablet = app.test_client()
+    assert tablet.get(f"/j/{new_token}").status_code == 302
+    assert tablet.get("/judge").status_code == 200
+
+
+def test_a_judge_signs_the_tablet_out(client, factory, judge):
+    factory.organiser(admin=True)  # past the first run: the home page shows
+    client.get(f"/j/{judge.token}")
+    page = client.get("/judge").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    response = client.post("/judge/logout", data={"csrf_token": token})
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
+    assert "Đã đăng xuất" in client.get("/").get_data(as_text=True)
+    assert client.get("/judge").status_code == 401
