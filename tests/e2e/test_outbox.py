@@ -95,6 +95,13 @@ def test_a_sheet_the_server_always_fails_on_does_not_hold_back_the_others(server
     expect(line).to_contain_text(BROKEN["message"])
     expect(line).to_contain_text("Lần thử gần nhất lúc")
 
+    # Signing out now would strand the sheet on the tablet: the judge is asked first.
+    asked: list[str] = []
+    tablet.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    tablet.get_by_role("button", name="Đăng xuất").click()
+    expect(line).to_have_count(1)
+    assert asked and "Còn 1 phiếu chưa gửi lên máy chủ" in asked[0]
+
     # The judge opens the sheet from that line, takes the NUL out and sends it again.
     line.locator("a").click()
     expect(tablet.locator("#sheet")).to_have_attribute("data-state", "ready")

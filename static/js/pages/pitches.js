@@ -1,6 +1,6 @@
 // The judge's list of pitches: marks the sheets still waiting in the tablet's outbox, names each
 // sheet the outbox could not get through (how often it tried, why it failed, when), and updates
-// each badge as the outbox gets them through.
+// each badge as the outbox gets them through; and asks before signing out with sheets unsent.
 import { readConfig } from "#lib/config.js";
 import { openOutbox } from "#lib/outbox.js";
 import { troubleLine } from "#lib/trouble.js";
@@ -62,3 +62,9 @@ outbox.listen((entry, event) => {
   render();
 });
 render();
+
+// Sheets still on the tablet would wait there, unsent, until the judge's card is scanned again.
+document.getElementById("judge-logout").addEventListener("submit", (event) => {
+  const count = outbox.waiting().length;
+  if (count && !window.confirm(text.logout.replace("{count}", String(count)))) event.preventDefault();
+});
