@@ -37,6 +37,8 @@ HIDDEN = "<secret>"
 # Files the server needs besides its connections: the database and its journal, the logs, the
 # long jobs' pipes, the message queue, the event loop's own.
 RESERVED_FILES = 64
+# A websocket holds two: simple-websocket works on a duplicate of the connection's socket.
+FILES_PER_CONNECTION = 2
 # Connections the kernel keeps waiting for a free place (it caps this at net.core.somaxconn).
 BACKLOG = 1024
 
@@ -172,7 +174,7 @@ def connection_cap(wanted: int, open_files: int | None) -> int:
     """How many connections may be served at once: ``wanted``, if the open files allow it."""
     if open_files is None:
         return wanted
-    return max(1, min(wanted, open_files - RESERVED_FILES))
+    return max(1, min(wanted, (open_files - RESERVED_FILES) // FILES_PER_CONNECTION))
 
 
 def run(app: Flask, host: str, port: int) -> None:
