@@ -64,6 +64,13 @@ def rate_limit_storage(message_queue: str | None) -> str:
     return "memory://"
 
 
+def _positive(name: str, default: str, kind: type[int] | type[float]) -> Any:
+    value = kind(os.environ.get(name) or default)
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, not {value}")
+    return value
+
+
 def from_environment() -> dict[str, Any]:
     """Settings for :func:`core.app.create_app`; every key can be overridden by ``test_config``."""
     folder = instance_path()
@@ -85,6 +92,10 @@ def from_environment() -> dict[str, Any]:
         # bench/latency.py's bare broadcast; never on at an event.
         "BENCHMARK": os.environ.get("SANGTAO_BENCHMARK") == "1",
         "SQLITE_BUSY_TIMEOUT_MS": 10_000,
+        # sangtao serve: seconds a client has for a request's line and headers, and for each
+        # read of its body; connections served at once (the rest wait in the kernel's queue).
+        "READ_TIMEOUT": _positive("SANGTAO_READ_TIMEOUT", "10", float),
+        "MAX_CONNECTIONS": _positive("SANGTAO_MAX_CONNECTIONS", "1000", int),
         # werkzeug's method for organisers' passwords; tests make it cheap.
         "PASSWORD_HASH_METHOD": "scrypt",
         # Hashes computed at once under gevent: one core is always left to the event loop.

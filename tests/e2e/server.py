@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -33,16 +34,21 @@ def free_port() -> int:
 
 
 class Server:
-    """``sangtao seed-demo``, then ``sangtao serve`` in a folder of its own, as in the README."""
+    """``sangtao seed-demo``, then ``sangtao serve`` in a folder of its own, as in the README.
 
-    def __init__(self, folder: Path) -> None:
+    ``settings`` are more environment variables for both commands (``SANGTAO_READ_TIMEOUT``...).
+    """
+
+    def __init__(self, folder: Path, **settings: str) -> None:
         self.folder = folder
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.database_url = f"sqlite:///{folder / 'sangtao.db'}"
         self.env = os.environ | {
             "SANGTAO_INSTANCE": str(folder),
-            "DATABASE_URL": f"sqlite:///{folder / 'sangtao.db'}",
+            "DATABASE_URL": self.database_url,
             "PUBLIC_URL": self.url,
+            **settings,
         }
         self.env.pop("SOCKETIO_ASYNC_MODE", None)
         self.process: subprocess.Popen[bytes] | None = None
@@ -57,13 +63,26 @@ class Server:
         )
         return dict(json.loads(seeded.stdout))
 
-    def start(self) -> None:
+    @property
+    def log(self) -> str:
+        """What the server printed so far: its access log and its errors."""
+        return (self.folder / "server.log").read_text(errors="replace")
+
+    def start(self, open_files: int | None = None) -> None:
+        """Start ``sangtao serve``; ``open_files`` caps its file descriptors (soft and hard
+        limits), as a laptop's small default limit would."""
+
+        def limit_files() -> None:
+            if open_files is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
+
         log = (self.folder / "server.log").open("a")
         self.process = subprocess.Popen(
             [SANGTAO, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            preexec_fn=limit_files,
         )
         log.close()
         deadline = time.monotonic() + 30
