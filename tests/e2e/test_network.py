@@ -13,7 +13,8 @@ import socket
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import closing
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from sqlalchemy import select
 
 from core import db
 from initiatives.models import Initiative
+from kiosk.models import Exhibit, Visit
 from scoring.models import Entry
 from tests.conftest import make_app, settle
 from tests.e2e.server import Server
@@ -267,3 +269,82 @@ def test_the_access_log_keeps_no_judge_token(venue: Venue) -> None:
         time.sleep(0.1)  # the line is written once the answer is sent
     assert "GET /j/" in venue.server.log
     assert token not in venue.server.log
+
+
+# --- floods --------------------------------------------------------------------------------
+
+PHONES = 20  # phones opening the same exhibit's page over and over
+VISITS_EACH = 40
+
+
+def visits_to(venue: Venue, token: str) -> int:
+    app = make_app(venue.server.database_url)
+    try:
+        with app.app_context(), db.unit_of_work() as session:
+            exhibit = session.scalar(select(Exhibit).where(Exhibit.qr_token == token))
+            assert exhibit is not None
+            return len(session.scalars(select(Visit).where(Visit.exhibit_id == exhibit.id)).all())
+    finally:
+        app.extensions[db.EXTENSION].dispose()
+
+
+def an_exhibit(venue: Venue) -> str:
+    app = make_app(venue.server.database_url)
+    try:
+        with app.app_context(), db.unit_of_work() as session:
+            token = session.scalar(select(Exhibit.qr_token).limit(1))
+            assert token is not None
+            return token
+    finally:
+        app.extensions[db.EXTENSION].dispose()
+
+
+def test_a_judge_is_served_while_phones_flood_an_exhibit(venue: Venue) -> None:
+    """Phones reload an exhibit's page as fast as they can while a judge saves a sheet: the
+    judge is served, and each phone counts as one visit, written off the request."""
+    token, sheet = sheet_for(venue)
+    exhibit = an_exhibit(venue)
+    before = visits_to(venue, exhibit)
+
+    def reload(phone: int) -> list[int]:
+        agent = f"Mozilla/5.0 (Linux; Android 13; Phone {phone}) Mobile Safari/537.36"
+        with http() as session:
+            return [
+                session.get(
+                    f"{venue.server.url}/E/{exhibit}", headers={"User-Agent": agent}, timeout=30
+                ).status_code
+                for _ in range(VISITS_EACH)
+            ]
+
+    with ThreadPoolExecutor(PHONES) as phones:
+        flood = [phones.submit(reload, phone) for phone in range(PHONES)]
+        answers = [post_sheet(venue, token, sheet | {"comment": f"Lần lưu {n}"}) for n in range(10)]
+        pages = [status for done in flood for status in done.result()]
+    assert [answer.status_code for answer in answers] == [200] * 10
+    assert pages == [200] * PHONES * VISITS_EACH
+    deadline = time.monotonic() + GIVE_UP
+    while visits_to(venue, exhibit) < before + PHONES and time.monotonic() < deadline:
+        time.sleep(0.5)  # visits are written a few seconds later, together
+    assert visits_to(venue, exhibit) == before + PHONES
+
+
+def test_a_flood_of_socket_messages_is_answered_once(venue: Venue) -> None:
+    """A client sends thousands of refresh requests: it gets one fresh snapshot, and a judge
+    saving meanwhile is served."""
+    slug = venue.demo["event"]
+    token, sheet = sheet_for(venue)
+    with closing(open_screen(venue, slug)) as screen:
+        assert len(snapshots(screen, 1)) == 1
+        for _ in range(3000):
+            refresh(screen, slug)
+        answer = post_sheet(venue, token, sheet | {"comment": "Trong lúc bị spam"})
+        assert answer.status_code == 200, answer.text
+        screen.settimeout(2)  # a draft moves no screen: after the answer, silence
+        extra = 0
+        with suppress(websocket.WebSocketTimeoutException):
+            while frame := screen.recv():
+                if frame == "2":
+                    screen.send("3")
+                elif '"standings"' in frame[:40]:
+                    extra += 1
+    assert extra == 1
