@@ -59,10 +59,7 @@ def parse_sheet(data: Any) -> SheetInput:
     """Check the shape of a sheet; the rubric itself is checked by :func:`save_sheet`."""
     if not isinstance(data, dict):
         raise Malformed("invalid_json", _("Nội dung gửi lên phải là một đối tượng JSON."))
-    try:
-        sheet_id = str(uuid.UUID(str(data.get("id", ""))))
-    except ValueError:
-        raise Invalid("invalid_id", _("Mã phiếu chấm (id) phải là một UUID.")) from None
+    sheet_id = _parse_id(data.get("id"))
     entry_id = data.get("entry")
     if isinstance(entry_id, bool) or not isinstance(entry_id, int):
         raise Invalid("invalid_entry", _("Mã bài dự thi (entry) phải là một số nguyên."))
@@ -89,6 +86,19 @@ def parse_sheet(data: Any) -> SheetInput:
     if not isinstance(submit, bool):
         raise Invalid("invalid_submit", _("Trường submit phải là true hoặc false."))
     return SheetInput(sheet_id, entry_id, scores, comment, submit)
+
+
+def _parse_id(value: Any) -> str:
+    """The UUID the tablet chose, in its usual form (any case; kept in lower case). Python reads
+    braces, a URN, no hyphens or a number as a UUID too, but the sheet would then be stored under
+    an id that the tablet never sent."""
+    try:
+        canonical = str(uuid.UUID(value)) if isinstance(value, str) else None
+    except ValueError:
+        canonical = None
+    if canonical is None or canonical != value.lower():
+        raise Invalid("invalid_id", _("Mã phiếu chấm (id) phải là một UUID."))
+    return canonical
 
 
 def _parse_value(key: str, value: Any) -> Decimal | None:

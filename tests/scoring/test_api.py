@@ -366,3 +366,35 @@ def test_the_comment_limit_counts_characters_as_stored(app, client, judge_and_en
     )
     assert response.status_code == 201
     assert response.get_json()["comment"] == "ế" * MAX_COMMENT
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "{6f1c1d1e-8a4b-4c1b-9a57-2f0a3e0b7f11}",
+        "urn:uuid:6f1c1d1e-8a4b-4c1b-9a57-2f0a3e0b7f11",
+        "6f1c1d1e8a4b4c1b9a572f0a3e0b7f11",
+        "----6f1c1d1e8a4b4c1b9a572f0a3e0b7f11",
+        12345678901234567890123456789012,
+    ],
+)
+def test_a_sheet_id_is_a_uuid_written_as_usual(app, client, judge_and_entry, written):
+    """Anything else would be stored under an id the tablet never sent."""
+    token, entry = judge_and_entry
+    response = client.post(
+        "/api/v1/scoresheets", json=sheet(entry) | {"id": written}, headers=bearer(token)
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"] == "invalid_id"
+    assert count(app, ScoreSheet) == 0
+
+
+def test_a_sheet_id_in_capitals_is_kept_in_lower_case(client, judge_and_entry):
+    token, entry = judge_and_entry
+    payload = sheet(entry)
+    shouted = payload | {"id": payload["id"].upper()}
+    response = client.post("/api/v1/scoresheets", json=shouted, headers=bearer(token))
+    assert response.status_code == 201
+    assert response.get_json()["id"] == payload["id"]
+    again = client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
+    assert again.get_json()["outcome"] == "unchanged"
