@@ -76,11 +76,21 @@ def as_json(value: Any) -> str:
     return json.dumps(value)
 
 
-# A request body: JSON of any shape, a form, raw bytes, or JSON nested deeper than any stack.
+CONTENT_TYPES = st.sampled_from(
+    [
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "multipart/form-data",
+        "text/plain; charset=utf-16",
+    ]
+)
+# A request body: JSON of any shape, a form, bytes of any declared type, or JSON nested deeper
+# than any stack.
 BODIES = st.one_of(
     JSON_VALUES.map(lambda value: {"data": as_json(value), "content_type": "application/json"}),
     st.dictionaries(URL_TEXTS, URL_TEXTS, max_size=5).map(lambda form: {"data": form}),
-    st.binary(max_size=200).map(lambda raw: {"data": raw, "content_type": "application/json"}),
+    st.fixed_dictionaries({"data": st.binary(max_size=200), "content_type": CONTENT_TYPES}),
     st.integers(1, 100_000).map(
         lambda depth: {"data": "[" * depth + "]" * depth, "content_type": "application/json"}
     ),
