@@ -9,6 +9,7 @@ from flask import Flask
 from flask.typing import ResponseReturnValue
 
 from core.config import from_environment, instance_path
+from core.edge import JSONProvider
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -17,8 +18,11 @@ class App(Flask):
     """Flask, with the one commit of a request made in one place: after its view returns.
 
     A view that raises is answered by ``core.errors``, which rolls the session back; a commit
-    that fails (a lost race on a unique key, a busy database) is answered there too.
+    that fails (a lost race on a unique key, a busy database) is answered there too. Request
+    bodies' JSON is read strictly (``core.edge``).
     """
+
+    json_provider_class = JSONProvider
 
     def dispatch_request(self) -> ResponseReturnValue:
         from core import db
@@ -35,7 +39,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         template_folder="templates",
     )
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config.from_mapping(from_environment())
     if test_config:
         app.config.from_mapping(test_config)
@@ -46,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         auth,
         cli,
         db,
+        edge,
         errors,
         headers,
         i18n,
@@ -57,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     assets.init_app(app)
     db.init_app(app)
+    edge.init_app(app)
     live.init_app(app)
     realtime.init_app(app)
     i18n.init_app(app)

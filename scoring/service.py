@@ -36,6 +36,8 @@ from scoring.rubric import criteria, rubric
 
 MAX_COMMENT = 4000
 MAX_REASON = 300  # Recusal.reason's column
+# Entry.id is PostgreSQL's 32-bit ``integer``: no entry has a larger id.
+MAX_ENTRY_ID = 2**31 - 1
 
 
 class Outcome(StrEnum):
@@ -59,13 +61,13 @@ def parse_sheet(data: Any) -> SheetInput:
     """Check the shape of a sheet; the rubric itself is checked by :func:`save_sheet`."""
     if not isinstance(data, dict):
         raise Malformed("invalid_json", _("Nội dung gửi lên phải là một đối tượng JSON."))
-    try:
-        sheet_id = str(uuid.UUID(str(data.get("id", ""))))
-    except ValueError:
-        raise Invalid("invalid_id", _("Mã phiếu chấm (id) phải là một UUID.")) from None
+    sheet_id = _parse_id(data.get("id"))
     entry_id = data.get("entry")
     if isinstance(entry_id, bool) or not isinstance(entry_id, int):
         raise Invalid("invalid_entry", _("Mã bài dự thi (entry) phải là một số nguyên."))
+    if not 0 < entry_id <= MAX_ENTRY_ID:
+        # PostgreSQL would refuse to even look for it.
+        raise NotFound("entry_not_found", _("Không tìm thấy bài dự thi này trong sự kiện."))
     raw_scores = data.get("scores", {})
     if not isinstance(raw_scores, dict):
         raise Invalid("invalid_scores", _("Điểm (scores) phải là một đối tượng JSON."))
@@ -75,6 +77,8 @@ def parse_sheet(data: Any) -> SheetInput:
         comment = ""
     if not isinstance(comment, str):
         raise Invalid("invalid_comment", _("Nhận xét (comment) phải là văn bản."))
+    # Measured as stored: NFC makes some letters longer (U+FB2C becomes three code points).
+    comment = nfc(comment).strip()
     if len(comment) > MAX_COMMENT:
         raise Invalid(
             "invalid_comment",
@@ -83,21 +87,37 @@ def parse_sheet(data: Any) -> SheetInput:
     submit = data.get("submit", False)
     if not isinstance(submit, bool):
         raise Invalid("invalid_submit", _("Trường submit phải là true hoặc false."))
-    return SheetInput(sheet_id, entry_id, scores, nfc(comment).strip(), submit)
+    return SheetInput(sheet_id, entry_id, scores, comment, submit)
+
+
+def _parse_id(value: Any) -> str:
+    """The UUID the tablet chose, in its usual form (any case; kept in lower case). Python reads
+    braces, a URN, no hyphens or a number as a UUID too, but the sheet would then be stored under
+    an id that the tablet never sent."""
+    try:
+        canonical = str(uuid.UUID(value)) if isinstance(value, str) else None
+    except ValueError:
+        canonical = None
+    if canonical is None or canonical != value.lower():
+        raise Invalid("invalid_id", _("Mã phiếu chấm (id) phải là một UUID."))
+    return canonical
 
 
 def _parse_value(key: str, value: Any) -> Decimal | None:
     if value is None:
         return None
     # JSON booleans are ints to Python, and Python's JSON reader lets NaN and Infinity through.
-    number = None if isinstance(value, bool) or not isinstance(value, int | float) else value
-    if number is None or not math.isfinite(number):
-        raise Invalid(
-            "invalid_score",
-            _("Điểm của tiêu chí %(key)s phải là một số hoặc null.", key=key),
-            criterion=key,
-        )
-    return Decimal(str(number))
+    # An int is taken exactly, however long (a float would overflow); a float by its shortest
+    # repr, which is what the tablet sent.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return Decimal(repr(value))
+    raise Invalid(
+        "invalid_score",
+        _("Điểm của tiêu chí %(key)s phải là một số hoặc null.", key=key),
+        criterion=key,
+    )
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,8 @@ def test_every_route_says_who_may_use_it(app):
         assert getattr(view, "audience", None) in ALLOWED, f"{rule.rule} says nobody"
 
 
-@pytest.fixture
-def visitors(app, factory, contest, judge):
-    """Each kind of visitor's session, and the values that fill the routes' URLs."""
-    app.config["WTF_CSRF_ENABLED"] = False
+def visitor_sessions(factory, event, judge):
+    """What the browser of each kind of visitor holds in its session, around ``event``."""
     other = factory.event()
 
     def organiser(event=None, role=None, admin=False):
@@ -44,16 +42,23 @@ def visitors(app, factory, contest, judge):
     def tablet(judge):
         return {"judge_id": judge.id, "judge_card": card_of(hash_token(judge.token))}
 
-    sessions = {
+    return {
         "anonymous": {},
         "judge": tablet(judge),
-        "chair": tablet(factory.judge(contest.event, name="Phạm Quốc Bảo", is_chair=True)),
+        "chair": tablet(factory.judge(event, name="Phạm Quốc Bảo", is_chair=True)),
         "stranger": organiser(other, EventRole.OWNER),
-        "viewer": organiser(contest.event, EventRole.VIEWER),
-        "manager": organiser(contest.event, EventRole.MANAGER),
-        "owner": organiser(contest.event, EventRole.OWNER),
+        "viewer": organiser(event, EventRole.VIEWER),
+        "manager": organiser(event, EventRole.MANAGER),
+        "owner": organiser(event, EventRole.OWNER),
         "admin": organiser(admin=True),
     }
+
+
+@pytest.fixture
+def visitors(app, factory, contest, judge):
+    """Each kind of visitor's session, and the values that fill the routes' URLs."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    sessions = visitor_sessions(factory, contest.event, judge)
     exhibit = factory.exhibit(contest.event)
     with factory.writing() as session:
         job = Job(kind="posters", event_id=contest.event.id)

@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 from core import db
 from core.models import AuditLog, Event, EventStatus, Round, RoundStatus
 from scoring.models import Judge, ScoreSheet
+from scoring.service import MAX_COMMENT
+from tests.factories import Factory
 
 FULL = {"novelty": 18, "effectiveness": 22.5, "benefit": 24, "replicability": 17, "pitch": 9}
 
@@ -331,3 +333,83 @@ def test_the_public_standings_never_show_one_judges_total(client, factory, conte
     assert row["sheets"] == 2
     totals = [pytest.approx(sum(FULL.values()) - FULL["pitch"] + pitch) for pitch in (10, 0)]
     assert not [value for value in row.values() if value in totals]
+
+
+@pytest.mark.parametrize("entry", [2**31, 2**63, 2**70, -(2**70), 0])
+def test_an_entry_id_no_entry_can_have_is_not_found(app, client, judge_and_entry, entry):
+    token, _ = judge_and_entry
+    response = client.post("/api/v1/scoresheets", json=sheet(entry), headers=bearer(token))
+    assert response.status_code == 404
+    assert response.get_json()["error"] == "entry_not_found"
+    assert count(app, ScoreSheet) == 0
+
+
+@pytest.mark.postgres
+def test_an_entry_id_beyond_postgresqls_integer_is_not_found(postgres_app):
+    factory = Factory(postgres_app)
+    contest = factory.contest()
+    token = factory.judge(contest.event).token
+    response = postgres_app.test_client().post(
+        "/api/v1/scoresheets", json=sheet(2**31), headers=bearer(token)
+    )
+    assert response.status_code == 404
+    assert response.get_json()["error"] == "entry_not_found"
+
+
+@pytest.mark.parametrize("value", [10**400, -(10**400), 1.7976931348623157e308])
+def test_a_score_of_any_size_is_out_of_range_not_a_crash(app, client, judge_and_entry, value):
+    token, entry = judge_and_entry
+    payload = sheet(entry, FULL | {"novelty": value})
+    response = client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
+    assert response.status_code == 422
+    assert response.get_json()["error"] == "out_of_range"
+    assert count(app, ScoreSheet) == 0
+
+
+def test_the_comment_limit_counts_characters_as_stored(app, client, judge_and_entry):
+    """NFC composes Vietnamese letters typed decomposed, but makes a few others longer: the limit
+    applies to what is stored."""
+    token, entry = judge_and_entry
+    longer = sheet(entry, comment="\ufb2c" * MAX_COMMENT)  # 3 code points each once NFC
+    response = client.post("/api/v1/scoresheets", json=longer, headers=bearer(token))
+    assert response.status_code == 422
+    assert response.get_json()["error"] == "invalid_comment"
+
+    decomposed = "e\u0302\u0301" * MAX_COMMENT  # ế typed as three code points
+    response = client.post(
+        "/api/v1/scoresheets", json=sheet(entry, comment=decomposed), headers=bearer(token)
+    )
+    assert response.status_code == 201
+    assert response.get_json()["comment"] == "ế" * MAX_COMMENT
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "{6f1c1d1e-8a4b-4c1b-9a57-2f0a3e0b7f11}",
+        "urn:uuid:6f1c1d1e-8a4b-4c1b-9a57-2f0a3e0b7f11",
+        "6f1c1d1e8a4b4c1b9a572f0a3e0b7f11",
+        "----6f1c1d1e8a4b4c1b9a572f0a3e0b7f11",
+        12345678901234567890123456789012,
+    ],
+)
+def test_a_sheet_id_is_a_uuid_written_as_usual(app, client, judge_and_entry, written):
+    """Anything else would be stored under an id the tablet never sent."""
+    token, entry = judge_and_entry
+    response = client.post(
+        "/api/v1/scoresheets", json=sheet(entry) | {"id": written}, headers=bearer(token)
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"] == "invalid_id"
+    assert count(app, ScoreSheet) == 0
+
+
+def test_a_sheet_id_in_capitals_is_kept_in_lower_case(client, judge_and_entry):
+    token, entry = judge_and_entry
+    payload = sheet(entry)
+    shouted = payload | {"id": payload["id"].upper()}
+    response = client.post("/api/v1/scoresheets", json=shouted, headers=bearer(token))
+    assert response.status_code == 201
+    assert response.get_json()["id"] == payload["id"]
+    again = client.post("/api/v1/scoresheets", json=payload, headers=bearer(token))
+    assert again.get_json()["outcome"] == "unchanged"
