@@ -29,6 +29,8 @@ def content_security_policy(nonce: str) -> str:
         (
             "default-src 'self'",
             f"script-src 'self' 'nonce-{nonce}'",
+            # A QR code shown once, as a judge's new card, is drawn inline (core.qr).
+            "img-src 'self' data:",
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",

@@ -1,17 +1,10 @@
-"""QR codes for printing: error correction Q and a 4-module quiet zone, so that cheap phone
-cameras read them off a poster. URLs are upper-case so that the code uses QR's alphanumeric
-mode: fewer modules, bigger ones, easier to scan.
+"""What an exhibit's QR code says (drawn by ``core.qr``). URLs are upper-case so that the code
+uses QR's alphanumeric mode: fewer modules, bigger ones, easier to scan off a poster.
 """
 
 from __future__ import annotations
 
-import io
 from urllib.parse import urlsplit
-
-import qrcode
-import qrcode.constants
-from qrcode.image.pil import PilImage
-from qrcode.image.svg import SvgPathImage
 
 
 def qr_text(public_url: str, token: str) -> str:
@@ -22,22 +15,3 @@ def qr_text(public_url: str, token: str) -> str:
     parts = urlsplit(public_url)
     origin = f"{parts.scheme}://{parts.netloc}".upper()
     return f"{origin}{parts.path}/E/{token.upper()}"
-
-
-def _code(text: str) -> qrcode.QRCode:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=4, box_size=10)
-    code.add_data(text, optimize=0)
-    code.make(fit=True)
-    return code
-
-
-def png(text: str) -> bytes:
-    buffer = io.BytesIO()
-    _code(text).make_image(image_factory=PilImage).save(buffer)
-    return buffer.getvalue()
-
-
-def svg(text: str) -> bytes:
-    buffer = io.BytesIO()
-    _code(text).make_image(image_factory=SvgPathImage).save(buffer)
-    return buffer.getvalue()

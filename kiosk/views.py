@@ -7,12 +7,12 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core import db
+from core import db, qr
 from core.auth import public
 from core.links import public_url
 from initiatives.models import Initiative
-from kiosk import qr
 from kiosk.models import Exhibit
+from kiosk.qr import qr_text
 from kiosk.visits import count_visit
 
 bp = Blueprint("kiosk", __name__, template_folder="templates")
@@ -51,11 +51,11 @@ def exhibit(token: str) -> ResponseReturnValue:
 @public
 def qr_png(token: str) -> ResponseReturnValue:
     shown = exhibit_or_404(token)
-    return Response(qr.png(qr.qr_text(public_url(), shown.qr_token)), mimetype="image/png")
+    return Response(qr.png(qr_text(public_url(), shown.qr_token)), mimetype="image/png")
 
 
 @bp.route("/e/<token>/qr.svg")
 @public
 def qr_svg(token: str) -> ResponseReturnValue:
     shown = exhibit_or_404(token)
-    return Response(qr.svg(qr.qr_text(public_url(), shown.qr_token)), mimetype="image/svg+xml")
+    return Response(qr.svg(qr_text(public_url(), shown.qr_token)), mimetype="image/svg+xml")

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import io
-
-import qrcode
-import qrcode.constants
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from qrcode.image.svg import SvgPathImage
 
-from core import db
+from core import db, qr
 from core.auth import can_manage, signed_in_organiser
 from core.errors import NotFound
 from core.links import external_url
@@ -55,20 +49,9 @@ def new_card(event: Event, judge_id: int) -> ResponseReturnValue:
     token = reissue_card(writing, judge, actor=f"organiser:{organiser.id}")
     link = external_url("scoring.magic_link", token=token)
     page = render_template(
-        "scoring/manage/card.html", event=event, judge=judge, link=link, qr=_qr(link)
+        "scoring/manage/card.html", event=event, judge=judge, link=link, qr=qr.svg_data_uri(link)
     )
     return page, 200, {"Cache-Control": "no-store"}
-
-
-def _qr(text: str) -> str:
-    """A QR code for a screen, as a data URI: the judge's tablet scans it off the laptop.
-    The token is case-sensitive, so the link is encoded as it is (byte mode)."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=4)
-    code.add_data(text)
-    code.make(fit=True)
-    buffer = io.BytesIO()
-    code.make_image(image_factory=SvgPathImage).save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def menu_item(_event: Event) -> MenuItem:

@@ -83,3 +83,28 @@ def test_an_organiser_page_needs_the_login_and_comes_back_after_it(server, brows
     expect(
         page.get_by_role("link", name=f"/display/{server['event']}", exact=False)
     ).to_be_visible()
+
+
+def test_a_manager_reissues_a_lost_judge_card(server, browser):
+    """The new card's QR code shows on the page (the content security policy lets it in), the
+    new link signs a tablet in, and the old one no longer does."""
+    lost = next(j for j in server["judges"] if j["role"] == "manager")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server["organiser_url"] + "judging")
+    page.get_by_label("Email").fill(server["organiser"]["email"])
+    page.get_by_label("Mật khẩu").fill(server["organiser"]["password"])
+    page.get_by_role("button", name="Đăng nhập").click()
+    row = page.get_by_role("row").filter(has_text=lost["name"])
+    row.get_by_text("Cấp lại thẻ").click()
+    row.get_by_role("button", name=f"Cấp thẻ mới cho {lost['name']}").click()
+    expect(page.get_by_role("heading", name=f"Thẻ mới của {lost['name']}")).to_be_visible()
+    code = page.get_by_role("img", name=f"Mã QR đăng nhập của {lost['name']}")
+    assert code.evaluate("image => image.complete && image.naturalWidth > 0")
+    link = page.get_by_test_id("judge-link").inner_text()
+    assert link != lost["login_url"]
+
+    tablet = browser.new_page()
+    tablet.goto(lost["login_url"])
+    expect(tablet.get_by_text("Đường dẫn đăng nhập không đúng hoặc đã bị thu hồi.")).to_be_visible()
+    tablet.goto(link)
+    expect(tablet.get_by_role("heading", name=lost["name"])).to_be_visible()

@@ -2,10 +2,10 @@ import sqlite3
 
 from sqlalchemy import func, select
 
-from core import db
+from core import db, qr
 from core.models import Event
-from kiosk import qr
 from kiosk.models import Visit
+from kiosk.qr import qr_text
 from kiosk.visits import EXTENSION
 
 PHONE = {"User-Agent": "Mozilla/5.0 (Linux; Android 13; SM-A145F) Mobile Safari/537.36"}
@@ -89,17 +89,17 @@ def test_qr_codes_come_as_png_and_svg(client, factory):
 
 
 def test_the_qr_url_is_upper_case_on_the_public_address_never_localhost():
-    assert qr.qr_text("http://192.168.1.20:8000", "ab12cd34") == (
+    assert qr_text("http://192.168.1.20:8000", "ab12cd34") == (
         "HTTP://192.168.1.20:8000/E/AB12CD34"
     )
-    code = qr._code(qr.qr_text("http://192.168.1.20:8000", "AB12CD34"))
+    code = qr._code(qr_text("http://192.168.1.20:8000", "AB12CD34"))
     assert code.data_list[0].mode == 2  # alphanumeric: the smallest code for a URL
     assert code.border == 4
     assert code.error_correction == qr.qrcode.constants.ERROR_CORRECT_Q
 
 
 def test_a_path_prefix_keeps_its_case_in_the_qr_url():
-    assert qr.qr_text("https://evn.example/SangTao", "ab12cd34") == (
+    assert qr_text("https://evn.example/SangTao", "ab12cd34") == (
         "HTTPS://EVN.EXAMPLE/SangTao/E/AB12CD34"
     )
 
