@@ -55,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         i18n,
         live,
         manage,
+        people,
         realtime,
         views,
     )
@@ -71,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     views.init_app(app)
     api.init_app(app)
     manage.init_app(app)
+    people.init_app(app)
 
     import display
     import initiatives

@@ -5,7 +5,8 @@ and only they, get past the door."""
 import pytest
 
 from core.auth import ANYONE, ORGANISER, event_audience, hash_token
-from core.models import EventRole, Job
+from core.models import EventMember, EventRole, Job
+from core.people import ADMINISTRATOR
 from scoring.auth import JUDGE, card_of
 
 KINDS = ("anonymous", "judge", "chair", "stranger", "viewer", "manager", "owner", "admin")
@@ -17,6 +18,7 @@ ALLOWED = {
     event_audience(EventRole.VIEWER): {"viewer", "manager", "owner", "admin"},
     event_audience(EventRole.MANAGER): {"manager", "owner", "admin"},
     event_audience(EventRole.OWNER): {"owner", "admin"},
+    ADMINISTRATOR: {"admin"},
 }
 
 
@@ -60,9 +62,13 @@ def visitors(app, factory, contest, judge):
     app.config["WTF_CSRF_ENABLED"] = False
     sessions = visitor_sessions(factory, contest.event, judge)
     exhibit = factory.exhibit(contest.event)
+    colleague = factory.organiser()
     with factory.writing() as session:
         job = Job(kind="posters", event_id=contest.event.id)
-        session.add(job)
+        member = EventMember(
+            event_id=contest.event.id, organiser_id=colleague.id, role=EventRole.VIEWER
+        )
+        session.add_all([job, member])
     values = {
         "job_id": job.id,
         "slug": contest.slug,
@@ -72,6 +78,10 @@ def visitors(app, factory, contest, judge):
         ("scoring.magic_link", "token"): judge.token,
         # A judge of the event whose card the managers renew: not the one visiting.
         "judge_id": factory.judge(contest.event, name="Lê Minh Tuấn").id,
+        # Someone of the event's Ban Tổ chức, and an account, that none of the visitors is: the
+        # owners take them off, the administrators reset their password.
+        "member_id": member.id,
+        "organiser_id": factory.organiser().id,
     }
     return sessions, values
 
