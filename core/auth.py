@@ -50,7 +50,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import db
-from core.errors import Unauthenticated, wants_json
+from core.errors import Forbidden, Unauthenticated, wants_json
 from core.i18n import nfc
 from core.models import Event, EventMember, EventRole, Organiser
 
@@ -69,6 +69,7 @@ _NOBODY = "sangtao.nobody"
 _HASHING = "sangtao.hashing"
 ANYONE = "anyone"
 ORGANISER = "organiser"
+ADMINISTRATOR = "administrator"
 
 
 def audience(who: str) -> Callable[[View], View]:
@@ -166,6 +167,22 @@ def organiser_required(view: View) -> View:
         return view(*args, **kwargs)
 
     return audience(ORGANISER)(wrapper)
+
+
+def admin_required(view: View) -> View:
+    """A page of the site administrators only."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        organiser = signed_in_organiser()
+        if organiser is None:
+            return unauthorized()
+        if not organiser.is_admin:
+            message = _("Chỉ quản trị viên hệ thống mới mở được trang này.")
+            raise Forbidden("forbidden", message)
+        return view(*args, **kwargs)
+
+    return audience(ADMINISTRATOR)(wrapper)
 
 
 def event_audience(role: EventRole) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from flask import (
@@ -39,8 +38,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from core import db, signals
 from core.auth import (
-    View,
-    audience,
+    admin_required,
     can_manage,
     check_password,
     hash_password,
@@ -48,9 +46,8 @@ from core.auth import (
     organiser_required,
     save_organiser,
     signed_in_organiser,
-    unauthorized,
 )
-from core.errors import STATUS, Conflict, DomainError, Forbidden, Invalid, NotFound
+from core.errors import STATUS, Conflict, DomainError, Invalid, NotFound
 from core.i18n import nfc
 from core.lookup import event_by_slug
 from core.manage import ROLE_NAMES, MenuItem, event_page
@@ -59,7 +56,6 @@ from core.views import MIN_PASSWORD, setting
 
 bp = Blueprint("people", __name__)
 
-ADMINISTRATOR = "administrator"
 # Ids beyond the columns' range name nothing; the databases would refuse to compare them.
 MAX_ID = 2**31 - 1
 MAX_NAME = 200
@@ -68,22 +64,6 @@ MAX_PASSWORD = 200
 # Letters and digits that cannot be read one for another (no l/1, o/0), for a password that is
 # read aloud or copied from a screen: 12 of 31 signs, about 59 bits.
 READABLE = "abcdefghjkmnpqrstuvwxyz23456789"
-
-
-def admin_required(view: View) -> View:
-    """A page of the site administrators only."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
-        organiser = signed_in_organiser()
-        if organiser is None:
-            return unauthorized()
-        if not organiser.is_admin:
-            message = _("Chỉ quản trị viên hệ thống mới mở được trang này.")
-            raise Forbidden("forbidden", message)
-        return view(*args, **kwargs)
-
-    return audience(ADMINISTRATOR)(wrapper)
 
 
 # --- Reads --------------------------------------------------------------------------------------

@@ -4,9 +4,8 @@ and only they, get past the door."""
 
 import pytest
 
-from core.auth import ANYONE, ORGANISER, event_audience, hash_token
+from core.auth import ADMINISTRATOR, ANYONE, ORGANISER, event_audience, hash_token
 from core.models import EventMember, EventRole, Job
-from core.people import ADMINISTRATOR
 from scoring.auth import JUDGE, card_of
 
 KINDS = ("anonymous", "judge", "chair", "stranger", "viewer", "manager", "owner", "admin")
