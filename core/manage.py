@@ -164,7 +164,9 @@ def copy(event: Event) -> ResponseReturnValue:
         made, notes = copy_event(writing, event, organiser, data, judges=judges)
     except Invalid as error:
         return _event_form(template, error.details.get("fields", {}), 422, event=event)
-    flash(_("Đã tạo sự kiện “%(name)s” từ “%(source)s”.", name=made.name, source=event.name), "info")
+    flash(
+        _("Đã tạo sự kiện “%(name)s” từ “%(source)s”.", name=made.name, source=event.name), "info"
+    )
     for note in notes:
         flash(note, "info")
     return redirect(url_for("manage.overview", slug=made.slug))
