@@ -138,11 +138,11 @@ def new_event() -> ResponseReturnValue:
     assert organiser is not None
     if request.method == "GET":
         return _event_form("core/manage/new_event.html", {})
-    writing = db.write()
     try:
-        event = create_event(writing, organiser, read_event_form(writing, request.form))
+        data = read_event_form(db.session(), request.form)
     except Invalid as error:
         return _event_form("core/manage/new_event.html", error.details.get("fields", {}), 422)
+    event = create_event(db.write(), organiser, data)
     flash(_("Đã tạo sự kiện “%(name)s”.", name=event.name), "info")
     return redirect(url_for("manage.overview", slug=event.slug))
 
@@ -157,13 +157,12 @@ def copy(event: Event) -> ResponseReturnValue:
     if request.method == "GET":
         form = {"name": event.name, "venue": event.venue, "unit": str(event.unit_id or "")}
         return _event_form(template, {}, event=event, form=form)
-    writing = db.write()
-    judges = request.form.get("judges") == "1"
     try:
-        data = read_event_form(writing, request.form)
-        made, notes = copy_event(writing, event, organiser, data, judges=judges)
+        data = read_event_form(db.session(), request.form)
     except Invalid as error:
         return _event_form(template, error.details.get("fields", {}), 422, event=event)
+    judges = request.form.get("judges") == "1"
+    made, notes = copy_event(db.write(), event, organiser, data, judges=judges)
     flash(
         _("Đã tạo sự kiện “%(name)s” từ “%(source)s”.", name=made.name, source=event.name), "info"
     )
