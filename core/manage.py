@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, abort, g, render_template
+from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
@@ -31,9 +31,21 @@ from core.auth import (
     signed_in_organiser,
     unauthorized,
 )
-from core.errors import Forbidden
+from core.errors import Forbidden, Invalid
 from core.lookup import event_or_404
-from core.models import Event, EventMember, EventRole, EventStatus, Organiser
+from core.models import Event, EventMember, EventRole, EventStatus, Organiser, Unit
+from core.service import (
+    NEXT_STATUS,
+    PREVIOUS_STATUS,
+    Blocked,
+    Blocker,
+    change_status,
+    copy_event,
+    create_event,
+    read_event_form,
+    role_to_move,
+    transition_blockers,
+)
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
@@ -118,13 +130,129 @@ def events() -> ResponseReturnValue:
     return render_template("core/manage/events.html", events=managed_events(organiser))
 
 
+@bp.route("/new", methods=["GET", "POST"])
+@organiser_required
+def new_event() -> ResponseReturnValue:
+    """Create an event: any organiser may, and becomes its owner."""
+    organiser = signed_in_organiser()
+    assert organiser is not None
+    if request.method == "GET":
+        return _event_form("core/manage/new_event.html", {})
+    try:
+        data = read_event_form(db.session(), request.form)
+    except Invalid as error:
+        return _event_form("core/manage/new_event.html", error.details.get("fields", {}), 422)
+    event = create_event(db.write(), organiser, data)
+    flash(_("Đã tạo sự kiện “%(name)s”.", name=event.name), "info")
+    return redirect(url_for("manage.overview", slug=event.slug))
+
+
+@bp.route("/<slug>/copy", methods=["GET", "POST"])
+@event_page(EventRole.OWNER)
+def copy(event: Event) -> ResponseReturnValue:
+    """A new event set up like this one: settings, rounds, rubric, and the jury if asked."""
+    organiser = signed_in_organiser()
+    assert organiser is not None
+    template = "core/manage/copy_event.html"
+    if request.method == "GET":
+        form = {"name": event.name, "venue": event.venue, "unit": str(event.unit_id or "")}
+        return _event_form(template, {}, event=event, form=form)
+    try:
+        data = read_event_form(db.session(), request.form)
+    except Invalid as error:
+        return _event_form(template, error.details.get("fields", {}), 422, event=event)
+    judges = request.form.get("judges") == "1"
+    made, notes = copy_event(db.write(), event, organiser, data, judges=judges)
+    flash(
+        _("Đã tạo sự kiện “%(name)s” từ “%(source)s”.", name=made.name, source=event.name), "info"
+    )
+    for note in notes:
+        flash(note, "info")
+    return redirect(url_for("manage.overview", slug=made.slug))
+
+
+def _event_form(
+    template: str, errors: dict[str, str], status: int = 200, **context: Any
+) -> ResponseReturnValue:
+    """An event's form, with what was typed and a message beside each field at fault."""
+    context.setdefault("form", request.form)
+    units = db.session().scalars(select(Unit).order_by(Unit.name)).all()
+    return render_template(template, errors=errors, units=units, **context), status
+
+
+@dataclass(frozen=True)
+class Step:
+    """A change of status the overview offers: whether the organiser may make it, and what
+    stops it."""
+
+    target: EventStatus
+    backwards: bool
+    role: EventRole
+    allowed: bool
+    blockers: list[Blocker]
+
+    @property
+    def overridable(self) -> bool:
+        """Only warnings stand in the way: the owner may tick them and go on."""
+        return bool(self.blockers) and all(blocker.overridable for blocker in self.blockers)
+
+
+def lifecycle(event: Event) -> list[Step]:
+    """The next step of the event's lifecycle, and the step back where there is one."""
+    found = []
+    for target, backwards in (
+        (NEXT_STATUS.get(event.status), False),
+        (PREVIOUS_STATUS.get(event.status), True),
+    ):
+        if target is not None:
+            role = role_to_move(event.status, target)
+            blockers = transition_blockers(db.session(), event, target)
+            found.append(Step(target, backwards, role, can_manage(event, role), blockers))
+    return found
+
+
 @bp.route("/<slug>/")
 @event_page()
 def overview(event: Event) -> ResponseReturnValue:
-    """An event at a glance, and who runs it."""
-    return render_template(
-        "core/manage/overview.html", event=event, members=members(event), section="overview"
+    """An event at a glance: its status and the next step, and who runs it."""
+    return _overview(event)
+
+
+def _overview(event: Event, refused: Blocked | None = None) -> ResponseReturnValue:
+    page = render_template(
+        "core/manage/overview.html",
+        event=event,
+        members=members(event),
+        steps=lifecycle(event),
+        refused=refused,
+        may_copy=can_manage(event, EventRole.OWNER),
+        section="overview",
     )
+    return page, 200 if refused is None else 409
+
+
+@bp.route("/<slug>/status", methods=["POST"])
+@event_page(EventRole.MANAGER)
+def status(event: Event) -> ResponseReturnValue:
+    """Move the event one step on, or back; refused, with what stops it, if something does."""
+    organiser = signed_in_organiser()
+    assert organiser is not None
+    try:
+        target = EventStatus(request.form.get("to", ""))
+    except ValueError:
+        raise Invalid("invalid_status", _("Trạng thái này không tồn tại.")) from None
+    writing = db.write()
+    if not can_manage(event, role_to_move(event.status, target)):
+        message = _("Chỉ người phụ trách sự kiện được khóa, công bố hoặc mở lại kết quả.")
+        raise Forbidden("forbidden", message)
+    override = request.form.get("override") == "1"
+    try:
+        change_status(writing, event, target, f"organiser:{organiser.id}", override=override)
+    except Blocked as refused:
+        db.rollback()  # let go of the write lock before the page is drawn
+        return _overview(event, refused)
+    flash(_("Sự kiện đã chuyển sang “%(status)s”.", status=STATUS_NAMES[target]), "info")
+    return redirect(url_for("manage.overview", slug=event.slug))
 
 
 @bp.route("/<slug>/jobs/<job_id>")
@@ -153,10 +281,24 @@ STATUS_NAMES = {
     EventStatus.LOCKED: lazy_gettext("Đã khóa kết quả"),
     EventStatus.PUBLISHED: lazy_gettext("Đã công bố kết quả"),
 }
+# The overview's buttons: (from, to).
+STEP_NAMES = {
+    (EventStatus.DRAFT, EventStatus.OPEN): lazy_gettext("Mở đăng ký"),
+    (EventStatus.OPEN, EventStatus.SCORING): lazy_gettext("Bắt đầu chấm điểm"),
+    (EventStatus.SCORING, EventStatus.LOCKED): lazy_gettext("Khóa kết quả"),
+    (EventStatus.LOCKED, EventStatus.PUBLISHED): lazy_gettext("Công bố kết quả"),
+    (EventStatus.SCORING, EventStatus.OPEN): lazy_gettext("Tạm dừng chấm điểm"),
+    (EventStatus.LOCKED, EventStatus.SCORING): lazy_gettext("Mở lại việc chấm điểm"),
+}
 
 
 def _context() -> dict[str, Any]:
-    found: dict[str, Any] = {"role_names": ROLE_NAMES, "status_names": STATUS_NAMES}
+    found: dict[str, Any] = {
+        "role_names": ROLE_NAMES,
+        "status_names": STATUS_NAMES,
+        "step_names": STEP_NAMES,
+        "statuses": list(EventStatus),
+    }
     event = g.get("manage_event")
     if event is not None:
         found["manage_menu"] = menu(event)

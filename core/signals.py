@@ -27,3 +27,37 @@ management_menu = _signals.signal(
     list of them). Every package that has organiser pages connects in its ``init_app``.
     """,
 )
+
+event_created = _signals.signal(
+    "event-created",
+    doc="""An organiser created an event from the browser.
+
+    Sent by ``core.service.create_event`` with the new event as sender and ``session``, inside the
+    write transaction, after the event is flushed: receivers add their package's defaults through
+    that session (flush, never commit), so that the event and its defaults are one unit of work
+    and a failure leaves neither. ``scoring`` adds the default rubric and the final round.
+    """,
+)
+
+event_copied = _signals.signal(
+    "event-copied",
+    doc="""An organiser made a new event from a previous one.
+
+    Sent by ``core.service.copy_event`` with the source event as sender and ``copy``, ``session``
+    and ``judges`` (copy the jury too?), inside the write transaction, after core copied the
+    settings and rounds. Receivers copy what their package owns through that session and return a
+    list of notes for the organiser (or nothing). ``scoring`` copies the rubric and, if asked, the
+    judges, with new cards.
+    """,
+)
+
+event_transition_checks = _signals.signal(
+    "event-transition-checks",
+    doc="""May an event move to another status?
+
+    Sent by ``core.service`` with the event as sender, ``target`` (an ``EventStatus``) and
+    ``session``, before a change of status and when the overview shows the next step. Each
+    receiver returns a list of ``core.service.Blocker`` (or nothing): what stops the change, in the
+    reader's language. ``scoring`` checks the rubric, the judges, the entries and the sheets.
+    """,
+)

@@ -7,10 +7,13 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core import realtime, signals
-    from scoring import api, manage, standings, views
+    from scoring import api, manage, setup, standings, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(manage.bp)
     realtime.add_feed(app, standings.FEED, standings.compute_snapshot)
     signals.management_menu.connect(manage.menu_item, weak=False)
+    signals.event_created.connect(setup.add_defaults, weak=False)
+    signals.event_copied.connect(setup.copy_setup, weak=False)
+    signals.event_transition_checks.connect(setup.transition_blockers, weak=False)

@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from core import db
 from core.auth import hash_password, hash_token, new_token
-from core.demo import RUBRIC, levels
 from core.models import Event, EventMember, EventRole, EventStatus, Organiser, Round, Unit
 from initiatives.models import Author, Initiative
 from kiosk.models import Exhibit
 from scoring.models import Criterion, Entry, Judge, JuryRole, Recusal
+from scoring.rubric import DEFAULT_RUBRIC as RUBRIC
+from scoring.rubric import levels
 
 # The default rubric of DOMAIN.md: (key, max).
 DEFAULT_RUBRIC = tuple((key, maximum) for key, _vi, _en, maximum, _bands in RUBRIC)
