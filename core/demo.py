@@ -26,6 +26,7 @@ from core.models import (
     Round,
     Unit,
 )
+from core.service import free_slug
 from display.models import Screen
 from initiatives.models import Author, Initiative, Scope, SolutionType
 from kiosk.models import Exhibit
@@ -208,15 +209,6 @@ def _units(session: Session) -> dict[str, Unit]:
     return units
 
 
-def _free_slug(session: Session, base: str) -> str:
-    taken = set(session.scalars(select(Event.slug).where(Event.slug.startswith(base))))
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
 def seed(session: Session) -> SeededDemo:
     """Add a demo event in the scoring phase; a second run adds another, never overwrites.
 
@@ -234,7 +226,7 @@ def seed(session: Session) -> SeededDemo:
     )
 
     event = Event(
-        slug=_free_slug(session, "ngay-hoi-sang-tao-2026"),
+        slug=free_slug(session, "Ngày hội sáng tạo 2026"),
         name="Ngày hội Lao động sáng tạo EVNCPC 2026",
         held_on=date(2026, 12, 5),
         venue="Hội trường Tổng công ty Điện lực miền Trung, Đà Nẵng",
