@@ -7,7 +7,9 @@ language. What the screens show follows by itself (``core.live``): nothing here 
 from __future__ import annotations
 
 import math
+import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -20,13 +22,16 @@ from sqlalchemy.orm import Session
 from core.auth import hash_token, new_token
 from core.errors import Conflict, Forbidden, Invalid, Malformed, NotFound, Unauthenticated
 from core.i18n import locale_code, nfc
-from core.models import AuditLog, EventStatus, RoundStatus, utcnow
+from core.models import AuditLog, Event, EventStatus, Round, RoundStatus, Unit, utcnow
+from core.service import SEALED
+from initiatives.models import Initiative
 from scoring import results
 from scoring.models import (
     Criterion,
     Entry,
     EntryStatus,
     Judge,
+    JuryRole,
     Recusal,
     Score,
     ScoreSheet,
@@ -348,3 +353,248 @@ def reissue_card(session: Session, judge: Judge, actor: str) -> str:
     )
     session.flush()
     return token
+
+
+# --- The jury (Hội đồng chấm thi): judges and their recusals, from the organiser's console ------
+
+MAX_JUDGE_NAME = 200  # Judge.name's column
+UNIT_ID = re.compile(r"\d{1,9}")  # within PostgreSQL's 32-bit integer
+
+
+@dataclass(frozen=True)
+class JudgeInput:
+    """A judge's form, read and checked (:func:`read_judge_form`)."""
+
+    name: str
+    role: JuryRole
+    unit_id: int | None
+    is_chair: bool
+
+
+@dataclass(frozen=True)
+class NewJudge:
+    """A judge just added: their token, shown once, and how many entries of their own unit they
+    do not score."""
+
+    judge: Judge
+    token: str
+    recused: int
+
+
+def read_judge_form(session: Session, form: Mapping[str, str]) -> JudgeInput:
+    """The name, jury role, unit and chair flag of a judge's form, or ``Invalid`` with a message
+    per field in ``details["fields"]``."""
+    name = nfc(form.get("name", "")).strip()
+    unit = form.get("unit", "").strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Hãy nhập họ và tên giám khảo.")
+    elif len(name) > MAX_JUDGE_NAME:
+        errors["name"] = _("Họ và tên dài quá %(limit)s ký tự.", limit=MAX_JUDGE_NAME)
+    role = next((role for role in JuryRole if role.value == form.get("role")), None)
+    if role is None:
+        errors["role"] = _("Hãy chọn vai trò trong Hội đồng.")
+    unit_id = int(unit) if UNIT_ID.fullmatch(unit) else None
+    if unit and (unit_id is None or session.get(Unit, unit_id) is None):
+        errors["unit"] = _("Đơn vị này không có trong danh sách.")
+    if errors or role is None:
+        raise Invalid("invalid_judge", _("Hãy sửa các ô được đánh dấu."), fields=errors)
+    return JudgeInput(name, role, unit_id, form.get("chair") == "1")
+
+
+def _open_jury(session: Session, event_id: int) -> Event:
+    """The event, its row locked so that two changes of the jury run one after the other (one
+    chair at most); refused once its results are locked or published: the jury that judged is
+    then part of the record."""
+    event = session.scalar(select(Event).where(Event.id == event_id).with_for_update())
+    assert event is not None  # events are never deleted while their page is open
+    if event.status in SEALED:
+        raise Conflict(
+            "jury_sealed",
+            _(
+                "Kết quả của sự kiện đã khóa hoặc đã công bố: Hội đồng chấm thi không thay đổi "
+                "được nữa. Muốn sửa, người phụ trách sự kiện cần mở lại việc chấm điểm."
+            ),
+        )
+    return event
+
+
+def _one_chair(session: Session, event_id: int, judge_id: int | None) -> None:
+    chair = session.scalar(
+        select(Judge).where(Judge.event_id == event_id, Judge.is_chair, Judge.id != judge_id)
+    )
+    if chair is not None:
+        raise Invalid(
+            "chair_taken",
+            _(
+                "Hội đồng chỉ có một Chủ tịch, và đó là %(name)s. Hãy bỏ đánh dấu Chủ tịch của "
+                "người đó trước.",
+                name=chair.name,
+            ),
+            fields={"chair": _("Hội đồng đã có Chủ tịch: %(name)s.", name=chair.name)},
+        )
+
+
+def _described_judge(judge: Judge) -> dict[str, Any]:
+    """What the audit log keeps of a judge (never the token, nor its digest)."""
+    return {
+        "name": judge.name,
+        "role": judge.role.value,
+        "unit": judge.unit_id,
+        "chair": judge.is_chair,
+        "active": judge.active,
+    }
+
+
+def _recuse_from_own_unit(session: Session, judge: Judge, actor: str) -> int:
+    """Recuse ``judge`` from every entry of the event, in a round still open, whose initiative
+    comes from the judge's unit (the default reason: empty). Returns how many were added."""
+    if judge.unit_id is None:
+        return 0
+    entries = session.scalars(
+        select(Entry.id)
+        .join(Round, Round.id == Entry.round_id)
+        .join(Initiative, Initiative.id == Entry.initiative_id)
+        .where(
+            Round.event_id == judge.event_id,
+            Round.status != RoundStatus.LOCKED,
+            Initiative.unit_id == judge.unit_id,
+        )
+        .where(
+            ~select(Recusal.id)
+            .where(Recusal.judge_id == judge.id, Recusal.entry_id == Entry.id)
+            .exists()
+        )
+        .order_by(Round.position, Entry.running_order)
+    ).all()
+    for entry_id in entries:
+        recuse(session, judge, entry_id, "", actor)
+    return len(entries)
+
+
+def add_judge(session: Session, event: Event, data: JudgeInput, actor: str) -> NewJudge:
+    """A new member of the jury with a new card (its token is returned: only its digest is
+    kept), recused at once from the entries of their own unit."""
+    _open_jury(session, event.id)
+    if data.is_chair:
+        _one_chair(session, event.id, None)
+    token = new_token()
+    judge = Judge(
+        event_id=event.id,
+        name=data.name,
+        role=data.role,
+        unit_id=data.unit_id,
+        is_chair=data.is_chair,
+        token_hash=hash_token(token),
+        active=True,
+    )
+    session.add(judge)
+    session.flush()
+    session.add(
+        AuditLog(
+            event_id=event.id,
+            actor=actor,
+            action="judge.added",
+            subject=f"judge:{judge.id}",
+            before=None,
+            after=_described_judge(judge),
+        )
+    )
+    recused = _recuse_from_own_unit(session, judge, actor)
+    session.flush()
+    return NewJudge(judge, token, recused)
+
+
+def edit_judge(session: Session, judge: Judge, data: JudgeInput, actor: str) -> int:
+    """Change a judge's name, jury role, unit or chair flag. A new unit recuses the judge from
+    its entries; the recusals of the former unit stay (the organiser takes back those that no
+    longer hold). Returns how many recusals the new unit added."""
+    _open_jury(session, judge.event_id)
+    if data.is_chair and not judge.is_chair:
+        _one_chair(session, judge.event_id, judge.id)
+    before = _described_judge(judge)
+    unit_changed = data.unit_id != judge.unit_id
+    judge.name, judge.role, judge.unit_id, judge.is_chair = (
+        data.name,
+        data.role,
+        data.unit_id,
+        data.is_chair,
+    )
+    after = _described_judge(judge)
+    if before == after:
+        return 0
+    session.add(
+        AuditLog(
+            event_id=judge.event_id,
+            actor=actor,
+            action="judge.changed",
+            subject=f"judge:{judge.id}",
+            before=before,
+            after=after,
+        )
+    )
+    session.flush()
+    recused = _recuse_from_own_unit(session, judge, actor) if unit_changed else 0
+    session.flush()
+    return recused
+
+
+def set_judge_active(session: Session, judge: Judge, active: bool, actor: str) -> None:
+    """Stop a judge (their sheets stop counting; their card and every tablet signed in with it
+    stop working at once: ``scoring.auth``, ``scoring.standings``) or restart one."""
+    _open_jury(session, judge.event_id)
+    if judge.active == active:
+        return
+    judge.active = active
+    session.add(
+        AuditLog(
+            event_id=judge.event_id,
+            actor=actor,
+            action="judge.restarted" if active else "judge.stopped",
+            subject=f"judge:{judge.id}",
+            before={"active": not active},
+            after={"active": active},
+        )
+    )
+    session.flush()
+
+
+def recuse_by_hand(
+    session: Session, judge: Judge, entry_id: int, reason: str, actor: str
+) -> Recusal:
+    """:func:`recuse`, from the jury page: refused once the results are locked or published."""
+    _open_jury(session, judge.event_id)
+    return recuse(session, judge, entry_id, reason, actor)
+
+
+def take_back_recusal(session: Session, judge: Judge, entry_id: int, actor: str) -> None:
+    """The judge scores the entry again. A sheet they sent before the recusal counts again at
+    once; the audit log records it, with the recusal's reason."""
+    _open_jury(session, judge.event_id)
+    recusal = session.scalar(
+        select(Recusal).where(Recusal.judge_id == judge.id, Recusal.entry_id == entry_id)
+    )
+    if recusal is None:
+        raise NotFound("recusal_not_found", _("Giám khảo này không có lượt không chấm bài này."))
+    entry = session.get(Entry, entry_id)
+    assert entry is not None  # a recusal goes with its entry
+    if entry.round.status == RoundStatus.LOCKED:
+        raise Conflict("round_locked", _("Vòng thi đã khóa, không thể thay đổi."))
+    sheet = session.scalar(
+        select(ScoreSheet).where(ScoreSheet.judge_id == judge.id, ScoreSheet.entry_id == entry_id)
+    )
+    session.add(
+        AuditLog(
+            event_id=judge.event_id,
+            actor=actor,
+            action="recusal.removed",
+            subject=f"judge:{judge.id}",
+            before={"entry": entry_id, "reason": recusal.reason},
+            after={
+                "entry": entry_id,
+                "counted_again": None if sheet is None else {"id": sheet.id, **sheet_state(sheet)},
+            },
+        )
+    )
+    session.delete(recusal)
+    session.flush()
