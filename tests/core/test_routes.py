@@ -75,8 +75,11 @@ def visitors(app, factory, contest, judge):
         "code": "en",
         "token": exhibit.qr_token,
         ("scoring.magic_link", "token"): judge.token,
-        # A judge of the event whose card the managers renew: not the one visiting.
-        "judge_id": factory.judge(contest.event, name="Lê Minh Tuấn").id,
+        # A judge of the event whose card the managers renew, and whose recusal from the entry
+        # they take back: not the one visiting.
+        "judge_id": factory.judge(
+            contest.event, name="Lê Minh Tuấn", recused_from=(contest.entries[0],)
+        ).id,
         # Someone of the event's Ban Tổ chức, and an account, that none of the visitors is: the
         # owners take them off, the administrators reset their password.
         "member_id": member.id,
