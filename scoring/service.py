@@ -23,7 +23,6 @@ from core.auth import hash_token, new_token
 from core.errors import Conflict, Forbidden, Invalid, Malformed, NotFound, Unauthenticated
 from core.i18n import locale_code, nfc
 from core.models import AuditLog, Event, EventStatus, Round, RoundStatus, Unit, utcnow
-from core.service import SEALED
 from initiatives.models import Initiative
 from scoring import results
 from scoring.models import (
@@ -390,7 +389,7 @@ def read_judge_form(session: Session, form: Mapping[str, str]) -> JudgeInput:
     if not name:
         errors["name"] = _("Hãy nhập họ và tên giám khảo.")
     elif len(name) > MAX_JUDGE_NAME:
-        errors["name"] = _("Họ và tên dài quá %(limit)s ký tự.", limit=MAX_JUDGE_NAME)
+        errors["name"] = _("Họ và tên dài quá %(count)s ký tự.", count=MAX_JUDGE_NAME)
     role = next((role for role in JuryRole if role.value == form.get("role")), None)
     if role is None:
         errors["role"] = _("Hãy chọn vai trò trong Hội đồng.")
@@ -408,12 +407,17 @@ def _open_jury(session: Session, event_id: int) -> Event:
     then part of the record."""
     event = session.scalar(select(Event).where(Event.id == event_id).with_for_update())
     assert event is not None  # events are never deleted while their page is open
-    if event.status in SEALED:
+    if event.status == EventStatus.PUBLISHED:
+        raise Conflict(
+            "jury_sealed",
+            _("Kết quả của sự kiện đã công bố: Hội đồng chấm thi không thay đổi được nữa."),
+        )
+    if event.status == EventStatus.LOCKED:
         raise Conflict(
             "jury_sealed",
             _(
-                "Kết quả của sự kiện đã khóa hoặc đã công bố: Hội đồng chấm thi không thay đổi "
-                "được nữa. Muốn sửa, người phụ trách sự kiện cần mở lại việc chấm điểm."
+                "Kết quả của sự kiện đã khóa: Hội đồng chấm thi không thay đổi được nữa. Muốn "
+                "sửa, người phụ trách sự kiện cần mở lại việc chấm điểm ở trang Tổng quan."
             ),
         )
     return event

@@ -200,7 +200,7 @@ def test_the_jury_of_sealed_results_does_not_change(app, factory, status):
         lambda session, found: take_back_recusal(session, found, contest.entries[1], ACTOR),
     ]
     for change in changes:
-        with pytest.raises(Conflict, match="khóa hoặc đã công bố"):
+        with pytest.raises(Conflict, match="không thay đổi được nữa"):
             run(app, lambda session, change=change: change(session, session.get(Judge, judge.id)))
     assert actions(app, judge.id) == []
 
