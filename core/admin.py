@@ -36,6 +36,7 @@ from core.models import AuditLog, Base, Organiser, Unit
 bp = Blueprint("admin", __name__, url_prefix="/manage")
 
 CODE = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,31}")
+# Ids and headcounts: nine digits at most stay within the columns' range (2**31 - 1).
 NUMBER = re.compile(r"[0-9]{1,9}")
 MAX_ID = 2**31 - 1
 MAX_NAME = 200
@@ -218,7 +219,7 @@ def _check(session: Session, data: UnitInput, unit: Unit | None) -> None:
         raise Invalid("code_taken", message, field="code")
     if data.parent_id is None:
         return
-    parent = session.get(Unit, data.parent_id) if data.parent_id <= MAX_ID else None
+    parent = session.get(Unit, data.parent_id)
     if parent is None:
         message = _("Đơn vị cấp trên này không có trong danh sách.")
         raise Invalid("unknown_parent", message, field="parent")
