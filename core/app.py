@@ -44,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     from core import (
+        admin,
         api,
         assets,
         auth,
@@ -73,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     manage.init_app(app)
     people.init_app(app)
+    admin.init_app(app)
 
     import display
     import initiatives

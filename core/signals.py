@@ -61,3 +61,13 @@ event_transition_checks = _signals.signal(
     reader's language. ``scoring`` checks the rubric, the judges, the entries and the sheets.
     """,
 )
+
+admin_menu = _signals.signal(
+    "admin-menu",
+    doc="""An organiser page is drawing the site administrator's links in its title bar.
+
+    Sent by ``core.admin.admin_links`` with no sender, for administrators only; each
+    receiver returns an ``AdminLink`` (or a list of them) to a page of its package that takes no
+    URL argument. ``core.admin`` adds the units, ``initiatives`` the themes and fields.
+    """,
+)

@@ -1,4 +1,5 @@
-"""The standardized initiative record, which outlives every event: the initiative library."""
+"""The standardized initiative record, which outlives every event: the initiative library, and
+the lists its themes and fields are chosen from."""
 
 from __future__ import annotations
 
@@ -6,4 +7,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from initiatives import models  # noqa: F401  (the records are mapped before any query)
+    from initiatives import manage
+
+    manage.init_app(app)

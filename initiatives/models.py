@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, ForeignKey, Numeric, String, Text
+from flask_babel import lazy_gettext
+from sqlalchemy import BigInteger, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core import live
 from core.models import Unit
 from core.models.base import Base, TextEnum, UTCDateTime, enum_column, utcnow
 
@@ -60,7 +62,9 @@ class Initiative(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
     summary: Mapped[str] = mapped_column(Text, default="")
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unit.id"), index=True, info={"referrer": lazy_gettext("Sáng kiến")}
+    )
     investor: Mapped[str] = mapped_column(String(300), default="")
     field: Mapped[str] = mapped_column(String(200), default="")
     theme: Mapped[str] = mapped_column(String(200), default="")
@@ -129,3 +133,28 @@ class Attachment(Base):
     caption: Mapped[str] = mapped_column(String(500), default="")
 
     initiative: Mapped[Initiative] = relationship(back_populates="attachments")
+
+
+class TermKind(TextEnum):
+    THEME = "theme"  # Chuyên đề
+    FIELD = "field"  # Lĩnh vực áp dụng
+
+
+class Term(Base):
+    """A name in one of the editable lists an initiative's theme or field is chosen from.
+
+    ``Initiative.theme`` and ``Initiative.field`` keep the name itself, not a key: a name taken
+    off the list stays on the initiatives that have it, and imports check names against the list.
+    """
+
+    __tablename__ = "term"
+    __table_args__ = (UniqueConstraint("kind", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[TermKind] = mapped_column(enum_column(TermKind))
+    name: Mapped[str] = mapped_column(String(200))
+    # The order of the lists; gaps allowed, ties broken by id.
+    position: Mapped[int] = mapped_column(default=0)
+
+
+live.ignore(Term, "the lists are read by the organisers' forms; a screen shows initiatives' names")

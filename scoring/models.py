@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import lazy_gettext
 from sqlalchemy import (
     JSON,
     Double,
@@ -102,7 +103,9 @@ class Judge(Base):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[JuryRole] = mapped_column(enum_column(JuryRole))
     is_chair: Mapped[bool] = mapped_column(default=False)
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unit.id"), info={"referrer": lazy_gettext("Giám khảo")}
+    )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from core import db
 from core.auth import hash_password, hash_token, new_token
 from core.models import Event, EventMember, EventRole, EventStatus, Organiser, Round, Unit
-from initiatives.models import Author, Initiative
+from initiatives.models import Author, Initiative, Term, TermKind
 from kiosk.models import Exhibit
 from scoring.models import Criterion, Entry, Judge, JuryRole, Recusal
 from scoring.rubric import DEFAULT_RUBRIC as RUBRIC
@@ -83,9 +83,22 @@ class Factory:
 
     def unit(self, **overrides: Any) -> Unit:
         with self.writing() as session:
-            unit = Unit(code=f"U{code()}", name=overrides.pop("name", "Điện lực Hải Châu"))
+            unit = Unit(**({"code": f"U{code()}", "name": "Điện lực Hải Châu"} | overrides))
             session.add(unit)
             return unit
+
+    def term(self, kind: TermKind = TermKind.THEME, name: str | None = None) -> Term:
+        """A name added at the end of a list (the migration put in the defaults)."""
+        with self.writing() as session:
+            term = Term(kind=kind, name=name or f"Chuyên đề {code()}", position=100)
+            session.add(term)
+            return term
+
+    def initiative(self, **overrides: Any) -> Initiative:
+        with self.writing() as session:
+            initiative = Initiative(**({"title": "Cờ lê lực đa năng"} | overrides))
+            session.add(initiative)
+            return initiative
 
     def event(self, **overrides: Any) -> Event:
         with self.writing() as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext
 from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -58,7 +59,9 @@ class Event(Base):
     name: Mapped[str] = mapped_column(String(300))
     held_on: Mapped[date]
     venue: Mapped[str] = mapped_column(String(300), default="")
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unit.id"), info={"referrer": lazy_gettext("Sự kiện")}
+    )
     status: Mapped[EventStatus] = mapped_column(enum_column(EventStatus), default=EventStatus.DRAFT)
     aggregation: Mapped[Aggregation] = mapped_column(
         enum_column(Aggregation), default=Aggregation.MEAN

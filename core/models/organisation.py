@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,7 +20,13 @@ class Unit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    # "referrer": what the rows that refer to a unit are called, when the unit cannot be deleted
+    # (core.admin.references); every column referring to a unit says it.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unit.id"), index=True, info={"referrer": lazy_gettext("Đơn vị trực thuộc")}
+    )
+    # Số CBCNV, for the target of 10% of staff as authors; None: not known, which is not 0.
+    staff_count: Mapped[int | None]
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
 

@@ -1,11 +1,12 @@
 import subprocess
 import sys
+import unicodedata
 from datetime import date
 from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from core.i18n import day, money, nfc, number
+from core.i18n import day, money, nfc, number, sort_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,3 +67,29 @@ def test_english_formats(app, client):
 def test_text_is_normalised_to_composed_form():
     decomposed = "Tie\u0302\u0301t kie\u0323\u0302m đie\u0323\u0302n"
     assert nfc(decomposed) == "Tiết kiệm điện"
+
+
+def test_names_sort_in_vietnamese_dictionary_order():
+    names = ["Đào", "Dung", "Ơn", "Ôn", "On", "Ân", "Ăn", "An", "Bảo", "Ưng", "Uyên", "Ê-đê", "Em"]
+    assert sorted(names, key=sort_key) == [
+        "An", "Ăn", "Ân", "Bảo", "Dung", "Đào", "Em", "Ê-đê", "On", "Ôn", "Ơn", "Uyên", "Ưng",
+    ]  # fmt: skip
+
+
+def test_tones_come_after_letters_in_dictionary_order():
+    assert sorted(["mạ", "má", "mã", "mả", "mà", "ma"], key=sort_key) == [
+        "ma", "mà", "mả", "mã", "má", "mạ",
+    ]  # fmt: skip
+    # The letters decide before any tone: "Bà Rịa" before "Bạc Liêu" (a space before c).
+    assert sorted(["mạch", "mác", "Bạc Liêu", "Bà Rịa"], key=sort_key) == [
+        "Bà Rịa", "Bạc Liêu", "mác", "mạch",
+    ]  # fmt: skip
+
+
+def test_the_sort_ignores_case_and_how_the_letters_were_typed():
+    decomposed = unicodedata.normalize("NFD", "Điện lực Ứng Hòa")
+    assert sort_key(decomposed)[:2] == sort_key("điện lực ứng hòa")[:2]
+    assert sorted(["b", "B", "a"], key=sort_key)[0] == "a"
+    assert sorted(["Anh", "An Giang", "A2", "A10"], key=sort_key) == [
+        "A10", "A2", "An Giang", "Anh",
+    ]  # fmt: skip

@@ -4,7 +4,7 @@ from sqlalchemy import select, update
 from core import db, live, signals
 from core.models import AuditLog, Base, Event, EventMember, Job, Organiser, Round, Unit
 from display.models import Screen
-from initiatives.models import Attachment, Author, Initiative
+from initiatives.models import Attachment, Author, Initiative, Term
 from kiosk.models import Ballot, Exhibit, Visit, Vote
 from scoring.models import Criterion, Entry, Judge, Recusal, Score, ScoreSheet
 
@@ -27,7 +27,7 @@ SHOWN = {
     Vote,
     Screen,
 }
-NEVER_SHOWN = {Organiser, EventMember, AuditLog, Job, Ballot, Visit}
+NEVER_SHOWN = {Organiser, EventMember, AuditLog, Job, Ballot, Visit, Term}
 
 
 def test_every_model_has_a_decision_about_the_screens(app):

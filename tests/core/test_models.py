@@ -29,7 +29,7 @@ def test_the_migrations_build_exactly_the_models_on_sqlite(app, template_db):
 def test_upgrading_twice_is_harmless(app):
     db.upgrade(app.config["DATABASE_URL"])
     with app.app_context(), db.unit_of_work() as session:
-        assert session.scalar(text("SELECT version_num FROM alembic_version")) == "0004"
+        assert session.scalar(text("SELECT version_num FROM alembic_version")) == "0005"
 
 
 @pytest.mark.postgres

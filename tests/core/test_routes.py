@@ -84,6 +84,10 @@ def visitors(app, factory, contest, judge):
         # owners take them off, the administrators reset their password.
         "member_id": member.id,
         "organiser_id": factory.organiser().id,
+        # A unit nothing refers to (the administrators delete it), and a theme of the defaults.
+        "unit_id": factory.unit(name="Đội Quản lý điện Sơn Trà").id,
+        "kind": "theme",
+        "term_id": factory.term().id,
     }
     return sessions, values
 
