@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(manage.bp)
     realtime.add_feed(app, standings.FEED, standings.compute_snapshot)
     signals.management_menu.connect(manage.menu_item, weak=False)
+    signals.management_menu.connect(manage.rubric_menu_item, weak=False)
     signals.event_created.connect(setup.add_defaults, weak=False)
     signals.event_copied.connect(setup.copy_setup, weak=False)
     signals.event_transition_checks.connect(setup.transition_blockers, weak=False)
