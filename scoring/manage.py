@@ -103,8 +103,10 @@ def _flagged(problems: Sequence[Problem], drafts: Sequence[CriterionDraft]) -> l
             where = _("Tiêu chí %(number)s", number=int(number) + 1)
             where = f"{where} ({name})" if name else where
             found.append(Flagged(problem.field, where, problem.message))
+        elif problem.field == "weights" and drafts:
+            found.append(Flagged("c0-weight", _("Trọng số"), problem.message))
         else:
-            found.append(Flagged(problem.field, _("Thang điểm"), problem.message))
+            found.append(Flagged("add-criterion", _("Thang điểm"), problem.message))
     return found
 
 
