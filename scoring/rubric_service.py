@@ -56,7 +56,7 @@ def rubric_lock(session: Session, event: Event) -> str | None:
             "Thang điểm đã khóa vì giám khảo đã bắt đầu chấm: tổng điểm của mỗi phiếu được tính "
             "và lưu theo thang điểm lúc chấm, nên đổi thang điểm bây giờ sẽ làm các phiếu đã chấm "
             "không còn khớp. Các điểm đã chấm vẫn được giữ nguyên. Nếu thật sự cần thang điểm "
-            "khác, người Phụ trách sự kiện hãy sao chép sự kiện (nút “Sao chép sự kiện” ở trang "
+            "khác, người Phụ trách sự kiện hãy sao chép sự kiện (“Sao chép sự kiện này” ở trang "
             "Tổng quan) và sửa thang điểm ở bản sao: bản sao chưa có phiếu chấm nào, giám khảo "
             "chấm lại từ đầu ở sự kiện mới."
         )

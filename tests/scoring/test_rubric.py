@@ -24,7 +24,7 @@ from scoring.rubric import (
     rubric_problems,
 )
 from scoring.rubric_service import restore_default_rubric, rubric_lock, save_rubric
-from tests.scoring.test_api import FULL, bearer
+from tests.scoring.test_api import bearer
 
 # --- The problems of a proposed rubric: no database, no request ---------------------------------
 
@@ -430,10 +430,8 @@ def test_adding_a_criterion_changes_the_form_not_the_rubric(app, factory, organi
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Thay đổi chưa được lưu" in html
-    assert (
-        'id="c5-key" name="c5-key" value="" inputmode="text" maxlength="32" autocomplete="off" autofocus'
-        in html
-    )
+    new_key = re.search(r'<input type="text" id="c5-key" [^>]*>', html)[0]
+    assert 'value=""' in new_key and "autofocus" in new_key
     assert len(saved_drafts(app, contest.event)) == 5
 
 
@@ -463,7 +461,7 @@ def test_a_manager_restores_the_default(app, factory, organiser_client):
     assert "Đã khôi phục thang điểm mặc định." in manager.get(answer.location).get_data(
         as_text=True
     )
-    assert [d.key for d in saved_drafts(app, contest.event)][0] == "novelty"
+    assert saved_drafts(app, contest.event)[0].key == "novelty"
 
 
 def test_the_preview_is_the_judges_sheet_with_nothing_kept_or_sent(factory, organiser_client):
