@@ -24,6 +24,7 @@ from scoring.rubric import (
     rubric_problems,
 )
 from scoring.rubric_service import restore_default_rubric, rubric_lock, save_rubric
+from tests.factories import Factory
 from tests.scoring.test_api import bearer
 
 # --- The problems of a proposed rubric: no database, no request ---------------------------------
@@ -254,6 +255,19 @@ def test_two_criteria_may_swap_their_keys(app, factory):
     write(app, save_rubric, contest.event, drafts)
     with app.app_context(), db.unit_of_work() as session:
         assert [r.key for r in criteria(session, contest.event.id)][:2] == ["pitch", "novelty"]
+
+
+@pytest.mark.postgres
+def test_keys_swap_and_a_removed_key_is_taken_again_on_postgresql(postgres_app):
+    """PostgreSQL checks (event, key) at every row: the keys in flux are moved aside first."""
+    contest = open_event(Factory(postgres_app))
+    drafts = saved_drafts(postgres_app, contest.event)
+    drafts[0], drafts[1] = replace(drafts[0], key="pitch"), replace(drafts[1], key="novelty")
+    drafts[4] = replace(drafts[4], id=None, key="effectiveness")  # the pitch, removed and added
+    write(postgres_app, save_rubric, contest.event, drafts)
+    with postgres_app.app_context(), db.unit_of_work() as session:
+        keys = [row.key for row in criteria(session, contest.event.id)]
+    assert keys == ["pitch", "novelty", "benefit", "replicability", "effectiveness"]
 
 
 def test_saving_the_same_rubric_changes_nothing(app, factory):
