@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     realtime.add_feed(app, standings.FEED, standings.compute_snapshot)
     signals.management_menu.connect(manage.menu_item, weak=False)
     signals.management_menu.connect(manage.jury_menu_item, weak=False)
+    signals.management_menu.connect(manage.rubric_menu_item, weak=False)
     signals.event_created.connect(setup.add_defaults, weak=False)
     signals.event_copied.connect(setup.copy_setup, weak=False)
     signals.event_transition_checks.connect(setup.transition_blockers, weak=False)

@@ -2,15 +2,22 @@
 // on the tablet before anything is sent. A draft saves itself; a submitted sheet changes on the
 // server only when the judge sends it again. A sheet the outbox could not get through says how
 // often it tried and why it failed. A judge who does not score this pitch (recused) has no form,
-// but the outbox still sends what is waiting.
+// but the outbox still sends what is waiting. The organiser's preview of the rubric is the same
+// sheet with nothing kept nor sent: it opens no outbox.
 import { readConfig } from "#lib/config.js";
 import { openOutbox } from "#lib/outbox.js";
 import { sheetTotal } from "#lib/total.js";
 import { troubleLine } from "#lib/trouble.js";
 
-const outbox = openOutbox();
 const sheet = document.getElementById("sheet");
-if (sheet) mountSheet(sheet, readConfig("sheet-config"));
+const sheetConfig = sheet ? readConfig("sheet-config") : null;
+const outbox = sheetConfig && sheetConfig.preview ? keepNothing() : openOutbox();
+if (sheet) mountSheet(sheet, sheetConfig);
+
+// What the sheet asks of an outbox, for a sheet that nobody keeps: every record is empty.
+function keepNothing() {
+  return { read: () => ({}), put() {}, write() {}, listen() {}, isSending: () => false };
+}
 
 function mountSheet(form, config) {
   const text = config.text;
@@ -22,7 +29,7 @@ function mountSheet(form, config) {
     weight: parseFloat(node.dataset.weight),
     max: parseFloat(node.dataset.max),
   }));
-  const { reasons } = readConfig("outbox-config");
+  const { reasons } = config.preview ? { reasons: {} } : readConfig("outbox-config");
   const saveState = document.getElementById("save-state");
   const trouble = document.getElementById("trouble");
   const errorBox = document.getElementById("error");
