@@ -105,9 +105,13 @@ def _reply(status: int, code: str, message: str, **details: Any) -> ResponseRetu
     return render_template("core/error.html", status=status, message=message), status
 
 
+def status_of(error: DomainError) -> int:
+    """The HTTP status of a refusal: a page that shows it in its own form answers with it too."""
+    return next(STATUS[kind] for kind in type(error).__mro__ if kind in STATUS)
+
+
 def domain_error(error: DomainError) -> ResponseReturnValue:
-    status = next(STATUS[kind] for kind in type(error).__mro__ if kind in STATUS)
-    return _reply(status, error.code, error.message, **error.details)
+    return _reply(status_of(error), error.code, error.message, **error.details)
 
 
 def http_error(error: HTTPException) -> ResponseReturnValue:

@@ -47,7 +47,7 @@ from core.auth import (
     save_organiser,
     signed_in_organiser,
 )
-from core.errors import STATUS, Conflict, DomainError, Invalid, NotFound
+from core.errors import Conflict, Invalid, NotFound, status_of
 from core.i18n import nfc
 from core.lookup import event_by_slug
 from core.manage import ROLE_NAMES, MenuItem, event_page
@@ -319,10 +319,6 @@ def set_admin(session: Session, organiser: Organiser, admin: bool, actor: Organi
 
 
 # --- Pages of an event --------------------------------------------------------------------------
-
-
-def status_of(error: DomainError) -> int:
-    return next(STATUS[kind] for kind in type(error).__mro__ if kind in STATUS)
 
 
 def _people_page(

@@ -16,12 +16,11 @@ from sqlalchemy.orm import Session, joinedload
 
 from core import db, qr
 from core.auth import can_manage, signed_in_organiser
-from core.errors import Conflict, Invalid, NotFound
+from core.errors import Conflict, Invalid, NotFound, status_of
 from core.i18n import locale_code, nfc
 from core.links import external_url
 from core.manage import MenuItem, event_page
 from core.models import Event, EventRole, Round, Unit
-from core.people import status_of
 from core.service import SEALED
 from initiatives.models import Initiative
 from scoring.models import COUNTED, Criterion, Entry, Judge, JuryRole, Recusal
