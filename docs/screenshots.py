@@ -17,7 +17,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
 
@@ -69,6 +69,36 @@ def first_run() -> None:
             server.stop()
 
 
+def organiser_pages(console: Page, demo: dict[str, Any]) -> None:
+    """The event's people, its jury and the units; then a new event, opened for registration
+    (its overview lists what scoring still needs), and its rubric, still editable."""
+    event = demo["organiser_url"]
+    console.goto(event + "people")
+    console.screenshot(path=IMAGES / "people.png")
+    console.goto(event + "jury")
+    console.screenshot(path=IMAGES / "jury.png")
+    manage = event.split("/manage/")[0] + "/manage/"
+    console.goto(manage + "units")
+    console.screenshot(path=IMAGES / "units.png")
+
+    console.goto(manage + "new")
+    console.get_by_label("Tên sự kiện").fill(
+        "Ngày hội Lao động sáng tạo Công ty Điện lực Đà Nẵng 2027"
+    )
+    console.get_by_label("Ngày tổ chức").fill("14/05/2027")
+    console.get_by_label("Địa điểm").fill("Hội trường Công ty Điện lực Đà Nẵng")
+    console.get_by_label("Đơn vị tổ chức").select_option(label="Công ty TNHH MTV Điện lực Đà Nẵng")
+    console.screenshot(path=IMAGES / "new-event.png")
+    console.get_by_role("button", name="Tạo sự kiện").click()
+    console.wait_for_load_state("networkidle")
+    console.get_by_role("button", name="Mở đăng ký").click()
+    console.wait_for_load_state("networkidle")
+    console.screenshot(path=IMAGES / "overview.png")
+    console.get_by_role("link", name="Thang điểm").click()
+    console.wait_for_load_state("networkidle")
+    console.screenshot(path=IMAGES / "rubric.png")
+
+
 def main() -> None:
     IMAGES.mkdir(parents=True, exist_ok=True)
     first_run()
@@ -107,6 +137,7 @@ def main() -> None:
                 console.wait_for_load_state("networkidle")
                 console.screenshot(path=IMAGES / "exhibits.png")
                 token = console.locator("tbody tr a").first.get_attribute("href")
+                organiser_pages(console, demo)
 
                 phone = browser.new_page(viewport={"width": 360, "height": 740})
                 phone.goto(server.url + str(token))
