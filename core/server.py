@@ -7,7 +7,8 @@ network where anyone can open connections and leave them hanging.
 - **Connections are capped** (``MAX_CONNECTIONS``). The excess wait in the kernel's listen
   backlog, using no file descriptor, until a place is free; the soft limit on open files is
   raised to the hard one at start, and the cap lowered if the files would run out first.
-- **Websocket frames are sent whole** (:class:`Connection`).
+- **Websocket frames are sent whole**, and **no client's reads starve the others**
+  (:class:`Connection`).
 - **The access log shows no secret** carried in a path (``SECRET_PATHS``).
 """
 
@@ -75,6 +76,13 @@ class Connection(GeventSocket):  # type: ignore[misc]
     def adopt(cls, accepted: Any) -> Connection:
         """The connection of a socket the server accepted (which is unusable afterwards)."""
         return cls(accepted.family, accepted.type, accepted.proto, fileno=accepted.detach())
+
+    def recv(self, *args: Any) -> Any:
+        # A client that never stops sending (a flood of socket messages) always has data waiting,
+        # so a read returns at once and its greenlet would never let the others run: each read
+        # first gives every other greenlet a turn.
+        gevent.sleep(0)
+        return super().recv(*args)
 
     def send(self, data: Any, flags: int = 0, timeout: Any = None) -> int:
         # Each wait for room is bounded by the socket's timeout, as for any send.

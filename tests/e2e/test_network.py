@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -348,3 +349,31 @@ def test_a_flood_of_socket_messages_is_answered_once(venue: Venue) -> None:
                 elif '"standings"' in frame[:40]:
                     extra += 1
     assert extra == 1
+
+
+def test_a_judge_is_served_while_a_socket_never_stops_sending(venue: Venue) -> None:
+    """A client sends socket messages without pause for as long as the judge saves: its
+    connection always has data waiting, and must still let the others have their turn."""
+    slug = venue.demo["event"]
+    token, sheet = sheet_for(venue)
+    flooding = threading.Event()
+    flooding.set()
+
+    def flood() -> None:
+        with closing(open_screen(venue, slug)) as screen:
+            message = f"42{NAMESPACE},{json.dumps(['refresh', {'event': slug}])}"
+            while flooding.is_set():
+                screen.send(message)
+
+    with ThreadPoolExecutor(1) as pool:
+        sending = pool.submit(flood)
+        time.sleep(1)  # the flood is at full flow
+        try:
+            answers = [
+                post_sheet(venue, token, sheet | {"comment": f"Giữa trận spam {n}"})
+                for n in range(5)
+            ]
+        finally:
+            flooding.clear()
+        sending.result()
+    assert [answer.status_code for answer in answers] == [200] * 5
