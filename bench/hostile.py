@@ -50,6 +50,7 @@ import argparse
 import json
 import math
 import multiprocessing
+import os
 import random
 import re
 import select
@@ -591,6 +592,10 @@ SITUATIONS = {
 }
 
 
+def load() -> str:
+    return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
+
+
 def run(args: argparse.Namespace) -> None:
     # In the order of SITUATIONS: the socket flood last, for the server is still busy long after.
     chosen = [situation for key, situation in SITUATIONS.items() if key in args.only]
@@ -598,7 +603,7 @@ def run(args: argparse.Namespace) -> None:
         f"a judge's draft saved {args.requests} times a situation, one every {args.interval} s "
         f"answered or not, timeout {args.timeout} s; attacks at full flow for {args.ramp} s "
         f"first; {args.guessers} guessers, {args.held} half-sent requests, {args.phones} phones, "
-        f"1 socket client",
+        f"1 socket client; load average (1, 5, 15 min) {load()} at the start",
         flush=True,
     )
     groups: list[tuple[str, list[Measured]]] = []
@@ -612,6 +617,8 @@ def run(args: argparse.Namespace) -> None:
             results = on_one_server(direct, Path(folder) / "venue", args)
             groups.append(("as at a venue, no TRUST_PROXY", results))
     report(groups, args.recovery)
+    # Other processes on the machine take cores from the server: the figures say little then.
+    print(f"\nload average (1, 5, 15 min) {load()} at the end")
     if proxied:
         print(
             "\nThe login guessers ran against a server with TRUST_PROXY=1, each guess with an "
