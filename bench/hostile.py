@@ -7,7 +7,7 @@ Run it from the repository root with the project's virtualenv::
     .venv/bin/python bench/hostile.py --requests 100 --interval 0.05
     .venv/bin/python bench/hostile.py --only phones sockets  # and the quiet baseline
 
-What it does, all on 127.0.0.1 (about a minute):
+What it does, all on 127.0.0.1 (about 75 s):
 
 * seeds a demo event (``sangtao seed-demo --json``) in a temporary instance folder and starts the
   production server (``sangtao serve``: gevent, websockets, the default read timeout of 10 s and
