@@ -31,32 +31,33 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import math
-import os
 import random
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import requests
 import socketio
+from harness import (
+    HOST,
+    SHEETS_PATH,
+    Demo,
+    http_session,
+    instance_env,
+    percentiles,
+    seed_demo,
+    serving,
+    sheet_body,
+    timed_post,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"
 NAMESPACE = "/display"
 EVENTS = ("standings", "bench")  # what the screens record
 
-STARTUP_TIMEOUT = 30.0  # seconds for the server to answer
 CONNECT_TIMEOUT = 10.0  # seconds for a screen to connect and get its first snapshot
-REQUEST_TIMEOUT = 30.0  # seconds for one POST
 ROUND_TIMEOUT = 120.0  # seconds for all the requests of a round, on top of its schedule
 SETTLE_TIMEOUT = 15.0  # seconds, after the last POST, for every screen to catch up
 PERCENTILES = (50, 95, 99)
@@ -75,85 +76,11 @@ class Sent:
     includes: Callable[[Snapshot], bool]
 
 
-@dataclass(frozen=True)
-class Demo:
-    slug: str
-    tokens: list[str]
-    entries: list[int]
-    criteria: dict[str, int]
-
-
 @dataclass
 class Result:
     latencies: list[float]
     missed: int
     answers: list[float]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def http_session() -> requests.Session:
-    session = requests.Session()
-    session.trust_env = False  # never through a proxy from the environment: 127.0.0.1 only
-    return session
-
-
-# --- the server ----------------------------------------------------------------------------
-
-
-def seed_demo(env: dict[str, str]) -> Demo:
-    done = subprocess.run(
-        [sys.executable, "-m", "core", "seed-demo", "--json"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    seeded = json.loads(done.stdout)
-    return Demo(
-        slug=seeded["event"],
-        tokens=[judge["token"] for judge in seeded["judges"]],
-        entries=[entry["id"] for entry in seeded["entries"]],
-        criteria={criterion["key"]: criterion["max"] for criterion in seeded["criteria"]},
-    )
-
-
-def start(
-    command: list[str], env: dict[str, str], log: Path, probe: str
-) -> subprocess.Popen[bytes]:
-    """Start a server, its output going to ``log``, and wait until ``probe`` answers 200."""
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    with http_session() as session:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                break
-            try:
-                if session.get(probe, timeout=1).status_code == 200:
-                    return process
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.1)
-    stop(process)
-    tail = log.read_text(errors="replace")[-2000:]
-    raise RuntimeError(f"{command[:4]} did not answer {probe}:\n{tail}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
 
 
 # --- screens -------------------------------------------------------------------------------
@@ -275,17 +202,6 @@ def run_threads(workers: list[Callable[[float], None]], timeout: float) -> None:
 # --- the two workloads ---------------------------------------------------------------------
 
 
-def sheet_body(entry_id: int, criteria: dict[str, int], rng: random.Random) -> dict[str, Any]:
-    """A submitted sheet: every criterion scored at random, 0..max in steps of 0.5."""
-    return {
-        "id": str(uuid.uuid4()),
-        "entry": entry_id,
-        "scores": {key: rng.randint(0, 2 * top) / 2 for key, top in criteria.items()},
-        "comment": "",
-        "submit": True,
-    }
-
-
 def sheets_counted(entry_id: int, at_least: int) -> Callable[[Snapshot], bool]:
     def includes(snapshot: Snapshot) -> bool:
         return any(
@@ -327,7 +243,7 @@ def post_sheets(
     schedule: Schedule = [[] for _ in range(args.judges)]
     sent_lock = threading.Lock()
     per_judge = args.sheets or len(demo.entries)
-    url = f"http://{HOST}:{port}/api/v1/scoresheets"
+    url = f"http://{HOST}:{port}{SHEETS_PATH}"
 
     def judge(index: int) -> Callable[[float], None]:
         rng = random.Random(seed * 1000 + index)
@@ -341,9 +257,7 @@ def post_sheets(
                     body = sheet_body(entry_id, demo.criteria, rng)
                     time.sleep(max(0.0, origin + step * args.interval - time.perf_counter()))
                     with locks[entry_id]:
-                        t0 = time.perf_counter()
-                        reply = session.post(url, json=body, timeout=REQUEST_TIMEOUT)
-                        answered = (time.perf_counter() - t0) * 1000
+                        reply, t0, answered = timed_post(session, url, body)
                         if reply.status_code == 403 and reply.json().get("error") == "recused":
                             continue  # a judge of the entry's own unit: not a sample
                         if reply.status_code != 201:
@@ -384,9 +298,7 @@ def post_broadcasts(port: int, slug: str, final: Snapshot, schedule: Schedule) -
                     with lock:
                         version = next(versions)
                     body = {**final, "version": version}
-                    t0 = time.perf_counter()
-                    reply = session.post(url, json=body, timeout=REQUEST_TIMEOUT)
-                    answered = (time.perf_counter() - t0) * 1000
+                    reply, t0, answered = timed_post(session, url, body)
                     if reply.status_code != 204:
                         raise RuntimeError(f"POST {url}: {reply.status_code} {reply.text}")
                     with lock:
@@ -410,14 +322,6 @@ def standings(port: int, slug: str) -> Snapshot:
     return current
 
 
-def percentiles(samples: list[float]) -> list[float]:
-    """Nearest-rank percentiles: the smallest sample with at least p% of them at or below it."""
-    ordered = sorted(samples)
-    if not ordered:
-        return [math.nan for _ in PERCENTILES]
-    return [ordered[math.ceil(p / 100 * len(ordered)) - 1] for p in PERCENTILES]
-
-
 def report(product: Result, baseline: Result) -> None:
     """Each measure of the product above its baseline, then their ratio."""
     names = "".join(f"{'p' + str(p):>10}" for p in PERCENTILES)
@@ -434,9 +338,11 @@ def report(product: Result, baseline: Result) -> None:
     )
     for measured, bare in pairs:
         for name, samples, missed in (measured, bare):
-            figures = "".join(f"{value:10.2f}" for value in percentiles(samples))
+            figures = "".join(f"{value:10.2f}" for value in percentiles(samples, PERCENTILES))
             print(f"{name:26}{len(samples):8d}{missed:8d}{figures}")
-        ratios = zip(percentiles(measured[1]), percentiles(bare[1]), strict=True)
+        ratios = zip(
+            percentiles(measured[1], PERCENTILES), percentiles(bare[1], PERCENTILES), strict=True
+        )
         print(f"{'  ratio':42}" + "".join(f"{a / b:9.1f}x" for a, b in ratios))
 
 
@@ -460,8 +366,8 @@ def one_round(
     last = max((offset for offsets in schedule for offset in offsets), default=0.0)
     print(
         f"round {number}: {len(sheets)} sheets sent over {last:.2f} s, snapshot {size} bytes; "
-        f"p50 submit -> snapshot {percentiles(product.latencies)[0]:.2f} ms, "
-        f"bare {percentiles(bare.latencies)[0]:.2f} ms"
+        f"p50 submit -> snapshot {percentiles(product.latencies, PERCENTILES)[0]:.2f} ms, "
+        f"bare {percentiles(bare.latencies, PERCENTILES)[0]:.2f} ms"
     )
     return product, bare
 
@@ -486,32 +392,16 @@ def bench(args: argparse.Namespace, demos: list[Demo], port: int) -> None:
 
 def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="sangtao-bench-") as folder:
-        instance = Path(folder)
-        env = {
-            **{key: value for key, value in os.environ.items() if not key.startswith("SOCKETIO_")},
-            "SANGTAO_INSTANCE": str(instance),
-            "DATABASE_URL": f"sqlite:///{instance / 'bench.db'}",
-            "SANGTAO_BENCHMARK": "1",  # POST /bench/broadcast/<slug>, the bare broadcast
-        }
+        # SANGTAO_BENCHMARK: POST /bench/broadcast/<slug>, the bare broadcast.
+        env = instance_env(Path(folder), SANGTAO_BENCHMARK="1")
         # A fresh event per round: a judge has one sheet per entry, and counting needs new ones.
         demos = [seed_demo(env) for _ in range(args.repeat)]
         if not 1 <= args.judges <= len(demos[0].tokens):
             raise SystemExit(f"--judges must be 1..{len(demos[0].tokens)}")
         if not 0 <= args.sheets <= len(demos[0].entries):
             raise SystemExit(f"--sheets must be 1..{len(demos[0].entries)} (0: every entry)")
-        port = args.port or free_port()
-        command = [sys.executable, "-m", "core", "serve", "--host", HOST, "--port", str(port)]
-        probe = f"http://{HOST}:{port}/api/v1/events/{demos[0].slug}/standings"
-        server = start(command, env, instance / "server.log", probe)
-        try:
+        with serving(env, args.port) as port:
             bench(args, demos, port)
-        except Exception:
-            # The temporary folder goes with the run: show the end of the server's log first.
-            log = (instance / "server.log").read_text(errors="replace")
-            print(f"--- end of the server log ---\n{log[-4000:]}", file=sys.stderr)
-            raise
-        finally:
-            stop(server)
 
 
 def main() -> None:
