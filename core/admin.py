@@ -27,11 +27,11 @@ from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import db, signals
+from core import audit, db, signals
 from core.auth import admin_required, signed_in_organiser
 from core.errors import Conflict, Invalid, NotFound
 from core.i18n import nfc, sort_key
-from core.models import AuditLog, Base, Organiser, Unit
+from core.models import Base, Organiser, Unit
 
 bp = Blueprint("admin", __name__, url_prefix="/manage")
 
@@ -192,25 +192,6 @@ def _described(unit: Unit) -> dict[str, Any]:
     }
 
 
-def _audit(
-    session: Session,
-    actor: Organiser,
-    action: str,
-    unit: Unit,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> None:
-    session.add(
-        AuditLog(
-            actor=f"organiser:{actor.id}",
-            action=action,
-            subject=f"unit:{unit.id}",
-            before=before,
-            after=after,
-        )
-    )
-
-
 def _check(session: Session, data: UnitInput, unit: Unit | None) -> None:
     """The code is no other unit's; the parent exists and is neither the unit nor under it."""
     taken = session.scalar(select(Unit).where(Unit.code == data.code))
@@ -236,7 +217,7 @@ def create_unit(session: Session, data: UnitInput, actor: Organiser) -> Unit:
     )
     session.add(unit)
     session.flush()
-    _audit(session, actor, "unit.created", unit, None, _described(unit))
+    audit.record(session, actor, "unit.created", f"unit:{unit.id}", after=_described(unit))
     session.flush()
     return unit
 
@@ -248,7 +229,9 @@ def update_unit(session: Session, unit: Unit, data: UnitInput, actor: Organiser)
     unit.code, unit.name = data.code, data.name
     unit.parent_id, unit.staff_count = data.parent_id, data.staff_count
     if _described(unit) != before:
-        _audit(session, actor, "unit.updated", unit, before, _described(unit))
+        audit.record(
+            session, actor, "unit.updated", f"unit:{unit.id}", before=before, after=_described(unit)
+        )
     session.flush()
 
 
@@ -264,7 +247,7 @@ def delete_unit(session: Session, unit: Unit, actor: Organiser) -> None:
             what=what,
         )
         raise Conflict("unit_in_use", message)
-    _audit(session, actor, "unit.deleted", unit, _described(unit), None)
+    audit.record(session, actor, "unit.deleted", f"unit:{unit.id}", before=_described(unit))
     session.delete(unit)
     session.flush()
 

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import select
 
-from core import db, signals
+from core import audit, db, signals
 from core.api import job_json, job_or_404
 from core.auth import (
     View,
@@ -247,7 +247,7 @@ def status(event: Event) -> ResponseReturnValue:
         raise Forbidden("forbidden", message)
     override = request.form.get("override") == "1"
     try:
-        change_status(writing, event, target, f"organiser:{organiser.id}", override=override)
+        change_status(writing, event, target, audit.actor(organiser), override=override)
     except Blocked as refused:
         db.rollback()  # let go of the write lock before the page is drawn
         return _overview(event, refused)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -36,7 +35,7 @@ from flask_login import login_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from core import db, signals
+from core import audit, db, signals
 from core.auth import (
     admin_required,
     can_manage,
@@ -51,7 +50,7 @@ from core.errors import Conflict, Invalid, NotFound, status_of
 from core.i18n import nfc
 from core.lookup import event_by_slug
 from core.manage import ROLE_NAMES, MenuItem, event_page
-from core.models import AuditLog, Event, EventMember, EventRole, Organiser
+from core.models import Event, EventMember, EventRole, Organiser
 from core.views import MIN_PASSWORD, setting
 
 bp = Blueprint("people", __name__)
@@ -113,28 +112,6 @@ def password_problem(password: str) -> str | None:
 # --- Writes: each takes the write session, flushes, audits and raises domain errors -------------
 
 
-def _audit(
-    session: Session,
-    actor: Organiser,
-    action: str,
-    subject: str,
-    *,
-    event_id: int | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    session.add(
-        AuditLog(
-            event_id=event_id,
-            actor=f"organiser:{actor.id}",
-            action=action,
-            subject=subject,
-            before=before,
-            after=after,
-        )
-    )
-
-
 def member_or_404(session: Session, event: Event, member_id: int) -> EventMember:
     member = session.get(EventMember, member_id) if 0 < member_id <= MAX_ID else None
     if member is None or member.event_id != event.id:
@@ -174,11 +151,11 @@ def add_member(
     member = EventMember(event_id=event.id, organiser_id=organiser.id, role=role)
     session.add(member)
     session.flush()
-    _audit(
+    audit.record(
         session,
         actor,
         "member.added",
-        f"organiser:{organiser.id}",
+        audit.actor(organiser),
         event_id=event.id,
         after={"email": organiser.email, "role": role.value},
     )
@@ -213,7 +190,7 @@ def change_role(session: Session, member: EventMember, role: EventRole, actor: O
     _keep_an_owner(session, member)
     before = member.role
     member.role = role
-    _audit(
+    audit.record(
         session,
         actor,
         "member.role_changed",
@@ -228,7 +205,7 @@ def change_role(session: Session, member: EventMember, role: EventRole, actor: O
 def remove_member(session: Session, member: EventMember, actor: Organiser) -> None:
     """Take a member off the event; the event's last owner stays."""
     _keep_an_owner(session, member)
-    _audit(
+    audit.record(
         session,
         actor,
         "member.removed",
@@ -249,11 +226,11 @@ def create_organiser(
         message = _("Đã có tài khoản với email %(email)s.", email=email)
         raise Conflict("email_taken", message, field="email")
     organiser = save_organiser(session, email=email, name=name, password_hash=password_hash)
-    _audit(
+    audit.record(
         session,
         actor,
         "organiser.created",
-        f"organiser:{organiser.id}",
+        audit.actor(organiser),
         after={"name": organiser.name, "email": organiser.email, "admin": False},
     )
     session.flush()
@@ -270,14 +247,14 @@ def reset_password(
             _("Hãy đổi mật khẩu của chính bạn ở trang Tài khoản của tôi."),
         )
     _save_password(session, organiser, password_hash)
-    _audit(session, actor, "organiser.password_reset", f"organiser:{organiser.id}")
+    audit.record(session, actor, "organiser.password_reset", audit.actor(organiser))
     session.flush()
 
 
 def change_own_password(session: Session, organiser: Organiser, password_hash: str) -> None:
     """The organiser's new password: their sessions in every other browser end."""
     _save_password(session, organiser, password_hash)
-    _audit(session, organiser, "organiser.password_changed", f"organiser:{organiser.id}")
+    audit.record(session, organiser, "organiser.password_changed", audit.actor(organiser))
     session.flush()
 
 
@@ -307,11 +284,11 @@ def set_admin(session: Session, organiser: Organiser, admin: bool, actor: Organi
                 ),
             )
     organiser.is_admin = admin
-    _audit(
+    audit.record(
         session,
         actor,
         "organiser.admin_granted" if admin else "organiser.admin_revoked",
-        f"organiser:{organiser.id}",
+        audit.actor(organiser),
         before={"admin": not admin},
         after={"admin": admin},
     )

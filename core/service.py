@@ -19,11 +19,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import signals
+from core import audit, signals
 from core.errors import Conflict, Invalid
 from core.i18n import nfc
 from core.models import (
-    AuditLog,
     Event,
     EventMember,
     EventRole,
@@ -180,15 +179,13 @@ def create_event(session: Session, organiser: Organiser, data: EventInput) -> Ev
     default rubric and the final round: ``signals.event_created``)."""
     event = _new_event(session, organiser, data)
     signals.event_created.send(event, session=session)
-    session.add(
-        AuditLog(
-            event_id=event.id,
-            actor=f"organiser:{organiser.id}",
-            action="event.created",
-            subject=f"event:{event.id}",
-            before=None,
-            after=_described(event),
-        )
+    audit.record(
+        session,
+        organiser,
+        "event.created",
+        f"event:{event.id}",
+        event_id=event.id,
+        after=_described(event),
     )
     session.flush()
     return event
@@ -218,15 +215,13 @@ def copy_event(
         source, copy=copy, session=session, judges=judges
     ):
         notes.extend(said or [])
-    session.add(
-        AuditLog(
-            event_id=copy.id,
-            actor=f"organiser:{organiser.id}",
-            action="event.copied",
-            subject=f"event:{copy.id}",
-            before=None,
-            after=_described(copy) | {"source": source.slug, "judges": judges},
-        )
+    audit.record(
+        session,
+        organiser,
+        "event.copied",
+        f"event:{copy.id}",
+        event_id=copy.id,
+        after=_described(copy) | {"source": source.slug, "judges": judges},
     )
     session.flush()
     return copy, notes
@@ -275,16 +270,15 @@ def change_status(
             row.status, row.locked_at = RoundStatus.LOCKED, now
         elif current == EventStatus.LOCKED and target == EventStatus.SCORING:
             row.status, row.locked_at = RoundStatus.OPEN, None
-    session.add(
-        AuditLog(
-            event_id=locked.id,
-            actor=actor,
-            action="event.status",
-            subject=f"event:{locked.id}",
-            before={"status": current.value},
-            after={"status": target.value},
-            # The warnings the owner read and went past.
-            reason=" ".join(blocker.message for blocker in blockers)[:500],
-        )
+    audit.record(
+        session,
+        actor,
+        "event.status",
+        f"event:{locked.id}",
+        event_id=locked.id,
+        before={"status": current.value},
+        after={"status": target.value},
+        # The warnings the owner read and went past.
+        reason=" ".join(blocker.message for blocker in blockers)[:500],
     )
     session.flush()

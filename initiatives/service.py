@@ -8,16 +8,15 @@ list, whatever their case. Every change is written to the audit log.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from core import audit
 from core.errors import Invalid, NotFound
 from core.i18n import nfc
-from core.models import AuditLog, Organiser
+from core.models import Organiser
 from initiatives.models import Initiative, Term, TermKind
 
 MAX_ID = 2**31 - 1
@@ -72,25 +71,6 @@ def clean_name(session: Session, kind: TermKind, value: str, term: Term | None =
     return name
 
 
-def _audit(
-    session: Session,
-    actor: Organiser,
-    action: str,
-    term: Term,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> None:
-    session.add(
-        AuditLog(
-            actor=f"organiser:{actor.id}",
-            action=action,
-            subject=f"term:{term.id}",
-            before=before,
-            after=after,
-        )
-    )
-
-
 def add_term(session: Session, kind: TermKind, name: str, actor: Organiser) -> Term:
     """A new name at the end of the list ``kind``."""
     name = clean_name(session, kind, name)
@@ -98,7 +78,9 @@ def add_term(session: Session, kind: TermKind, name: str, actor: Organiser) -> T
     term = Term(kind=kind, name=name, position=(last or 0) + 1)
     session.add(term)
     session.flush()
-    _audit(session, actor, "term.added", term, None, {"kind": kind.value, "name": name})
+    audit.record(
+        session, actor, "term.added", f"term:{term.id}", after={"kind": kind.value, "name": name}
+    )
     session.flush()
     return term
 
@@ -115,7 +97,7 @@ def rename_term(session: Session, term: Term, name: str, actor: Organiser) -> in
     before = {"kind": term.kind.value, "name": term.name}
     term.name = name
     after = {"kind": term.kind.value, "name": name, "initiatives": len(followed)}
-    _audit(session, actor, "term.renamed", term, before, after)
+    audit.record(session, actor, "term.renamed", f"term:{term.id}", before=before, after=after)
     session.flush()
     return len(followed)
 
@@ -131,7 +113,7 @@ def move_term(session: Session, term: Term, step: int, actor: Organiser) -> None
     for position, item in enumerate(ordered, start=1):
         item.position = position
     before, after = {"position": index + 1}, {"position": target + 1}
-    _audit(session, actor, "term.moved", term, before, after)
+    audit.record(session, actor, "term.moved", f"term:{term.id}", before=before, after=after)
     session.flush()
 
 
@@ -139,7 +121,7 @@ def remove_term(session: Session, term: Term, actor: Organiser) -> int:
     """Take ``term`` off its list; the initiatives that have it keep it. How many they are."""
     kept = uses(session, term)
     before = {"kind": term.kind.value, "name": term.name, "initiatives": kept}
-    _audit(session, actor, "term.removed", term, before, None)
+    audit.record(session, actor, "term.removed", f"term:{term.id}", before=before)
     session.delete(term)
     session.flush()
     return kept

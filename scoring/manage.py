@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from core import db, qr
+from core import audit, db, qr
 from core.auth import can_manage, signed_in_organiser
 from core.errors import Conflict, Invalid, NotFound, status_of
 from core.i18n import locale_code, nfc
@@ -79,7 +79,7 @@ def new_card(event: Event, judge_id: int) -> ResponseReturnValue:
     judge = writing.get(Judge, judge_id)
     if judge is None or judge.event_id != event.id:
         raise NotFound("judge_not_found", _("Không tìm thấy giám khảo này."))
-    token = reissue_card(writing, judge, actor=f"organiser:{organiser.id}")
+    token = reissue_card(writing, judge, actor=audit.actor(organiser))
     link = external_url("scoring.magic_link", token=token)
     page = render_template(
         "scoring/manage/card.html", event=event, judge=judge, link=link, qr=qr.svg_data_uri(link)
@@ -189,7 +189,7 @@ def _jury_page(
 def _actor() -> str:
     organiser = signed_in_organiser()
     assert organiser is not None  # the view's decorator let only organisers in
-    return f"organiser:{organiser.id}"
+    return audit.actor(organiser)
 
 
 def _judge_or_404(session: Session, event: Event, judge_id: int) -> Judge:
@@ -477,7 +477,7 @@ def edit_rubric(event: Event) -> ResponseReturnValue:
     organiser = signed_in_organiser()
     assert organiser is not None
     try:
-        saved = save_rubric(db.write(), event, drafts, f"organiser:{organiser.id}")
+        saved = save_rubric(db.write(), event, drafts, audit.actor(organiser))
     except Conflict as error:
         db.rollback()
         return _rubric_page(event, status=409, lock=error.message)
@@ -497,7 +497,7 @@ def restore_rubric(event: Event) -> ResponseReturnValue:
     organiser = signed_in_organiser()
     assert organiser is not None
     try:
-        restore_default_rubric(db.write(), event, f"organiser:{organiser.id}")
+        restore_default_rubric(db.write(), event, audit.actor(organiser))
     except Conflict as error:
         db.rollback()
         return _rubric_page(event, status=409, lock=error.message)
