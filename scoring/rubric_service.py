@@ -20,8 +20,9 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from core import audit
 from core.errors import Conflict, Invalid
-from core.models import AuditLog, Event, EventStatus
+from core.models import Event, EventStatus
 from core.models.event import DEFAULT_TIE_BREAK
 from scoring.models import Criterion, Score
 from scoring.rubric import (
@@ -107,15 +108,14 @@ def _state(session: Session, event: Event) -> dict[str, Any]:
 
 
 def _audit(session: Session, event: Event, actor: str, action: str, before: dict[str, Any]) -> None:
-    session.add(
-        AuditLog(
-            event_id=event.id,
-            actor=actor,
-            action=action,
-            subject=f"event:{event.id}",
-            before=before,
-            after=_state(session, event),
-        )
+    audit.record(
+        session,
+        actor,
+        action,
+        f"event:{event.id}",
+        event_id=event.id,
+        before=before,
+        after=_state(session, event),
     )
 
 

@@ -19,10 +19,11 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from core import audit
 from core.auth import hash_token, new_token
 from core.errors import Conflict, Forbidden, Invalid, Malformed, NotFound, Unauthenticated
 from core.i18n import locale_code, nfc
-from core.models import AuditLog, Event, EventStatus, Round, RoundStatus, Unit, utcnow
+from core.models import Event, EventStatus, Round, RoundStatus, Unit, utcnow
 from initiatives.models import Initiative
 from scoring import results
 from scoring.models import (
@@ -217,15 +218,14 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
         sheet.submitted_at = now
     sheet.status = status
     sheet.updated_at = now
-    session.add(
-        AuditLog(
-            event_id=event.id,
-            actor=f"judge:{locked.id}",
-            action=f"sheet.{outcome.value}",
-            subject=f"score_sheet:{sheet.id}",
-            before=before,
-            after=after,
-        )
+    audit.record(
+        session,
+        f"judge:{locked.id}",
+        f"sheet.{outcome.value}",
+        f"score_sheet:{sheet.id}",
+        event_id=event.id,
+        before=before,
+        after=after,
     )
     session.flush()
     return SavedSheet(sheet, outcome)
@@ -256,19 +256,17 @@ def recuse(session: Session, judge: Judge, entry_id: int, reason: str, actor: st
     )
     recusal = Recusal(judge_id=judge.id, entry_id=entry.id, reason=reason)
     session.add(recusal)
-    session.add(
-        AuditLog(
-            event_id=judge.event_id,
-            actor=actor,
-            action="recusal.created",
-            subject=f"judge:{judge.id}",
-            before=None,
-            after={
-                "entry": entry.id,
-                "reason": reason,
-                "set_aside": None if sheet is None else {"id": sheet.id, **sheet_state(sheet)},
-            },
-        )
+    audit.record(
+        session,
+        actor,
+        "recusal.created",
+        f"judge:{judge.id}",
+        event_id=judge.event_id,
+        after={
+            "entry": entry.id,
+            "reason": reason,
+            "set_aside": None if sheet is None else {"id": sheet.id, **sheet_state(sheet)},
+        },
     )
     session.flush()
     return recusal
@@ -340,15 +338,12 @@ def reissue_card(session: Session, judge: Judge, actor: str) -> str:
     so it can be shown once."""
     token = new_token()
     judge.token_hash = hash_token(token)
-    session.add(
-        AuditLog(
-            event_id=judge.event_id,
-            actor=actor,
-            action="judge.card_reissued",
-            subject=f"judge:{judge.id}",
-            before=None,
-            after=None,
-        )
+    audit.record(
+        session,
+        actor,
+        "judge.card_reissued",
+        f"judge:{judge.id}",
+        event_id=judge.event_id,
     )
     session.flush()
     return token
@@ -494,15 +489,13 @@ def add_judge(session: Session, event: Event, data: JudgeInput, actor: str) -> N
     )
     session.add(judge)
     session.flush()
-    session.add(
-        AuditLog(
-            event_id=event.id,
-            actor=actor,
-            action="judge.added",
-            subject=f"judge:{judge.id}",
-            before=None,
-            after=_described_judge(judge),
-        )
+    audit.record(
+        session,
+        actor,
+        "judge.added",
+        f"judge:{judge.id}",
+        event_id=event.id,
+        after=_described_judge(judge),
     )
     recused = _recuse_from_own_unit(session, judge, actor)
     session.flush()
@@ -527,15 +520,14 @@ def edit_judge(session: Session, judge: Judge, data: JudgeInput, actor: str) -> 
     after = _described_judge(judge)
     if before == after:
         return 0
-    session.add(
-        AuditLog(
-            event_id=judge.event_id,
-            actor=actor,
-            action="judge.changed",
-            subject=f"judge:{judge.id}",
-            before=before,
-            after=after,
-        )
+    audit.record(
+        session,
+        actor,
+        "judge.changed",
+        f"judge:{judge.id}",
+        event_id=judge.event_id,
+        before=before,
+        after=after,
     )
     session.flush()
     recused = _recuse_from_own_unit(session, judge, actor) if unit_changed else 0
@@ -550,15 +542,14 @@ def set_judge_active(session: Session, judge: Judge, active: bool, actor: str) -
     if judge.active == active:
         return
     judge.active = active
-    session.add(
-        AuditLog(
-            event_id=judge.event_id,
-            actor=actor,
-            action="judge.restarted" if active else "judge.stopped",
-            subject=f"judge:{judge.id}",
-            before={"active": not active},
-            after={"active": active},
-        )
+    audit.record(
+        session,
+        actor,
+        "judge.restarted" if active else "judge.stopped",
+        f"judge:{judge.id}",
+        event_id=judge.event_id,
+        before={"active": not active},
+        after={"active": active},
     )
     session.flush()
 
@@ -587,18 +578,17 @@ def take_back_recusal(session: Session, judge: Judge, entry_id: int, actor: str)
     sheet = session.scalar(
         select(ScoreSheet).where(ScoreSheet.judge_id == judge.id, ScoreSheet.entry_id == entry_id)
     )
-    session.add(
-        AuditLog(
-            event_id=judge.event_id,
-            actor=actor,
-            action="recusal.removed",
-            subject=f"judge:{judge.id}",
-            before={"entry": entry_id, "reason": recusal.reason},
-            after={
-                "entry": entry_id,
-                "counted_again": None if sheet is None else {"id": sheet.id, **sheet_state(sheet)},
-            },
-        )
+    audit.record(
+        session,
+        actor,
+        "recusal.removed",
+        f"judge:{judge.id}",
+        event_id=judge.event_id,
+        before={"entry": entry_id, "reason": recusal.reason},
+        after={
+            "entry": entry_id,
+            "counted_again": None if sheet is None else {"id": sheet.id, **sheet_state(sheet)},
+        },
     )
     session.delete(recusal)
     session.flush()
