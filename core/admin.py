@@ -32,13 +32,13 @@ from core.auth import admin_required, signed_in_organiser
 from core.errors import Conflict, Invalid, NotFound
 from core.i18n import nfc, sort_key
 from core.models import Base, Organiser, Unit
+from core.models.base import MAX_ID
 
 bp = Blueprint("admin", __name__, url_prefix="/manage")
 
 CODE = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,31}")
 # Ids and headcounts: nine digits at most stay within the columns' range (2**31 - 1).
 NUMBER = re.compile(r"[0-9]{1,9}")
-MAX_ID = 2**31 - 1
 MAX_NAME = 200
 
 

@@ -51,12 +51,11 @@ from core.i18n import nfc
 from core.lookup import event_by_slug
 from core.manage import ROLE_NAMES, MenuItem, event_page
 from core.models import Event, EventMember, EventRole, Organiser
+from core.models.base import MAX_ID
 from core.views import MIN_PASSWORD, setting
 
 bp = Blueprint("people", __name__)
 
-# Ids beyond the columns' range name nothing; the databases would refuse to compare them.
-MAX_ID = 2**31 - 1
 MAX_NAME = 200
 MAX_EMAIL = 254
 MAX_PASSWORD = 200

@@ -17,9 +17,9 @@ from core import audit
 from core.errors import Invalid, NotFound
 from core.i18n import nfc
 from core.models import Organiser
+from core.models.base import MAX_ID
 from initiatives.models import Initiative, Term, TermKind
 
-MAX_ID = 2**31 - 1
 MAX_NAME = 200
 KIND_NAMES = {TermKind.THEME: lazy_gettext("Chuyên đề"), TermKind.FIELD: lazy_gettext("Lĩnh vực")}
 

@@ -20,6 +20,9 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+# Ids beyond the integer columns' range name nothing; the databases would refuse to compare them.
+MAX_ID = 2**31 - 1
+
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
