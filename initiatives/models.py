@@ -60,6 +60,8 @@ class Initiative(Base):
     __tablename__ = "initiative"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Mã sáng kiến: the stable code a unit gives the initiative; imports find it again by it.
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(500))
     summary: Mapped[str] = mapped_column(Text, default="")
     unit_id: Mapped[int | None] = mapped_column(
@@ -133,6 +135,29 @@ class Attachment(Base):
     caption: Mapped[str] = mapped_column(String(500), default="")
 
     initiative: Mapped[Initiative] = relationship(back_populates="attachments")
+
+
+class EventInitiative(Base):
+    """An initiative on an event's list: imported for it, registered at its kiosk or taken from
+    the library. The event's entries and exhibits are drawn from this list."""
+
+    __tablename__ = "event_initiative"
+    __table_args__ = (UniqueConstraint("event_id", "initiative_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative.id", ondelete="CASCADE"), index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    initiative: Mapped[Initiative] = relationship()
+
+
+live.ignore(
+    EventInitiative,
+    "the list is the organisers' to draw entries and exhibits from; screens show those",
+)
 
 
 class TermKind(TextEnum):

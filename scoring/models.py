@@ -61,9 +61,48 @@ class Entry(Base):
     status: Mapped[EntryStatus] = mapped_column(
         enum_column(EntryStatus), default=EntryStatus.SCHEDULED
     )
+    # Why the entry was withdrawn (status WITHDRAWN), as the organiser wrote it.
+    withdrawn_reason: Mapped[str] = mapped_column(String(300), default="")
+    # None: every judge of the event scores it; otherwise only the panel's judges.
+    panel_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel.id", ondelete="SET NULL"), index=True
+    )
 
     round: Mapped[Round] = relationship()
     initiative: Mapped[Initiative] = relationship()
+    panel: Mapped[Panel | None] = relationship()
+
+
+class Panel(Base):
+    """Tiểu ban: some judges of a round who score some of its entries, for partial coverage (an
+    exhibit hall walked by several small panels). A round with no panels is scored by all."""
+
+    __tablename__ = "panel"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=1)
+
+    round: Mapped[Round] = relationship()
+    members: Mapped[list[PanelMember]] = relationship(
+        back_populates="panel", cascade="all, delete-orphan"
+    )
+
+
+class PanelMember(Base):
+    """A judge who sits on a panel; a judge may sit on several."""
+
+    __tablename__ = "panel_member"
+
+    panel_id: Mapped[int] = mapped_column(
+        ForeignKey("panel.id", ondelete="CASCADE"), primary_key=True
+    )
+    judge_id: Mapped[int] = mapped_column(
+        ForeignKey("judge.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    panel: Mapped[Panel] = relationship(back_populates="members")
 
 
 class Criterion(Base):
@@ -97,9 +136,13 @@ class Judge(Base):
     """Giám khảo. Logs in with a magic link whose token is stored only as a SHA-256 digest."""
 
     __tablename__ = "judge"
+    __table_args__ = (UniqueConstraint("event_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    # Mã giám khảo, printed on the card ("GK07"): a tablet without a camera signs in with it and
+    # the card's PIN; imports find the judge again by it.
+    code: Mapped[str | None] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[JuryRole] = mapped_column(enum_column(JuryRole))
     is_chair: Mapped[bool] = mapped_column(default=False)
@@ -107,6 +150,8 @@ class Judge(Base):
         ForeignKey("unit.id"), info={"referrer": lazy_gettext("Giám khảo")}
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The card's short PIN, as a keyed digest; None until a card with a PIN is printed.
+    pin_hash: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -202,6 +247,14 @@ def _events_of_entries(column: Any, ids: Collection[Any]) -> Select[tuple[int]]:
 
 live.watch(Entry.round_id, lambda ids: select(Round.event_id).where(Round.id.in_(ids)))
 live.watch(Criterion.event_id)
+# A panel changes how many sheets each of its entries expects.
+live.watch(Panel.round_id, lambda ids: select(Round.event_id).where(Round.id.in_(ids)))
+live.watch(
+    PanelMember.panel_id,
+    lambda ids: (
+        select(Round.event_id).join(Panel, Panel.round_id == Round.id).where(Panel.id.in_(ids))
+    ),
+)
 live.watch(Judge.event_id)
 live.watch(Recusal.judge_id, _events_of_judges)
 live.watch(ScoreSheet.judge_id, _events_of_judges, when=_counted)

@@ -4,9 +4,18 @@ from sqlalchemy import select, update
 from core import db, live, signals
 from core.models import AuditLog, Base, Event, EventMember, Job, Organiser, Round, Unit
 from display.models import Screen
-from initiatives.models import Attachment, Author, Initiative, Term
+from initiatives.models import Attachment, Author, EventInitiative, Initiative, Term
 from kiosk.models import Ballot, Exhibit, Visit, Vote
-from scoring.models import Criterion, Entry, Judge, Recusal, Score, ScoreSheet
+from scoring.models import (
+    Criterion,
+    Entry,
+    Judge,
+    Panel,
+    PanelMember,
+    Recusal,
+    Score,
+    ScoreSheet,
+)
 
 # Every model, and whether a change to it can alter what a screen or phone shows. A new model
 # fails this test until its package decides, beside its definition (core/live.py explains how).
@@ -21,13 +30,15 @@ SHOWN = {
     Criterion,
     Judge,
     Recusal,
+    Panel,
+    PanelMember,
     ScoreSheet,
     Score,
     Exhibit,
     Vote,
     Screen,
 }
-NEVER_SHOWN = {Organiser, EventMember, AuditLog, Job, Ballot, Visit, Term}
+NEVER_SHOWN = {Organiser, EventMember, AuditLog, Job, Ballot, Visit, Term, EventInitiative}
 
 
 def test_every_model_has_a_decision_about_the_screens(app):

@@ -4,6 +4,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
@@ -29,7 +30,9 @@ def test_the_migrations_build_exactly_the_models_on_sqlite(app, template_db):
 def test_upgrading_twice_is_harmless(app):
     db.upgrade(app.config["DATABASE_URL"])
     with app.app_context(), db.unit_of_work() as session:
-        assert session.scalar(text("SELECT version_num FROM alembic_version")) == "0005"
+        version = session.scalar(text("SELECT version_num FROM alembic_version"))
+    head = ScriptDirectory.from_config(db.alembic_config(app.config["DATABASE_URL"]))
+    assert version == head.get_current_head()
 
 
 @pytest.mark.postgres
@@ -115,3 +118,48 @@ def test_foreign_keys_are_enforced(app):
 
     with pytest.raises(IntegrityError), app.app_context(), db.unit_of_work(write=True) as session:
         session.add(Exhibit(event_id=999, initiative_id=999))
+
+
+def test_the_sixth_migration_puts_what_events_show_or_pitch_on_their_lists(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(db.alembic_config(url), "0005")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        run = connection.exec_driver_sql
+        run(
+            "INSERT INTO event (id, slug, name, held_on, venue, status, aggregation, tie_break,"
+            " min_prize_score, live_version, created_at) VALUES (1, 'e', 'E', '2026-12-05',"
+            " '', 'open', 'mean', '[]', 50, 0, '2026-11-24 00:00:00')"
+        )
+        for initiative_id in (1, 2, 3):
+            run(
+                "INSERT INTO initiative (id, title, summary, investor, field, theme, solution_type,"
+                " prior_state, solution, applicability, effects, non_monetary_benefits, scope,"
+                " decision_number, confidential, created_at, updated_at) VALUES"
+                f" ({initiative_id}, 'T', '', '', '', '', 'technical', '', '', '', '', '', 'unit',"
+                " '', '', '2026-11-24 00:00:00', '2026-11-24 00:00:00')"
+            )
+        run(
+            "INSERT INTO round (id, event_id, name, position, status) VALUES (1, 1, 'R', 1, 'open')"
+        )
+        run(
+            "INSERT INTO entry (id, round_id, initiative_id, running_order, status)"
+            " VALUES (1, 1, 1, 1, 'scheduled')"
+        )
+        run(
+            "INSERT INTO exhibit (id, event_id, initiative_id, booth, qr_token, created_at)"
+            " VALUES (1, 1, 1, 'A1', 'tok', '2026-11-24 00:00:00')"
+        )
+        run(
+            "INSERT INTO exhibit (id, event_id, initiative_id, booth, qr_token, created_at)"
+            " VALUES (2, 1, 2, 'A2', 'tok2', '2026-11-24 00:00:00')"
+        )
+    engine.dispose()
+    command.upgrade(db.alembic_config(url), "0006")
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        listed = connection.exec_driver_sql(
+            "SELECT event_id, initiative_id FROM event_initiative ORDER BY initiative_id"
+        ).all()
+    engine.dispose()
+    assert listed == [(1, 1), (1, 2)]
