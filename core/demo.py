@@ -28,7 +28,7 @@ from core.models import (
 )
 from core.service import free_slug
 from display.models import Screen
-from initiatives.models import Author, Initiative, Scope, SolutionType
+from initiatives.models import Author, EventInitiative, Initiative, Scope, SolutionType
 from kiosk.models import Exhibit
 from scoring.models import Criterion, Entry, Judge, JuryRole, Recusal
 from scoring.rubric import default_criteria
@@ -268,10 +268,11 @@ def seed(session: Session) -> SeededDemo:
         session.add_all([Exhibit(event=event, initiative=initiative, booth=booth), entry])
         demo.entries.append(entry)
 
-    for name, role, unit, chair in JUDGES:
+    for number, (name, role, unit, chair) in enumerate(JUDGES, start=1):
         token = new_token()
         judge = Judge(
             event=event,
+            code=f"GK{number:02d}",
             name=name,
             role=role,
             unit=units[unit],
@@ -281,6 +282,10 @@ def seed(session: Session) -> SeededDemo:
         session.add(judge)
         demo.judge_tokens.append((judge, token))
     session.flush()
+    session.add_all(
+        EventInitiative(event_id=event.id, initiative_id=entry.initiative_id)
+        for entry in demo.entries
+    )
 
     # A judge from the entry's own unit does not score it (recused by default).
     for judge, _token in demo.judge_tokens:

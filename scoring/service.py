@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from itertools import count
 from typing import Any
 
 from flask_babel import gettext as _
@@ -363,6 +364,8 @@ class JudgeInput:
     role: JuryRole
     unit_id: int | None
     is_chair: bool
+    # Mã giám khảo; None: the next free one ("GK01", "GK02", ...).
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -376,8 +379,8 @@ class NewJudge:
 
 
 def read_judge_form(session: Session, form: Mapping[str, str]) -> JudgeInput:
-    """The name, jury role, unit and chair flag of a judge's form, or ``Invalid`` with a message
-    per field in ``details["fields"]``."""
+    """The name, jury role, unit, chair flag and code of a judge's form, or ``Invalid`` with a
+    message per field in ``details["fields"]``."""
     name = nfc(form.get("name", "")).strip()
     unit = form.get("unit", "").strip()
     errors: dict[str, str] = {}
@@ -391,9 +394,50 @@ def read_judge_form(session: Session, form: Mapping[str, str]) -> JudgeInput:
     unit_id = int(unit) if UNIT_ID.fullmatch(unit) else None
     if unit and (unit_id is None or session.get(Unit, unit_id) is None):
         errors["unit"] = _("Đơn vị này không có trong danh sách.")
+    code = None
+    try:
+        code = read_judge_code(form.get("code", ""))
+    except Invalid as error:
+        errors["code"] = error.message
     if errors or role is None:
         raise Invalid("invalid_judge", _("Hãy sửa các ô được đánh dấu."), fields=errors)
-    return JudgeInput(name, role, unit_id, form.get("chair") == "1")
+    return JudgeInput(name, role, unit_id, form.get("chair") == "1", code)
+
+
+JUDGE_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,19}")
+
+
+def read_judge_code(value: str) -> str | None:
+    """A judge's code as typed (spaces dropped, upper case), None when empty; ``Invalid`` when it
+    is not 1 to 20 letters, digits or dashes."""
+    code = nfc(value).strip().replace(" ", "").upper()
+    if not code:
+        return None
+    if not JUDGE_CODE.fullmatch(code):
+        raise Invalid(
+            "invalid_judge_code",
+            _("Mã giám khảo chỉ gồm chữ cái không dấu, chữ số và dấu gạch ngang, tối đa 20 ký tự."),
+            field="code",
+        )
+    return code
+
+
+def next_judge_code(session: Session, event_id: int) -> str:
+    """The first free code of the form GK01, GK02, ... in the event."""
+    taken = set(session.scalars(select(Judge.code).where(Judge.event_id == event_id)))
+    return next(code for n in count(1) if (code := f"GK{n:02d}") not in taken)
+
+
+def _free_code(session: Session, event_id: int, code: str, judge_id: int | None) -> None:
+    holder = session.scalar(
+        select(Judge).where(Judge.event_id == event_id, Judge.code == code, Judge.id != judge_id)
+    )
+    if holder is not None:
+        raise Invalid(
+            "judge_code_taken",
+            _("Mã %(code)s đã là của %(name)s.", code=code, name=holder.name),
+            fields={"code": _("Mã %(code)s đã là của %(name)s.", code=code, name=holder.name)},
+        )
 
 
 def _open_jury(session: Session, event_id: int) -> Event:
@@ -437,6 +481,7 @@ def _one_chair(session: Session, event_id: int, judge_id: int | None) -> None:
 def _described_judge(judge: Judge) -> dict[str, Any]:
     """What the audit log keeps of a judge (never the token, nor its digest)."""
     return {
+        "code": judge.code,
         "name": judge.name,
         "role": judge.role.value,
         "unit": judge.unit_id,
@@ -477,9 +522,12 @@ def add_judge(session: Session, event: Event, data: JudgeInput, actor: str) -> N
     _open_jury(session, event.id)
     if data.is_chair:
         _one_chair(session, event.id, None)
+    if data.code is not None:
+        _free_code(session, event.id, data.code, None)
     token = new_token()
     judge = Judge(
         event_id=event.id,
+        code=data.code or next_judge_code(session, event.id),
         name=data.name,
         role=data.role,
         unit_id=data.unit_id,
@@ -509,6 +557,8 @@ def edit_judge(session: Session, judge: Judge, data: JudgeInput, actor: str) -> 
     _open_jury(session, judge.event_id)
     if data.is_chair and not judge.is_chair:
         _one_chair(session, judge.event_id, judge.id)
+    if data.code is not None:
+        _free_code(session, judge.event_id, data.code, judge.id)
     before = _described_judge(judge)
     unit_changed = data.unit_id != judge.unit_id
     judge.name, judge.role, judge.unit_id, judge.is_chair = (
@@ -517,6 +567,7 @@ def edit_judge(session: Session, judge: Judge, data: JudgeInput, actor: str) -> 
         data.unit_id,
         data.is_chair,
     )
+    judge.code = data.code or judge.code
     after = _described_judge(judge)
     if before == after:
         return 0

@@ -154,7 +154,7 @@ def jury(event: Event) -> ResponseReturnValue:
 def jury_add(event: Event) -> ResponseReturnValue:
     """Add a judge; their card's link and QR code are shown once, on this answer, which no
     browser keeps."""
-    form = _typed("name", "role", "unit", "chair") | {"form": "add"}
+    form = _typed("code", "name", "role", "unit", "chair") | {"form": "add"}
     try:
         data = read_judge_form(db.session(), form)
         added = add_judge(db.write(), event, data, _actor())
@@ -181,7 +181,7 @@ def jury_add(event: Event) -> ResponseReturnValue:
 @event_page(EventRole.MANAGER)
 def jury_edit(event: Event, judge_id: int) -> ResponseReturnValue:
     """Change a judge's name, role, unit or chair flag."""
-    form = _typed("name", "role", "unit", "chair")
+    form = _typed("code", "name", "role", "unit", "chair")
     writing = db.write()
     judge = _judge_or_404(writing, event, judge_id)
     try:

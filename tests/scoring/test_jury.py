@@ -74,6 +74,7 @@ def test_a_new_judge_gets_a_card_and_skips_the_entries_of_their_own_unit(app, cl
     with app.app_context(), db.unit_of_work() as session:
         audit = session.scalar(select(AuditLog).where(AuditLog.action == "judge.added"))
         assert audit.after == {
+            "code": "GK01",
             "name": "Đỗ Thị Mai Phương",
             "role": "union",
             "unit": contest.unit_id,
@@ -418,3 +419,36 @@ def test_a_judge_or_entry_of_another_event_is_not_found_here(contest, factory, o
     )
     assert other_entry.status_code == 404
     assert 'id="recusal-entry-error"' in other_entry.get_data(as_text=True)
+
+
+def test_judges_get_the_next_free_code_unless_one_is_given(app, contest):
+    first, _token, _ = added(app, contest.event, name="Ngô Quang Vinh")
+
+    def with_code(session):
+        data = JudgeInput("Bùi Đức Thắng", JuryRole.EXPERT, None, False, "GK05")
+        return add_judge(session, contest.event, data, ACTOR).judge.id
+
+    fifth = run(app, with_code)
+    second, _token, _ = added(app, contest.event, name="Dương Thị Hồng Nhung")
+    with app.app_context(), db.unit_of_work() as session:
+        codes = {judge.id: judge.code for judge in session.scalars(select(Judge))}
+    assert codes[first] == "GK01" and codes[fifth] == "GK05" and codes[second] == "GK02"
+
+
+def test_a_code_taken_or_badly_typed_is_refused_beside_the_field(app, contest, factory):
+    factory.judge(contest.event, name="Phạm Quốc Bảo", code="GK07")
+    with app.test_request_context(), db.unit_of_work() as session:
+        assert read_judge_form(session, {"name": "A", "role": "union", "code": " gk 08 "}).code == (
+            "GK08"
+        )
+        with pytest.raises(Invalid) as refused:
+            read_judge_form(session, {"name": "A", "role": "union", "code": "GK/08"})
+        assert "chữ số và dấu gạch ngang" in refused.value.details["fields"]["code"]
+
+    def taken(session):
+        data = JudgeInput("Ngô Quang Vinh", JuryRole.UNION, None, False, "GK07")
+        add_judge(session, contest.event, data, ACTOR)
+
+    with pytest.raises(Invalid) as refused:
+        run(app, taken)
+    assert refused.value.details["fields"]["code"] == "Mã GK07 đã là của Phạm Quốc Bảo."
