@@ -190,12 +190,19 @@ def event_audience(role: EventRole) -> str:
 
 
 def save_organiser(
-    session: Session, *, email: str, name: str, password_hash: str, admin: bool = False
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password_hash: str,
+    admin: bool = False,
+    temporary: bool = False,
 ) -> Organiser:
     """Create an organiser account, or give an existing one (same email) a new password.
 
     ``password_hash`` comes from :func:`hash_password`, computed before the write began.
-    An administrator stays one.
+    An administrator stays one. A ``temporary`` password, which an administrator chose, must be
+    replaced by its owner before anything else (:func:`own_password_first`).
     """
     email = nfc(email).strip().lower()
     organiser = session.scalar(select(Organiser).where(Organiser.email == email))
@@ -205,6 +212,7 @@ def save_organiser(
     elif organiser.password_hash != password_hash:
         end_sessions(session, organiser)  # whoever knew the old password is signed out
     organiser.password_hash = password_hash
+    organiser.password_temporary = temporary
     organiser.is_admin = organiser.is_admin or admin
     session.flush()
     return organiser
@@ -235,6 +243,27 @@ def unauthorized() -> ResponseReturnValue:
         raise Unauthenticated("unauthorized", _("Bạn cần đăng nhập."))
     flash(_("Vui lòng đăng nhập để mở trang này."), "info")
     return redirect(url_for("core.login", next=request.full_path.rstrip("?")))
+
+
+# What an organiser with a temporary password may still open: the page that changes it, and the
+# way out.
+PASSWORD_FIRST_EXEMPT = frozenset({"people.account", "core.logout", "core.language", "static"})
+
+
+def own_password_first() -> ResponseReturnValue | None:
+    """Before any organiser page or API: an organiser whose password an administrator set is
+    sent to choose their own, so that the administrator no longer knows it."""
+    organiser = signed_in_organiser()
+    if organiser is None or not organiser.password_temporary:
+        return None
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.endpoint in PASSWORD_FIRST_EXEMPT or getattr(view, "audience", ANYONE) == ANYONE:
+        return None
+    message = _("Hãy đặt mật khẩu của riêng bạn trước khi tiếp tục.")
+    if wants_json():
+        raise Forbidden("password_change_required", message)
+    flash(message, "info")
+    return redirect(url_for("people.account", next=request.full_path.rstrip("?")))
 
 
 def retry_after() -> int:
@@ -306,3 +335,4 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     app.register_error_handler(RateLimitExceeded, throttled)
+    app.before_request(own_password_first)

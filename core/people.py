@@ -48,6 +48,7 @@ from core.auth import (
 )
 from core.errors import Conflict, Invalid, NotFound, status_of
 from core.i18n import nfc
+from core.links import safe_next
 from core.lookup import event_by_slug
 from core.manage import ROLE_NAMES, MenuItem, event_page
 from core.models import Event, EventMember, EventRole, Organiser
@@ -224,7 +225,9 @@ def create_organiser(
     if session.scalar(select(Organiser.id).where(Organiser.email == email)) is not None:
         message = _("Đã có tài khoản với email %(email)s.", email=email)
         raise Conflict("email_taken", message, field="email")
-    organiser = save_organiser(session, email=email, name=name, password_hash=password_hash)
+    organiser = save_organiser(
+        session, email=email, name=name, password_hash=password_hash, temporary=True
+    )
     audit.record(
         session,
         actor,
@@ -245,7 +248,7 @@ def reset_password(
             "own_password",
             _("Hãy đổi mật khẩu của chính bạn ở trang Tài khoản của tôi."),
         )
-    _save_password(session, organiser, password_hash)
+    _save_password(session, organiser, password_hash, temporary=True)
     audit.record(session, actor, "organiser.password_reset", audit.actor(organiser))
     session.flush()
 
@@ -257,8 +260,16 @@ def change_own_password(session: Session, organiser: Organiser, password_hash: s
     session.flush()
 
 
-def _save_password(session: Session, organiser: Organiser, password_hash: str) -> None:
-    save_organiser(session, email=organiser.email, name=organiser.name, password_hash=password_hash)
+def _save_password(
+    session: Session, organiser: Organiser, password_hash: str, *, temporary: bool = False
+) -> None:
+    save_organiser(
+        session,
+        email=organiser.email,
+        name=organiser.name,
+        password_hash=password_hash,
+        temporary=temporary,
+    )
 
 
 def set_admin(session: Session, organiser: Organiser, admin: bool, actor: Organiser) -> None:
@@ -548,16 +559,17 @@ def account() -> ResponseReturnValue:
     """The organiser's own account: change the password (current one, new one twice). This
     browser stays signed in; every other one is signed out."""
     me = _me()
+    back = safe_next(request.values.get("next"), url_for("people.account"))
     if request.method == "GET":
-        return render_template("core/manage/people_account.html", errors={})
+        return render_template("core/manage/people_account.html", errors={}, back=back)
     errors = _password_change_errors(me, request.form)
     if errors:
-        return render_template("core/manage/people_account.html", errors=errors), 422
+        return render_template("core/manage/people_account.html", errors=errors, back=back), 422
     password_hash = hash_password(request.form["password"])
     change_own_password(db.write(), me, password_hash)
     login_user(me, remember=True)  # this browser, in the account's new session generation
     flash(_("Đã đổi mật khẩu. Các trình duyệt khác đã được đăng xuất."), "info")
-    return redirect(url_for("people.account"))
+    return redirect(back)
 
 
 def _password_change_errors(me: Organiser, form: Mapping[str, str]) -> dict[str, str]:

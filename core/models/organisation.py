@@ -43,6 +43,9 @@ class Organiser(UserMixin, Base):  # type: ignore[misc]  # flask-login ships no 
     # Made and checked by core.auth, whose hash method the app configures.
     password_hash: Mapped[str] = mapped_column(String(256))
     is_admin: Mapped[bool] = mapped_column(default=False)
+    # Set by an administrator (a new account, a reset): its owner must choose their own password
+    # before any other organiser page opens.
+    password_temporary: Mapped[bool] = mapped_column(default=False)
     # Moved on by a logout or a new password (core.auth.end_sessions): every session and
     # "remember me" cookie issued before names an older one and stops working.
     session_generation: Mapped[int] = mapped_column(default=0)

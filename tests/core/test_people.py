@@ -1,6 +1,7 @@
 """The people of an event (its Ban Tổ chức) and the organisers' accounts (core/people.py)."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import select
@@ -392,3 +393,38 @@ def test_guesses_at_the_current_password_are_counted(app, factory):
         422,
         429,
     ]
+
+
+def url_for_account(back):
+    return "/manage/account?" + urlencode({"next": back}, safe="/")
+
+
+def test_a_password_an_administrator_chose_is_replaced_before_anything_else(app, factory, event):
+    admin = as_client(app, factory.organiser(admin=True))
+    data = {"name": "Lê Minh Tuấn", "email": "tuan@evn.vn", "password": "mat-khau-tam-thoi"}
+    admin.post("/manage/organisers/new", data=data | {"event": event.slug, "role": "manager"})
+    newcomer = app.test_client()
+    newcomer.post("/login", data={"email": "tuan@evn.vn", "password": "mat-khau-tam-thoi"})
+    for page in ("/manage/", f"/manage/{event.slug}/", f"/manage/{event.slug}/people"):
+        sent = newcomer.get(page)
+        assert sent.status_code == 302
+        assert sent.headers["Location"] == url_for_account(page)
+    assert "Hãy đặt mật khẩu của riêng bạn" in text(newcomer.get("/manage/account"))
+    api = newcomer.get("/api/v1/jobs/0123456789abcdef")
+    assert api.status_code == 403 and api.get_json()["error"] == "password_change_required"
+    assert newcomer.get("/").status_code == 200  # public pages stay open
+    changed = newcomer.post(
+        "/manage/account",
+        data={
+            "current": "mat-khau-tam-thoi",
+            "password": "cua-rieng-tuan",
+            "confirm": "cua-rieng-tuan",
+        },
+    )
+    assert changed.status_code == 302
+    assert newcomer.get(f"/manage/{event.slug}/people").status_code == 200
+
+    organiser = factory.organiser()
+    admin.post(f"/manage/organisers/{organiser.id}/password", data={"password": ""})
+    with app.app_context(), db.unit_of_work() as session:
+        assert session.get(Organiser, organiser.id).password_temporary
