@@ -101,6 +101,11 @@ def flatten(tree: list[Node]) -> list[tuple[Unit, int]]:
     return lines
 
 
+def unit_lines(session: Session) -> list[tuple[Unit, int]]:
+    """Every unit as a select lists it: the tree, flattened, with each unit's depth."""
+    return flatten(unit_tree(session))
+
+
 def descendants(session: Session, unit: Unit) -> set[int]:
     """The ids of the units under ``unit``, at any depth."""
     children: dict[int | None, list[int]] = defaultdict(list)
@@ -272,7 +277,7 @@ def _unit_form(
     """A unit's form; the parents offered are every unit but this one and those under it."""
     session = db.session()
     excluded = set() if unit is None else {unit.id} | descendants(session, unit)
-    parents = [line for line in flatten(unit_tree(session)) if line[0].id not in excluded]
+    parents = [line for line in unit_lines(session) if line[0].id not in excluded]
     page = render_template(
         "core/admin/unit_form.html", unit=unit, form=form, errors=errors, parents=parents
     )

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from core import audit, db, signals
+from core.admin import unit_lines
 from core.api import job_json, job_or_404
 from core.auth import (
     View,
@@ -33,7 +34,7 @@ from core.auth import (
 )
 from core.errors import Forbidden, Invalid
 from core.lookup import event_or_404
-from core.models import Event, EventMember, EventRole, EventStatus, Organiser, Unit
+from core.models import Event, EventMember, EventRole, EventStatus, Organiser
 from core.service import (
     NEXT_STATUS,
     PREVIOUS_STATUS,
@@ -176,7 +177,7 @@ def _event_form(
 ) -> ResponseReturnValue:
     """An event's form, with what was typed and a message beside each field at fault."""
     context.setdefault("form", request.form)
-    units = db.session().scalars(select(Unit).order_by(Unit.name)).all()
+    units = unit_lines(db.session())
     return render_template(template, errors=errors, units=units, **context), status
 
 

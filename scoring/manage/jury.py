@@ -13,12 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from core import audit, db, qr
+from core.admin import unit_lines
 from core.auth import can_manage, signed_in_organiser
 from core.errors import Conflict, Invalid, NotFound, status_of
 from core.i18n import nfc
 from core.links import external_url
 from core.manage import MenuItem, event_page
-from core.models import Event, EventRole, Round, Unit
+from core.models import Event, EventRole, Round
 from core.models.base import MAX_ID
 from core.service import SEALED
 from initiatives.models import Initiative
@@ -111,7 +112,7 @@ def _jury_page(
         event=event,
         members=jury_members(session, event),
         entries=event_entries(session, event),
-        units=session.scalars(select(Unit).order_by(Unit.name)).all(),
+        units=unit_lines(session),
         roles=list(JuryRole),
         jury_role_names=JURY_ROLE_NAMES,
         may_edit=can_manage(event, EventRole.MANAGER),

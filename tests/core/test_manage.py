@@ -181,3 +181,20 @@ def test_an_unknown_status_is_refused(factory, organiser_client):
     stale = post(owner, f"/manage/{event.slug}/status", {"to": "locked"})
     assert stale.status_code == 409
     assert "hãy tải lại trang" in stale.get_data(as_text=True)
+
+
+def test_the_organising_unit_is_chosen_from_the_tree_in_vietnamese_order(factory, organiser_client):
+    corporation = factory.unit(name="Tổng công ty Điện lực miền Trung")
+    factory.unit(name="Công ty Điện lực Đà Nẵng", parent_id=corporation.id)
+    factory.unit(name="Công ty Điện lực Quảng Nam", parent_id=corporation.id)
+    factory.unit(name="Ăn uống (Công đoàn)")
+    factory.unit(name="An toàn (Ban)")
+    page = organiser_client().get("/manage/new").get_data(as_text=True)
+    options = re.findall(r'<option value="\d+">((?:&nbsp;)*)([^<]+)</option>', page)
+    assert options == [
+        ("", "An toàn (Ban)"),
+        ("", "Ăn uống (Công đoàn)"),
+        ("", "Tổng công ty Điện lực miền Trung"),
+        ("&nbsp;" * 3, "Công ty Điện lực Đà Nẵng"),
+        ("&nbsp;" * 3, "Công ty Điện lực Quảng Nam"),
+    ]
