@@ -43,7 +43,6 @@ from typing import IO, Any
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import Column, Date, Float, Integer, Numeric, Select, Table, and_, select
 from sqlalchemy import Enum as EnumType
 from sqlalchemy import inspect as inspect_model
@@ -614,10 +613,13 @@ class _Restore:
             relative = PurePosixPath("restored") / uuid.uuid4().hex / relative.name
             target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(self.backup.path) as archive, archive.open(member) as source:
-            with target.open("xb") as copy:
-                self.written.append(target)
-                shutil.copyfileobj(source, copy, CHUNK)
+        with (
+            zipfile.ZipFile(self.backup.path) as archive,
+            archive.open(member) as source,
+            target.open("xb") as copy,
+        ):
+            self.written.append(target)
+            shutil.copyfileobj(source, copy, CHUNK)
         return relative.as_posix()
 
     def notes(self, event: Event) -> list[str]:
@@ -644,12 +646,10 @@ class _Restore:
         judges = self.renewed.get(("judge", "token_hash"), 0)
         if judges:
             notes.append(
-                ngettext(
-                    "Thẻ của %(num)d giám khảo đang được dùng ở sự kiện khác trên máy chủ "
-                    "này: giám khảo đó được cấp thẻ mới, hãy in lại thẻ.",
-                    "Thẻ của %(num)d giám khảo đang được dùng ở sự kiện khác trên máy chủ "
+                _(
+                    "Thẻ của %(count)s giám khảo đang được dùng ở sự kiện khác trên máy chủ "
                     "này: các giám khảo đó được cấp thẻ mới, hãy in lại thẻ.",
-                    judges,
+                    count=judges,
                 )
             )
         codes = self.renewed.get(("exhibit", "qr_token"), 0)
