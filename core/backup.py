@@ -405,15 +405,18 @@ def read_backup(path: Path, running_revision: str | None) -> Backup:
     """Open a backup file and check it all: a ZIP, our format in a version we read, every
     member's checksum, the schema this instance runs. ``Invalid`` says what is wrong."""
     with path.open("rb") as stream:
-        if stream.read(16) == b"SQLite format 3\x00":
-            raise _refused(
-                "database_file",
-                _(
-                    "Đây là bản sao cả cơ sở dữ liệu (lệnh sangtao backup), không phải tệp sao "
-                    "lưu một sự kiện: hãy dừng máy chủ rồi chép tệp này thay cho tệp cơ sở dữ "
-                    "liệu, như hướng dẫn sử dụng mô tả."
-                ),
-            )
+        start = stream.read(16)
+    if start == b"SQLite format 3\x00":
+        raise _refused(
+            "database_file",
+            _(
+                "Đây là bản sao cả cơ sở dữ liệu (lệnh sangtao backup), không phải tệp sao "
+                "lưu một sự kiện: hãy dừng máy chủ rồi chép tệp này thay cho tệp cơ sở dữ "
+                "liệu, như hướng dẫn sử dụng mô tả."
+            ),
+        )
+    if not start.startswith(b"PK"):  # every ZIP, even a truncated one, starts so
+        raise _not_ours()
     try:
         with zipfile.ZipFile(path) as archive:
             manifest = _manifest(archive)
