@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         i18n,
         live,
         manage,
+        manage_backup,
         people,
         realtime,
         views,
@@ -73,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     views.init_app(app)
     api.init_app(app)
     manage.init_app(app)
+    manage_backup.init_app(app)
     people.init_app(app)
     admin.init_app(app)
 

@@ -1,20 +1,24 @@
-"""``sangtao``: serve the day, seed a demo event, create organisers, upgrade the database."""
+"""``sangtao``: serve the day, seed a demo event, create organisers, upgrade the database, back it
+up and restore an event."""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import select
 
-from core import db
+from core import backup, db
 from core.app import create_app
 from core.auth import hash_password, save_organiser
+from core.errors import Invalid
 from core.links import external_url, is_guessed, public_url
-from core.models import Organiser
+from core.models import Event, Organiser
 from core.views import MIN_PASSWORD, is_set_up, setup_code
 
 
@@ -111,6 +115,62 @@ def create_organiser(email: str, name: str, admin: bool, password: str) -> None:
     click.echo(f"{role} {email} is ready", file=sys.stderr)
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def backup_database(path: Path | None) -> None:
+    """Copy the whole SQLite database while the server runs (default: instance/backups/)."""
+    url = current_app.config["DATABASE_URL"]
+    try:
+        backup.sqlite_file(url)
+    except backup.NotSQLite:
+        click.echo(
+            "The database is PostgreSQL: back it up with pg_dump (for example "
+            "`pg_dump --format=custom --file=sangtao.dump DATABASE`); this command copies "
+            "SQLite files only.",
+            err=True,
+        )
+        sys.exit(2)
+    target = path or backup.default_copy_path(Path(current_app.instance_path))
+    check = backup.copy_database(url, target, current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    if check != "ok":
+        raise click.ClickException(f"the copy {target} failed its integrity check: {check}")
+    click.echo(f"{target} ({target.stat().st_size:,} bytes, integrity_check ok)")
+
+
+@click.command("export-event")
+@with_appcontext
+@click.argument("slug")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def export_event(slug: str, path: Path | None) -> None:
+    """Write one event's backup file (data and attachments), as its overview page offers it."""
+    with db.unit_of_work() as session:
+        event = session.scalar(select(Event).where(Event.slug == slug))
+        if event is None:
+            raise click.ClickException(f"no event at the address {slug!r}")
+        target = path or Path.cwd() / backup.file_name(event)
+        with target.open("wb") as stream:
+            manifest = backup.write_event(session, event, stream)
+    rows = sum(manifest["counts"].values())
+    click.echo(f"{target} ({target.stat().st_size:,} bytes, {rows} rows)")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_event(file: Path) -> None:
+    """Restore an event from its backup file into this instance, as a new event."""
+    db.upgrade(current_app.config["DATABASE_URL"])
+    with force_locale("vi"):
+        try:
+            restored = backup.restore_file(file, "cli")
+        except Invalid as error:
+            raise click.ClickException(error.message) from None
+        click.echo(f"Đã khôi phục sự kiện “{restored.name}”: {restored.slug}")
+        for note in restored.notes:
+            click.echo(f"  {note}")
+
+
 @click.command("run-job", hidden=True)
 @with_appcontext
 @click.argument("job_id")
@@ -122,5 +182,6 @@ def run_job(job_id: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (upgrade_db, serve, seed_demo, create_organiser, run_job):
+    commands = (upgrade_db, serve, seed_demo, create_organiser, run_job)
+    for command in (*commands, backup_database, export_event, restore_event):
         app.cli.add_command(command)

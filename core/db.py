@@ -160,6 +160,10 @@ def read_body_first() -> None:
     while holding SQLite's write lock; the next writer's busy wait blocks the whole server.
     """
     if request.method not in SAFE_METHODS:
+        # A view may take more than MAX_CONTENT_LENGTH: its ``max_body`` names the setting.
+        view = current_app.view_functions.get(request.endpoint or "")
+        if limit := getattr(view, "max_body", None):
+            request.max_content_length = current_app.config[limit]
         request.get_data(cache=True)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core import live
+from core import backup, live
 from core.models import Event
 from core.models.base import Base, TextEnum, UTCDateTime, enum_column, utcnow
 
@@ -41,3 +41,4 @@ class Screen(Base):
 
 
 live.watch(Screen.event_id)
+backup.owned(Screen, lambda event_id: select(Screen).where(Screen.event_id == event_id))

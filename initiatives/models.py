@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
+from flask import current_app
 from flask_babel import lazy_gettext
-from sqlalchemy import BigInteger, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Numeric, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core import live
+from core import backup, live
 from core.models import Unit
 from core.models.base import Base, TextEnum, UTCDateTime, enum_column, utcnow
 
@@ -121,8 +123,15 @@ class Author(Base):
     initiative: Mapped[Initiative] = relationship(back_populates="authors")
 
 
+def attachments_folder() -> Path:
+    """Where the attachments' files live (``instance/attachments``): ``Attachment.path`` is
+    relative to it."""
+    return Path(current_app.instance_path) / "attachments"
+
+
 class Attachment(Base):
-    """A photo, video or document kept with an initiative."""
+    """A photo, video or document kept with an initiative; its file is ``path`` under
+    :func:`attachments_folder`."""
 
     __tablename__ = "attachment"
 
@@ -154,6 +163,16 @@ class EventInitiative(Base):
     initiative: Mapped[Initiative] = relationship()
 
 
+# An initiative outlives its events: a backup carries those its event refers to, and a restore
+# finds them again by their code (Mã sáng kiến), else creates them with their authors and files.
+backup.shared(Initiative, "code")
+backup.follows(Author, "initiative_id")
+backup.follows(Attachment, "initiative_id", file="path", folder=attachments_folder)
+backup.owned(
+    EventInitiative,
+    lambda event_id: select(EventInitiative).where(EventInitiative.event_id == event_id),
+)
+
 live.ignore(
     EventInitiative,
     "the list is the organisers' to draw entries and exhibits from; screens show those",
@@ -183,3 +202,5 @@ class Term(Base):
 
 
 live.ignore(Term, "the lists are read by the organisers' forms; a screen shows initiatives' names")
+# The lists are carried whole; a restore adds the names this instance lacks.
+backup.shared(Term, "kind", "name", every=True)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Select, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core import live
+from core import backup, live
 from core.models import Event, Unit
 from core.models.base import Base, TextEnum, UTCDateTime, enum_column, short_token, utcnow
 from initiatives.models import Attachment, Initiative
@@ -89,3 +89,27 @@ live.ignore(Visit, "visits are counted on the organiser's page; one push per sca
 live.watch(Initiative.id, lambda ids: _events_of_exhibits(Initiative.id, ids))
 live.watch(Attachment.initiative_id, lambda ids: _events_of_exhibits(Initiative.id, ids))
 live.watch(Unit.id, lambda ids: _events_of_exhibits(Initiative.unit_id, ids))
+
+
+def _of_exhibits(model: Any) -> Any:
+    return lambda event_id: (
+        select(model)
+        .join(Exhibit, Exhibit.id == model.exhibit_id)
+        .where(Exhibit.event_id == event_id)
+    )
+
+
+# QR codes and ballots go with the backup, so that printed posters and badges still work after a
+# restore; one already used on this instance (the same file restored twice) gets a new code.
+backup.owned(
+    Exhibit,
+    lambda event_id: select(Exhibit).where(Exhibit.event_id == event_id),
+    renew={"qr_token": lambda _session, _old: short_token()},
+)
+backup.owned(
+    Ballot,
+    lambda event_id: select(Ballot).where(Ballot.event_id == event_id),
+    renew={"token": lambda _session, _old: short_token()},
+)
+backup.owned(Vote, _of_exhibits(Vote))
+backup.owned(Visit, _of_exhibits(Visit))

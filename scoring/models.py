@@ -22,7 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core import live
+from core import backup, live
+from core.auth import hash_token, new_token
 from core.models import Event, Round, Unit
 from core.models.base import Base, TextEnum, UTCDateTime, enum_column, utcnow
 from initiatives.models import Author, Initiative
@@ -267,3 +268,40 @@ live.watch(
 live.watch(Initiative.id, lambda ids: _events_of_entries(Initiative.id, ids))
 live.watch(Author.initiative_id, lambda ids: _events_of_entries(Initiative.id, ids))
 live.watch(Unit.id, lambda ids: _events_of_entries(Initiative.unit_id, ids))
+
+
+def _of_rounds(model: Any) -> Any:
+    return lambda event_id: (
+        select(model).join(Round, Round.id == model.round_id).where(Round.event_id == event_id)
+    )
+
+
+def _of_judges(model: Any) -> Any:
+    return lambda event_id: (
+        select(model).join(Judge, Judge.id == model.judge_id).where(Judge.event_id == event_id)
+    )
+
+
+backup.owned(Criterion, lambda event_id: select(Criterion).where(Criterion.event_id == event_id))
+# A judge's card (token and PIN digests) goes with the backup, so that the cards in the judges'
+# hands still open their sheets after a restore; one whose token this instance already uses (the
+# same file restored twice) gets a new card, which the restore says to print.
+backup.owned(
+    Judge,
+    lambda event_id: select(Judge).where(Judge.event_id == event_id),
+    renew={"token_hash": lambda _session, _old: hash_token(new_token())},
+)
+backup.owned(Panel, _of_rounds(Panel))
+backup.owned(PanelMember, _of_judges(PanelMember))
+backup.owned(Entry, _of_rounds(Entry))
+backup.owned(Recusal, _of_judges(Recusal))
+backup.owned(ScoreSheet, _of_judges(ScoreSheet))
+backup.owned(
+    Score,
+    lambda event_id: (
+        select(Score)
+        .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+        .join(Judge, Judge.id == ScoreSheet.judge_id)
+        .where(Judge.event_id == event_id)
+    ),
+)

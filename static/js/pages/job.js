@@ -1,5 +1,6 @@
 // A long job's page: asks the server how far the job has got, every second, until it is done or
-// has failed, then offers its result (a download, the next page) or says what went wrong.
+// has failed, then offers its result (a download, the next page) with its notes, or says what went
+// wrong.
 import { readConfig } from "#lib/config.js";
 
 const config = readConfig("job-config");
@@ -10,6 +11,7 @@ const bar = document.getElementById("job-progress");
 const message = document.getElementById("job-message");
 const error = document.getElementById("job-error");
 const result = document.getElementById("job-result");
+const notes = document.getElementById("job-notes");
 const POLL_MS = 1000;
 
 function finished(job) {
@@ -26,6 +28,15 @@ function render(job) {
   message.textContent = job.message;
   error.hidden = !job.error;
   error.textContent = job.error;
+  const said = (job.result && job.result.notes) || [];
+  notes.hidden = said.length === 0;
+  notes.replaceChildren(
+    ...said.map((note) => {
+      const item = document.createElement("li");
+      item.textContent = note;
+      return item;
+    }),
+  );
   const link = result.querySelector("a");
   result.hidden = !(job.result && job.result.url);
   if (!result.hidden) {
