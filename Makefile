@@ -18,12 +18,13 @@ $(VENV)/.installed: pyproject.toml
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-# static/vendor holds only what this copies. The browser imports the socket.io client as an ES
-# module, by the specifier that core/assets.py puts in the import map.
+# static/vendor holds only what this copies. The browser imports the socket.io client and
+# SortableJS as ES modules, by the specifiers that core/assets.py puts in the import map.
 vendor: node_modules/.package-lock.json
 	rm -rf static/vendor
 	mkdir -p static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.esm.min.js node_modules/socket.io-client/dist/socket.io.esm.min.js.map static/vendor/
+	cp node_modules/sortablejs/modular/sortable.esm.js static/vendor/
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d core/translations --statistics >/dev/null

@@ -24,7 +24,11 @@ from werkzeug.security import safe_join
 EXTENSION = "sangtao.assets"
 ONE_YEAR = 365 * 24 * 3600
 LIBRARY = "js/lib"  # every module in here is in the import map as #lib/<name>
-VENDOR = {"socket.io-client": "vendor/socket.io.esm.min.js"}  # copied from npm by `make vendor`
+# Copied from npm by `make vendor`.
+VENDOR = {
+    "socket.io-client": "vendor/socket.io.esm.min.js",
+    "sortablejs": "vendor/sortable.esm.js",
+}
 
 
 @dataclass

@@ -34,6 +34,15 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def fold(text: str) -> str:
+    """Text as a search compares it: no diacritics, đ as d, case aside, so that "tiet kiem dien"
+    finds "Tiết kiệm điện" (and typing the accents still works)."""
+    bare = "".join(
+        char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char)
+    )
+    return bare.replace("đ", "d").replace("Đ", "D").casefold()
+
+
 # The Vietnamese alphabet, with the Latin letters it borrows where CLDR puts them: ă, â, đ, ê, ô,
 # ơ and ư are letters of their own.
 ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from core.i18n import day, money, nfc, number, sort_key
+from core.i18n import day, fold, money, nfc, number, sort_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -93,3 +93,9 @@ def test_the_sort_ignores_case_and_how_the_letters_were_typed():
     assert sorted(["Anh", "An Giang", "A2", "A10"], key=sort_key) == [
         "A10", "A2", "An Giang", "Anh",
     ]  # fmt: skip
+
+
+def test_fold_lets_a_search_without_diacritics_find_vietnamese_text():
+    assert fold("Tiết kiệm ĐIỆN") == "tiet kiem dien"
+    assert fold(unicodedata.normalize("NFD", "Đường dây 110 kV")) == "duong day 110 kv"
+    assert fold("tiet kiem dien") in fold("Giải pháp Tiết kiệm điện cho trạm biến áp")

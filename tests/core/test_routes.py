@@ -7,6 +7,7 @@ import pytest
 from core.auth import ADMINISTRATOR, ANYONE, ORGANISER, event_audience, hash_token
 from core.models import EventMember, EventRole, Job
 from scoring.auth import JUDGE, card_of
+from scoring.models import Entry
 
 KINDS = ("anonymous", "judge", "chair", "stranger", "viewer", "manager", "owner", "admin")
 ORGANISERS = {"stranger", "viewer", "manager", "owner", "admin"}
@@ -55,6 +56,11 @@ def visitor_sessions(factory, event, judge):
     }
 
 
+def round_of(factory, entry_id):
+    with factory.writing() as session:
+        return session.get(Entry, entry_id).round_id
+
+
 @pytest.fixture
 def visitors(app, factory, contest, judge):
     """Each kind of visitor's session, and the values that fill the routes' URLs."""
@@ -72,6 +78,8 @@ def visitors(app, factory, contest, judge):
         "job_id": job.id,
         "slug": contest.slug,
         "entry_id": contest.entries[0],
+        # The round of that entry: the managers rename, move and delete it, withdraw the entry.
+        "round_id": round_of(factory, contest.entries[0]),
         "code": "en",
         "token": exhibit.qr_token,
         ("scoring.magic_link", "token"): judge.token,
