@@ -100,12 +100,17 @@ def test_an_old_version_after_an_upgrade_is_not_cached_for_good(client, app, sta
         assert client.get(static_url("js/lib/total.js")).cache_control.immutable
 
 
-def test_the_import_map_lists_every_shared_module_and_the_socket_client(home_imports):
+def test_the_import_map_lists_every_shared_module_and_the_vendored_libraries(home_imports):
     imports = home_imports()
     modules = sorted(p.name for p in (STATIC / "js" / "lib").glob("*.js"))
     assert {"outbox.js", "total.js", "config.js"} <= set(modules)
     expected = {f"#lib/{name}": f"/static/js/lib/{name}" for name in modules}
     expected["socket.io-client"] = "/static/vendor/socket.io.esm.min.js"
+    expected["chart.js"] = "/static/vendor/chart.js/chart.js"
+    expected["@kurkle/color"] = "/static/vendor/kurkle-color/color.esm.js"
+    # Chart.js imports its chunk by a relative path: the map gives that URL its version too.
+    chunk = "/static/vendor/chart.js/chunks/helpers.dataset.js"
+    expected[chunk] = chunk
     assert set(imports) == set(expected)
     for specifier, path in expected.items():
         assert imports[specifier] == f"{path}?v={version_of(ROOT / path.lstrip('/'))}"
