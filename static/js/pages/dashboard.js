@@ -187,7 +187,7 @@ function renderSpread(spread) {
     data: {
       labels: spread.entries.map((entry) => String(entry.order)),
       datasets: [
-        { type: "scatter", label: text.mean, data: spread.entries.map((entry, i) => (entry.mean === null ? null : { x: i, y: entry.mean })), backgroundColor: COLOURS.ink, pointRadius: 4 },
+        { type: "line", showLine: false, label: text.mean, data: spread.entries.map((entry) => entry.mean), backgroundColor: COLOURS.ink, borderColor: COLOURS.ink, pointRadius: 4 },
         { label: `${text.low} – ${text.high}`, data: spread.entries.map((entry) => (entry.low === null ? null : [entry.low, entry.high])), backgroundColor: "rgba(11, 92, 173, 0.35)", borderColor: COLOURS.brand, borderWidth: 1, minBarLength: 3 },
       ],
     },
