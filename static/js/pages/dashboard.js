@@ -97,7 +97,7 @@ function renderPitching(snapshot) {
 
 function renderLegend() {
   document.getElementById("legend").replaceChildren(
-    ...Object.entries(text.states).map(([state, label]) =>
+    ...Object.keys(ICONS).map((state) => [state, text.states[state]]).map(([state, label]) =>
       element("li", {}, element("span", { className: `cell ${state}`, "aria-hidden": "true", text: ICONS[state] }), ` ${label}`),
     ),
   );
@@ -158,6 +158,10 @@ function chart(id, options) {
     charts[id] = new Chart(canvas, { ...options, options: { animation: false, maintainAspectRatio: false, ...options.options } });
   }
   return canvas;
+}
+
+function shortened(label) {
+  return label.length > 32 ? `${label.slice(0, 31)}…` : label;
 }
 
 function clock(iso) {
@@ -235,7 +239,15 @@ function renderFigureCharts() {
       const canvas = chart(id, {
         type: "bar",
         data: { labels: figure.bars.map(([label]) => label), datasets: [{ label: figure.label, data: figure.bars.map(([, n]) => n), backgroundColor: COLOURS.ok }] },
-        options: { indexAxis: "y", scales: { x: { beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { display: false } } },
+        options: {
+          indexAxis: "y",
+          scales: {
+            x: { beginAtZero: true, ticks: { precision: 0 } },
+            // Long titles are cut on the axis; the tooltip and the table give them whole.
+            y: { ticks: { callback: (_, index) => shortened(figure.bars[index][0]) } },
+          },
+          plugins: { legend: { display: false } },
+        },
       });
       const top = figure.bars.reduce((best, bar) => (best === null || bar[1] > best[1] ? bar : best), null);
       canvas.setAttribute(
