@@ -18,13 +18,18 @@ $(VENV)/.installed: pyproject.toml
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-# static/vendor holds only what this copies. The browser imports the socket.io client and
-# SortableJS as ES modules, by the specifiers that core/assets.py puts in the import map.
+# static/vendor holds only what this copies. The browser imports the socket.io client, SortableJS
+# and Chart.js as ES modules, by the specifiers that core/assets.py puts in the import map;
+# Chart.js with its colour library and its one chunk.
 vendor: node_modules/.package-lock.json
 	rm -rf static/vendor
 	mkdir -p static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.esm.min.js node_modules/socket.io-client/dist/socket.io.esm.min.js.map static/vendor/
 	cp node_modules/sortablejs/modular/sortable.esm.js static/vendor/
+	mkdir -p static/vendor/chart.js/chunks static/vendor/kurkle-color
+	cp node_modules/chart.js/dist/chart.js node_modules/chart.js/dist/chart.js.map static/vendor/chart.js/
+	cp node_modules/chart.js/dist/chunks/helpers.dataset.js node_modules/chart.js/dist/chunks/helpers.dataset.js.map static/vendor/chart.js/chunks/
+	cp node_modules/@kurkle/color/dist/color.esm.js static/vendor/kurkle-color/
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d core/translations --statistics >/dev/null

@@ -24,11 +24,16 @@ from werkzeug.security import safe_join
 EXTENSION = "sangtao.assets"
 ONE_YEAR = 365 * 24 * 3600
 LIBRARY = "js/lib"  # every module in here is in the import map as #lib/<name>
-# Copied from npm by `make vendor`.
+# Copied from npm by `make vendor`. Chart.js's ES module imports its colour library by name, and a
+# chunk of its own by a relative path: the map gives both their fingerprinted URLs (a key that
+# starts with "/" is a URL the browser would load, mapped to the same file at its version).
 VENDOR = {
     "socket.io-client": "vendor/socket.io.esm.min.js",
     "sortablejs": "vendor/sortable.esm.js",
+    "chart.js": "vendor/chart.js/chart.js",
+    "@kurkle/color": "vendor/kurkle-color/color.esm.js",
 }
+VENDOR_CHUNKS = ("vendor/chart.js/chunks/helpers.dataset.js",)
 
 
 @dataclass
@@ -72,6 +77,8 @@ def static_url(filename: str) -> str:
 def import_map() -> dict[str, dict[str, str]]:
     """Every shared module and front-end library, by specifier, at its fingerprinted URL."""
     imports = {specifier: static_url(filename) for specifier, filename in VENDOR.items()}
+    for chunk in VENDOR_CHUNKS:
+        imports[url_for("static", filename=chunk)] = static_url(chunk)
     folder = current_app.static_folder
     if folder:
         for module in sorted((Path(folder) / LIBRARY).glob("*.js")):

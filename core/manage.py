@@ -10,7 +10,7 @@ docs/architecture.md, "Adding an organiser page").
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
@@ -19,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core import audit, db, signals
 from core.admin import unit_lines
@@ -60,6 +61,27 @@ class MenuItem:
     endpoint: str
     role: EventRole = EventRole.VIEWER
     position: int = 100
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A count on an event's dashboard from a package the dashboard does not import (see
+    ``signals.dashboard_figures``), with its breakdown (label, count) drawn as a bar chart when
+    ``chart`` names the chart's title."""
+
+    key: str
+    label: Any  # a lazy string, translated when the dashboard is drawn
+    total: int
+    bars: list[tuple[str, int]] = field(default_factory=list)
+    chart: Any = None
+
+
+def figures(event: Event, session: Session) -> list[Figure]:
+    """What the packages count for the event's dashboard, in the order they answered."""
+    found: list[Figure] = []
+    for _receiver, contributed in signals.dashboard_figures.send(event, session=session):
+        found.extend(contributed if isinstance(contributed, list) else [contributed])
+    return found
 
 
 def menu(event: Event) -> list[MenuItem]:

@@ -62,6 +62,17 @@ event_transition_checks = _signals.signal(
     """,
 )
 
+dashboard_figures = _signals.signal(
+    "dashboard-figures",
+    doc="""The organiser's dashboard (Bảng điều khiển) of an event is counting what happened.
+
+    Sent by ``scoring.manage.dashboard`` with the event as sender and ``session`` (read only),
+    when the page is drawn and each time it refreshes its figures. Each receiver returns a
+    ``core.manage.Figure`` (or a list of them): a count and, for a chart, its breakdown. The
+    packages the dashboard may not import (``kiosk``: visits and votes) contribute this way.
+    """,
+)
+
 admin_menu = _signals.signal(
     "admin-menu",
     doc="""An organiser page is drawing the site administrator's links in its title bar.

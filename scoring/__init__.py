@@ -7,17 +7,32 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core import realtime, signals
-    from scoring import api, setup, standings, views
-    from scoring.manage import judging, jury, rounds, rubric
+    from scoring import api, dashboard, events, setup, standings, views
+    from scoring.manage import dashboard as dashboard_page
+    from scoring.manage import judging, jury, panels, rounds, rubric
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    for pages in (judging, jury, rubric, rounds):
+    for pages in (dashboard_page, judging, jury, panels, rubric, rounds):
         app.register_blueprint(pages.bp)
     app.register_blueprint(rounds.api)
     realtime.add_feed(app, standings.FEED, standings.compute_snapshot)
+    realtime.add_feed(app, dashboard.FEED, dashboard.compute_snapshot)
+    realtime.add_feed(app, dashboard.SCORES_FEED, dashboard.compute_spread)
+    for namespace, feeds in events.FEEDS.items():
+        realtime.subscribe(app, namespace, feeds)
+    realtime.socketio.on_event("connect", events.on_connect, namespace=events.NAMESPACE)
+    realtime.socketio.on_event("refresh", events.on_refresh, namespace=events.NAMESPACE)
+    realtime.socketio.on_event(
+        "connect", events.on_connect_scores, namespace=events.SCORES_NAMESPACE
+    )
+    realtime.socketio.on_event(
+        "refresh", events.on_refresh_scores, namespace=events.SCORES_NAMESPACE
+    )
+    signals.management_menu.connect(dashboard_page.menu_item, weak=False)
     signals.management_menu.connect(judging.menu_item, weak=False)
     signals.management_menu.connect(jury.menu_item, weak=False)
+    signals.management_menu.connect(panels.menu_item, weak=False)
     signals.management_menu.connect(rubric.menu_item, weak=False)
     signals.management_menu.connect(rounds.menu_item, weak=False)
     signals.event_created.connect(setup.add_defaults, weak=False)

@@ -10,16 +10,8 @@ from sqlalchemy.orm import Session
 
 from core.models import Event, Round
 from initiatives.models import Initiative
-from scoring.models import (
-    COUNTED,
-    RECUSED,
-    Entry,
-    EntryStatus,
-    Judge,
-    Recusal,
-    ScoreSheet,
-    SheetStatus,
-)
+from scoring.assignments import TO_SCORE, pairs
+from scoring.models import COUNTED, Entry, Judge, Recusal, ScoreSheet, SheetStatus
 
 
 @dataclass(frozen=True)
@@ -32,20 +24,11 @@ class JudgeProgress:
 
 def judging_progress(session: Session, event: Event) -> list[JudgeProgress]:
     """Each judge of the event, active first, with their count of submitted and draft sheets
-    on entries still in the contest that they are not recused from, out of the entries they are
-    expected to score."""
-    live_entries = (
-        select(Entry.id)
-        .join(Round, Round.id == Entry.round_id)
-        .where(Round.event_id == event.id, Entry.status != EntryStatus.WITHDRAWN)
-    )
-    entries = session.scalar(select(func.count()).select_from(live_entries.subquery())) or 0
-    recused = dict(
-        session.execute(
-            select(Recusal.judge_id, func.count())
-            .where(Recusal.entry_id.in_(live_entries))
-            .group_by(Recusal.judge_id)
-        )
+    out of the entries they have to score (``scoring.assignments``: still in the contest, not
+    recused from, in their panels)."""
+    to_score = pairs(event.id).where(TO_SCORE).subquery()
+    expected = dict(
+        session.execute(select(to_score.c.judge_id, func.count()).group_by(to_score.c.judge_id))
         .tuples()
         .all()
     )
@@ -53,7 +36,9 @@ def judging_progress(session: Session, event: Event) -> list[JudgeProgress]:
         (judge_id, counted): count
         for judge_id, counted, count in session.execute(
             select(ScoreSheet.judge_id, ScoreSheet.status.in_(COUNTED), func.count())
-            .where(ScoreSheet.entry_id.in_(live_entries), ~RECUSED)
+            .join(Judge, Judge.id == ScoreSheet.judge_id)
+            .join(Entry, Entry.id == ScoreSheet.entry_id)
+            .where(Judge.event_id == event.id, TO_SCORE)
             .group_by(ScoreSheet.judge_id, ScoreSheet.status.in_(COUNTED))
         ).tuples()
     }
@@ -65,7 +50,7 @@ def judging_progress(session: Session, event: Event) -> list[JudgeProgress]:
             judge,
             sheets.get((judge.id, True), 0),
             sheets.get((judge.id, False), 0),
-            entries - recused.get(judge.id, 0),
+            expected.get(judge.id, 0),
         )
         for judge in judges
     ]

@@ -27,6 +27,7 @@ from core.i18n import locale_code, nfc
 from core.models import Event, EventStatus, Round, RoundStatus, Unit, utcnow
 from initiatives.models import Initiative
 from scoring import results
+from scoring.assignments import covers
 from scoring.models import (
     Criterion,
     Entry,
@@ -160,6 +161,11 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
     )
     if recused is not None:
         raise Forbidden("recused", _("Giám khảo không chấm bài dự thi này (đã rút khỏi chấm)."))
+    if not covers(session, locked.id, entry):
+        raise Forbidden(
+            "not_assigned",
+            _("Bài dự thi này do một tiểu ban khác chấm; giám khảo không thuộc tiểu ban đó."),
+        )
 
     rows = criteria(session, event.id)
     values = _check_against_rubric(rows, data)

@@ -17,13 +17,13 @@ from core.models import Event, Round, Unit, utcnow
 from core.realtime import Snapshot
 from initiatives.models import Initiative
 from scoring import results
+from scoring.assignments import EXPECTED, pairs
 from scoring.models import (
     COUNTED,
     RECUSED,
     Entry,
     EntryStatus,
     Judge,
-    Recusal,
     Score,
     ScoreSheet,
 )
@@ -89,18 +89,7 @@ def compute_snapshot(session: Session, event: Event, version: int) -> Snapshot:
     ranked = results.standings(
         [entry_id for entry_id, _, _ in entries], counted_sheets(session, event), event.tie_break
     )
-    active = _active_judges(event)
-    judges = session.scalar(select(func.count()).select_from(Judge).where(*active)) or 0
-    recusals: dict[int, int] = dict(
-        session.execute(
-            select(Recusal.entry_id, func.count())
-            .join(Judge, Judge.id == Recusal.judge_id)
-            .where(*active)
-            .group_by(Recusal.entry_id)
-        )
-        .tuples()
-        .all()
-    )
+    expected = _expected_sheets(session, event)
     shown = {entry_id: (title, unit or "") for entry_id, title, unit in entries}
     return {
         "event": event.slug,
@@ -108,14 +97,23 @@ def compute_snapshot(session: Session, event: Event, version: int) -> Snapshot:
         "method": results.METHOD,
         "generated_at": utcnow().isoformat(),
         "entries": [
-            _row(standing, *shown[standing.entry_id], judges, recusals) for standing in ranked
+            _row(standing, *shown[standing.entry_id], expected.get(standing.entry_id, 0))
+            for standing in ranked
         ],
     }
 
 
-def _row(
-    standing: results.Standing, title: str, unit: str, judges: int, recusals: dict[int, int]
-) -> dict[str, Any]:
+def _expected_sheets(session: Session, event: Event) -> dict[int, int]:
+    """How many sheets each entry expects: one from each judge expected to score it (see
+    ``scoring.assignments``)."""
+    expected = pairs(event.id).where(EXPECTED).subquery()
+    rows = session.execute(
+        select(expected.c.entry_id, func.count()).group_by(expected.c.entry_id)
+    ).tuples()
+    return dict(rows.all())
+
+
+def _row(standing: results.Standing, title: str, unit: str, expected: int) -> dict[str, Any]:
     return {
         "rank": standing.rank,
         "entry_id": standing.entry_id,
@@ -123,6 +121,6 @@ def _row(
         "unit": unit,
         "score": _rounded(standing.score),
         "sheets": standing.sheets,
-        "expected": judges - recusals.get(standing.entry_id, 0),
+        "expected": expected,
         "tied": standing.tied,
     }

@@ -14,6 +14,7 @@ from core import db
 from core.auth import public
 from core.models import Round
 from initiatives.models import Initiative
+from scoring.assignments import COVERED
 from scoring.auth import judge_by_token, judge_required, sign_in_judge, sign_out_judge
 from scoring.models import Entry, EntryStatus, Judge, Recusal, ScoreSheet, SheetStatus
 from scoring.rubric import criteria
@@ -44,12 +45,15 @@ def logout(_judge: Judge) -> ResponseReturnValue:
 
 
 def pitches_of(judge: Judge) -> list[Entry]:
-    """The entries of the judge's event still in the contest, in running order."""
+    """The entries of the judge's event still in the contest and in the judge's panels (see
+    ``scoring.assignments``), in running order; those the judge is recused from stay on the list,
+    marked, so that the judge sees why they are not to be scored."""
     return list(
         db.session().scalars(
             select(Entry)
             .join(Entry.round)
-            .where(Round.event_id == judge.event_id, Entry.status != EntryStatus.WITHDRAWN)
+            .join(Judge, Judge.id == judge.id)
+            .where(Round.event_id == judge.event_id, Entry.status != EntryStatus.WITHDRAWN, COVERED)
             .options(joinedload(Entry.initiative).joinedload(Initiative.unit))
             .order_by(Round.position, Entry.running_order)
         )

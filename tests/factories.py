@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import db
@@ -20,7 +21,7 @@ from core.auth import hash_password, hash_token, new_token
 from core.models import Event, EventMember, EventRole, EventStatus, Organiser, Round, Unit
 from initiatives.models import Author, Initiative, Term, TermKind
 from kiosk.models import Exhibit
-from scoring.models import Criterion, Entry, Judge, JuryRole, Recusal
+from scoring.models import Criterion, Entry, Judge, JuryRole, Panel, PanelMember, Recusal
 from scoring.rubric import DEFAULT_RUBRIC as RUBRIC
 from scoring.rubric import levels
 
@@ -160,6 +161,32 @@ class Factory:
             session.flush()
             session.add_all(Recusal(judge_id=judge.id, entry_id=entry) for entry in recused_from)
             return MadeJudge(judge.id, token, judge.name)
+
+    def panel(
+        self,
+        event: Event,
+        *,
+        judges: tuple[int, ...] = (),
+        entries: tuple[int, ...] = (),
+        name: str = "Tiểu ban 1",
+    ) -> Panel:
+        """A panel of the event's first round with these judges, scoring these entries."""
+        with self.writing() as session:
+            round_id = session.scalar(
+                select(Round.id).where(Round.event_id == event.id).order_by(Round.position)
+            )
+            panel = Panel(
+                round_id=round_id,
+                name=name,
+                members=[PanelMember(judge_id=judge_id) for judge_id in judges],
+            )
+            session.add(panel)
+            session.flush()
+            for entry_id in entries:
+                found = session.get(Entry, entry_id)
+                assert found is not None
+                found.panel_id = panel.id
+            return panel
 
     def organiser(
         self, *, event: Event | None = None, role: EventRole | None = None, admin: bool = False

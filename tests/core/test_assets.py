@@ -107,6 +107,11 @@ def test_the_import_map_lists_every_shared_module_and_the_vendored_libraries(hom
     expected = {f"#lib/{name}": f"/static/js/lib/{name}" for name in modules}
     expected["socket.io-client"] = "/static/vendor/socket.io.esm.min.js"
     expected["sortablejs"] = "/static/vendor/sortable.esm.js"
+    expected["chart.js"] = "/static/vendor/chart.js/chart.js"
+    expected["@kurkle/color"] = "/static/vendor/kurkle-color/color.esm.js"
+    # Chart.js imports its chunk by a relative path: the map gives that URL its version too.
+    chunk = "/static/vendor/chart.js/chunks/helpers.dataset.js"
+    expected[chunk] = chunk
     assert set(imports) == set(expected)
     for specifier, path in expected.items():
         assert imports[specifier] == f"{path}?v={version_of(ROOT / path.lstrip('/'))}"

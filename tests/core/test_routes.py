@@ -96,6 +96,8 @@ def visitors(app, factory, contest, judge):
         "unit_id": factory.unit(name="Đội Quản lý điện Sơn Trà").id,
         "kind": "theme",
         "term_id": factory.term().id,
+        # A panel of the event's round, with no judge and no entry: the managers delete it.
+        "panel_id": factory.panel(contest.event).id,
     }
     return sessions, values
 
