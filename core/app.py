@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from core import (
         admin,
+        admin_imports,
         api,
         assets,
         auth,
@@ -56,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         i18n,
         live,
         manage,
+        manage_imports,
         people,
         realtime,
         views,
@@ -75,6 +77,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     manage.init_app(app)
     people.init_app(app)
     admin.init_app(app)
+    manage_imports.init_app(app)
+    admin_imports.init_app(app)
 
     import display
     import initiatives
