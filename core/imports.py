@@ -378,14 +378,18 @@ class RowReader:
         self.row = row
         self.columns = columns
         self.problems = problems
-        self.faulty = False
+        self.faults: set[str] = set()  # the keys of the cells at fault
+
+    @property
+    def faulty(self) -> bool:
+        return bool(self.faults)
 
     def raw(self, key: str) -> Cell:
         return self.row.cells.get(key)
 
     def fault(self, key: str, message: str, value: Cell | None = None) -> None:
         """Record a problem of the cell ``key`` (its value, unless another is given)."""
-        self.faulty = True
+        self.faults.add(key)
         shown_value = shown(self.raw(key) if value is None else value)
         self.problems.append(
             Problem(self.row.number, self.columns[key].label, shown_value, message)

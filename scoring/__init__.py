@@ -7,13 +7,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core import realtime, signals
-    from scoring import api, setup, standings, views
+    from scoring import api, imports, setup, standings, views
     from scoring.manage import judging, jury, rubric
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     for pages in (judging, jury, rubric):
         app.register_blueprint(pages.bp)
+    imports.init_app()
     realtime.add_feed(app, standings.FEED, standings.compute_snapshot)
     signals.management_menu.connect(judging.menu_item, weak=False)
     signals.management_menu.connect(jury.menu_item, weak=False)
