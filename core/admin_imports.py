@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from core import audit, db
 from core.admin import CODE, MAX_NAME, _described
@@ -27,7 +28,14 @@ from core.errors import Invalid
 from core.i18n import sort_key
 from core.importing import Checked, Importer, Item, Status, register, upload_or_404
 from core.imports import Column, Problem, RowReader, Table, keyed, parse_whole, shown
-from core.manage_imports import imports_page, preview_page, start_apply, start_check, template_file
+from core.manage_imports import (
+    imports_page,
+    preview_page,
+    start_apply,
+    start_check,
+    template_file,
+    too_large,
+)
 from core.models import Event, Unit
 
 bp = Blueprint("unit_imports", __name__, url_prefix="/manage/units/import")
@@ -334,6 +342,9 @@ def job(job_id: str) -> ResponseReturnValue:
     if found.event_id is not None or not found.kind.startswith("import-"):
         abort(404)
     return render_template("core/admin/job.html", job=job_json(found))
+
+
+bp.register_error_handler(RequestEntityTooLarge, too_large)
 
 
 def init_app(app: Flask) -> None:

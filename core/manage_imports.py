@@ -258,6 +258,9 @@ def too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:
     return render_template("core/error.html", status=413, message=message), 413
 
 
+bp.register_error_handler(RequestEntityTooLarge, too_large)
+
+
 def menu_item(_event: Event) -> MenuItem:
     return MenuItem(
         "imports", lazy_gettext("Nhập dữ liệu"), "imports.imports", EventRole.MANAGER, position=60
@@ -265,6 +268,5 @@ def menu_item(_event: Event) -> MenuItem:
 
 
 def init_app(app: Flask) -> None:
-    bp.register_error_handler(RequestEntityTooLarge, too_large)
     app.register_blueprint(bp)
     signals.management_menu.connect(menu_item, weak=False)
