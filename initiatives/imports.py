@@ -280,7 +280,7 @@ class InitiativeRecord:
 class Known:
     """What the check compares the file with."""
 
-    units: dict[str, int]  # id by code
+    units: dict[str, str]  # the units' codes, by their code in capitals
     themes: dict[str, str]  # the list's own spelling, by name
     fields: dict[str, str]
     existing: dict[str, InitiativeRecord]  # by code
@@ -324,7 +324,7 @@ def context(session: Session, event: Event | None) -> Known:
         .where(EventInitiative.event_id == event.id, Initiative.code.is_not(None))
     ).all()
     return Known(
-        units=units,
+        units={code.upper(): code for code in units},
         themes={term.name: term.name for term in terms if term.kind == TermKind.THEME},
         fields={term.name: term.name for term in terms if term.kind == TermKind.FIELD},
         existing={
@@ -371,14 +371,15 @@ def _initiative(
     code: str, readers: list[RowReader], known: Known, problems: list[Problem]
 ) -> InitiativeRecord | None:
     first = readers[0]
-    unit = first.text("unit", 32).upper()
-    if unit and unit not in known.units:
+    typed = first.text("unit", 32).upper()
+    unit = known.units.get(typed, "")
+    if typed and not unit:
         first.fault(
             "unit",
             _(
                 "Mã đơn vị %(code)s không có trong danh sách đơn vị. Xem trang “Mã đơn vị” "
                 "của tệp mẫu.",
-                code=unit,
+                code=typed,
             ),
         )
     theme = first.choice("theme", known.themes) or ""

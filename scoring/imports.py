@@ -91,14 +91,14 @@ class JudgeRecord:
 class Jury:
     """What the check compares the file with."""
 
-    units: set[str]
+    units: dict[str, str]  # the units' codes, by their code in capitals
     existing: dict[str, JudgeRecord]  # by code
     sealed: bool
 
 
 def context(session: Session, event: Event | None) -> Jury:
     assert event is not None  # an import of an event
-    units = dict(session.execute(select(Unit.id, Unit.code)).tuples())
+    units = {unit_id: code for unit_id, code in session.execute(select(Unit.id, Unit.code))}
     judges = session.scalars(select(Judge).where(Judge.event_id == event.id)).all()
     existing = {
         judge.code: JudgeRecord(
@@ -107,7 +107,7 @@ def context(session: Session, event: Event | None) -> Jury:
         for judge in judges
         if judge.code
     }
-    return Jury(set(units.values()), existing, event.status in SEALED)
+    return Jury({code.upper(): code for code in units.values()}, existing, event.status in SEALED)
 
 
 def check(table: Table, jury: Jury) -> Checked[JudgeRecord]:
@@ -132,12 +132,13 @@ def check(table: Table, jury: Jury) -> Checked[JudgeRecord]:
             reader.fault("code", error.message)
         name = reader.text("name", 200)
         role = reader.choice("role", ROLES)
-        unit = reader.text("unit", 32).upper()
-        if unit and unit not in jury.units:
+        typed = reader.text("unit", 32).upper()
+        unit = jury.units.get(typed, "")
+        if typed and not unit:
             message = _(
                 "Mã đơn vị %(code)s không có trong danh sách đơn vị. Xem trang “Mã đơn vị” "
                 "của tệp mẫu.",
-                code=unit,
+                code=typed,
             )
             reader.fault("unit", message)
         chair = bool(reader.read("chair", parse_flag))
