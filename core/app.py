@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from core import (
         admin,
+        admin_imports,
         api,
         assets,
         auth,
@@ -57,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         live,
         manage,
         manage_backup,
+        manage_imports,
         people,
         realtime,
         views,
@@ -77,6 +79,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     manage_backup.init_app(app)
     people.init_app(app)
     admin.init_app(app)
+    manage_imports.init_app(app)
+    admin_imports.init_app(app)
 
     import display
     import initiatives

@@ -7,6 +7,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from initiatives import manage
+    from initiatives import imports, manage
 
     manage.init_app(app)
+    imports.init_app()

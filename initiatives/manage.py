@@ -1,5 +1,6 @@
 """The administrators' page of the initiatives' reference lists: themes (chuyên đề) and fields
-(lĩnh vực), at ``/manage/themes``. The rules are in ``initiatives.service``."""
+(lĩnh vực), at ``/manage/themes`` (the rules are in ``initiatives.service``); and an event's
+list of initiatives (Sáng kiến), at ``/manage/<slug>/initiatives``."""
 
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core import db, signals
 from core.admin import AdminLink
-from core.auth import admin_required, signed_in_organiser
+from core.auth import admin_required, can_manage, signed_in_organiser
 from core.errors import Invalid
-from core.models import Organiser
-from initiatives.models import TermKind
+from core.i18n import sort_key
+from core.manage import MenuItem, event_page
+from core.models import Event, EventRole, Organiser
+from initiatives.models import EventInitiative, Initiative, TermKind
 from initiatives.service import (
     KIND_NAMES,
     add_term,
@@ -29,6 +34,10 @@ from initiatives.service import (
 
 bp = Blueprint(
     "initiatives_manage", __name__, url_prefix="/manage/themes", template_folder="templates"
+)
+
+event_bp = Blueprint(
+    "initiatives_event", __name__, url_prefix="/manage/<slug>", template_folder="templates"
 )
 
 STEPS = {"up": -1, "down": 1}
@@ -137,10 +146,45 @@ def remove(term_id: int) -> ResponseReturnValue:
     return redirect(url_for("initiatives_manage.themes"))
 
 
+def event_initiatives(session: Session, event: Event) -> list[Initiative]:
+    """The initiatives on the event's list, by title in Vietnamese order, with their unit and
+    authors loaded."""
+    found = session.scalars(
+        select(Initiative)
+        .join(EventInitiative, EventInitiative.initiative_id == Initiative.id)
+        .where(EventInitiative.event_id == event.id)
+        .options(joinedload(Initiative.unit), selectinload(Initiative.authors))
+    ).all()
+    return sorted(found, key=lambda initiative: sort_key(initiative.title))
+
+
+@event_bp.route("/initiatives")
+@event_page()
+def initiatives(event: Event) -> ResponseReturnValue:
+    """The event's list of initiatives: imported, registered at its kiosk or taken from the
+    library; its entries and exhibits are drawn from it."""
+    found = event_initiatives(db.session(), event)
+    return render_template(
+        "initiatives/manage/initiatives.html",
+        event=event,
+        initiatives=found,
+        may_import=can_manage(event, EventRole.MANAGER),
+        section="initiatives",
+    )
+
+
+def menu_item(_event: Event) -> MenuItem:
+    return MenuItem(
+        "initiatives", lazy_gettext("Sáng kiến"), "initiatives_event.initiatives", position=15
+    )
+
+
 def admin_link(_sender: None) -> AdminLink:
     return AdminLink(lazy_gettext("Chuyên đề, lĩnh vực"), "initiatives_manage.themes", position=30)
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(event_bp)
     signals.admin_menu.connect(admin_link, weak=False)
+    signals.management_menu.connect(menu_item, weak=False)

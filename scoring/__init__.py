@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core import realtime, signals
-    from scoring import api, dashboard, events, setup, standings, views
+    from scoring import api, dashboard, events, imports, setup, standings, views
     from scoring.manage import dashboard as dashboard_page
     from scoring.manage import judging, jury, panels, rounds, rubric
 
@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     for pages in (dashboard_page, judging, jury, panels, rubric, rounds):
         app.register_blueprint(pages.bp)
     app.register_blueprint(rounds.api)
+    imports.init_app()
     realtime.add_feed(app, standings.FEED, standings.compute_snapshot)
     realtime.add_feed(app, dashboard.FEED, dashboard.compute_snapshot)
     realtime.add_feed(app, dashboard.SCORES_FEED, dashboard.compute_spread)

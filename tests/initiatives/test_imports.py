@@ -1,0 +1,190 @@
+"""Importing initiatives with their authors into an event, from real XLSX and CSV files."""
+
+import unicodedata
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from core import db
+from core.models import AuditLog, EventRole, Job
+from initiatives.imports import COLUMNS
+from initiatives.models import Author, EventInitiative, Initiative
+from tests.imports import cells, confirm, csv_file, finished, upload, xlsx
+
+HEADER = [column.label for column in COLUMNS]
+
+
+def row(code, title, author, share, **cells_):
+    """A row of the file: the initiative's columns and one author's."""
+    values = {
+        "code": code,
+        "title": title,
+        "unit": "PCQNAM",
+        "theme": "Số hóa quy trình vận hành",
+        "solution_type": "Kỹ thuật",
+        "first_applied_on": "05/12/2025",
+        "benefit": "150.000.000",
+        "scope": "Tổng công ty",
+        "author": author,
+        "birth_date": "14/03/1985",
+        "contribution": share,
+    } | cells_
+    return [values.get(column.key, "") for column in COLUMNS]
+
+
+def good_rows(count):
+    """``count`` initiatives of two authors each (60/40)."""
+    rows = []
+    for number in range(1, count + 1):
+        code = f"SK-{number:04d}"
+        rows.append(row(code, f"Sáng kiến số {number}", "Nguyễn Văn Hùng", "60"))
+        rows.append(row(code, "", "Trần Thị Thu Hà", "40%", birth_date=""))
+    return rows
+
+
+@pytest.fixture
+def setup(app, factory, organiser_client):
+    app.config["WTF_CSRF_ENABLED"] = False
+    factory.unit(code="PCQNAM", name="Công ty Điện lực Quảng Nam")
+    event = factory.event()
+    client = organiser_client(event, EventRole.MANAGER)
+    return event, client, f"/manage/{event.slug}/import/initiatives"
+
+
+def counts(app):
+    with app.app_context(), db.unit_of_work() as session:
+        return tuple(
+            session.scalar(select(func.count()).select_from(model))
+            for model in (Initiative, Author, EventInitiative, AuditLog)
+        )
+
+
+def test_a_file_is_checked_then_written_and_listed_on_the_event(app, setup):
+    event, client, path = setup
+    url, page = upload(app, client, path, xlsx([HEADER, *good_rows(3)]))
+    assert counts(app) == (0, 0, 0, 0)  # nothing written before the confirmation
+    assert "Mục mới</dt><dd>3<" in page
+    assert cells(page, "import-sample")[0][2:4] == ["SK-0001", "Sáng kiến số 1"]
+    url, page = confirm(app, client, url)
+    assert 'data-testid="import-outcome"' in page
+    with app.app_context(), db.unit_of_work() as session:
+        initiative = session.scalar(select(Initiative).where(Initiative.code == "SK-0001"))
+        assert initiative.title == "Sáng kiến số 1"
+        assert initiative.first_applied_on == date(2025, 12, 5)
+        assert initiative.benefit_vnd == 150_000_000
+        assert [(a.position, a.full_name, a.contribution_pct) for a in initiative.authors] == [
+            (1, "Nguyễn Văn Hùng", Decimal(60)),
+            (2, "Trần Thị Thu Hà", Decimal(40)),
+        ]
+    listed = client.get(f"/manage/{event.slug}/initiatives").get_data(as_text=True)
+    assert "Sáng kiến số 3" in listed and "Nguyễn Văn Hùng (60%)" in listed
+
+
+def test_importing_the_same_file_again_changes_nothing(app, setup):
+    _event, client, path = setup
+    data = xlsx([HEADER, *good_rows(4)])
+    confirm(app, client, upload(app, client, path, data)[0])
+    before = counts(app)
+    with app.app_context(), db.unit_of_work() as session:
+        stamps = session.execute(select(Initiative.code, Initiative.updated_at)).all()
+    url, page = upload(app, client, path, data)
+    assert "Mục không đổi</dt><dd>4<" in page
+    assert "Không có gì thay đổi" in page
+    confirm(app, client, url)  # written anyway: nothing to write
+    assert counts(app) == before
+    with app.app_context(), db.unit_of_work() as session:
+        assert session.execute(select(Initiative.code, Initiative.updated_at)).all() == stamps
+
+
+def test_a_changed_row_updates_the_initiative_and_is_audited(app, setup):
+    _event, client, path = setup
+    rows = good_rows(2)
+    confirm(app, client, upload(app, client, path, xlsx([HEADER, *rows]))[0])
+    audits = counts(app)[3]
+    rows[2] = row("SK-0002", "Sáng kiến số 2 (bản sửa)", "Nguyễn Văn Hùng", "50")
+    rows[3] = row("SK-0002", "", "Trần Thị Thu Hà", "50")
+    url, page = upload(app, client, path, xlsx([HEADER, *rows]))
+    assert "Mục thay đổi</dt><dd>1<" in page and "Mục không đổi</dt><dd>1<" in page
+    confirm(app, client, url)
+    with app.app_context(), db.unit_of_work() as session:
+        initiative = session.scalar(select(Initiative).where(Initiative.code == "SK-0002"))
+        assert initiative.title == "Sáng kiến số 2 (bản sửa)"
+        assert [a.contribution_pct for a in initiative.authors] == [50, 50]
+        audit = session.scalars(select(AuditLog).order_by(AuditLog.id.desc())).first()
+        assert audit.action == "initiative.updated"
+        assert audit.before["title"] == "Sáng kiến số 2"
+    assert counts(app)[3] == audits + 1
+
+
+def test_five_bad_rows_in_a_hundred_are_each_shown_and_nothing_is_written(app, setup):
+    _event, client, path = setup
+    rows = good_rows(50)
+    rows[0][HEADER.index("Tỷ lệ đóng góp (%)")] = "70"  # row 2: 70 + 40
+    rows[10][HEADER.index("Ngày áp dụng lần đầu")] = "2025-12-05"  # row 12
+    rows[21][HEADER.index("Mã đơn vị")] = "KHONGCO"  # row 23: its own row's unit
+    rows[31][HEADER.index("Tên sáng kiến")] = "Một tên khác"  # row 33, a later row of SK-0016
+    rows[40][HEADER.index("Chuyên đề")] = "Chuyên đề lạ"  # row 42
+    url, page = upload(app, client, path, xlsx([HEADER, *rows]))
+    problems = cells(page, "import-problems")
+    assert [(int(problem[0]), problem[1]) for problem in problems] == [
+        (2, "Tỷ lệ đóng góp (%)"),
+        (12, "Ngày áp dụng lần đầu"),
+        (23, "Mã đơn vị"),
+        (33, "Tên sáng kiến"),
+        (42, "Chuyên đề"),
+    ]
+    assert "cộng lại là 110%" in problems[0][3] and "dòng 2, 3" in problems[0][3]
+    assert "dd/mm/yyyy" in problems[1][3]
+    assert "Sửa các dòng có lỗi trong tệp rồi tải lên lại" in page
+    assert client.post(url + "/apply").status_code == 409
+    assert counts(app) == (0, 0, 0, 0)
+
+
+def test_a_csv_of_decomposed_vietnamese_with_semicolons_and_an_empty_row(app, setup):
+    _event, client, path = setup
+    title = "Robot sửa chữa dây chống sét và cáp quang OPGW"
+    rows = [
+        [unicodedata.normalize("NFD", cell) for cell in HEADER],
+        [unicodedata.normalize("NFD", cell) for cell in row("sk-9", title, "Lê Minh Tuấn", "100")],
+        [""] * len(HEADER),
+    ]
+    url, page = upload(app, client, path, csv_file(rows, delimiter=";"), "sang-kien.csv")
+    assert "Bỏ qua các dòng trống: 3." in page
+    confirm(app, client, url)
+    with app.app_context(), db.unit_of_work() as session:
+        initiative = session.scalar(select(Initiative).where(Initiative.code == "SK-9"))
+        assert initiative.title == title == unicodedata.normalize("NFC", title)
+        assert initiative.authors[0].full_name == "Lê Minh Tuấn"
+
+
+def test_a_thousand_rows_are_written_off_the_request_with_progress(app, setup):
+    _event, client, path = setup
+    url, _page = upload(app, client, path, xlsx([HEADER, *good_rows(500)]))
+    response = client.post(url + "/apply")
+    job = finished(app, response.headers["Location"].rsplit("/", 1)[1])
+    assert (job.done, job.total) == (500, 500)
+    assert counts(app)[:3] == (500, 1000, 500)
+    with app.app_context(), db.unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(Job)) == 2
+
+
+def test_the_template_has_the_headers_and_a_guide(app, setup):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    _event, client, path = setup
+    response = client.get(path + "/template.xlsx")
+    book = load_workbook(BytesIO(response.data))
+    assert [cell.value for cell in book.worksheets[0][1]] == HEADER
+    guide = book["Hướng dẫn"]
+    assert guide["A2"].value == "Mã sáng kiến" and guide["B2"].value == "Có"
+    assert "Kỹ thuật" in guide["D7"].value
+
+
+def test_the_import_is_for_the_events_managers(organiser_client, setup):
+    event, _client, _path = setup
+    viewer = organiser_client(event, EventRole.VIEWER)
+    assert viewer.get(f"/manage/{event.slug}/import").status_code == 403
