@@ -19,11 +19,16 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
 # static/vendor holds only what this copies. The browser imports the socket.io client as an ES
-# module, by the specifier that core/assets.py puts in the import map.
+# module, by the specifier that core/assets.py puts in the import map. The fonts (Be Vietnam Pro,
+# designed for Vietnamese) are what core/pdf.py embeds in printed PDFs, and a web font too.
+FONTS := node_modules/@expo-google-fonts/be-vietnam-pro
 vendor: node_modules/.package-lock.json
 	rm -rf static/vendor
-	mkdir -p static/vendor
+	mkdir -p static/vendor/fonts
 	cp node_modules/socket.io-client/dist/socket.io.esm.min.js node_modules/socket.io-client/dist/socket.io.esm.min.js.map static/vendor/
+	cp $(FONTS)/400Regular/BeVietnamPro_400Regular.ttf $(FONTS)/400Regular_Italic/BeVietnamPro_400Regular_Italic.ttf \
+	   $(FONTS)/600SemiBold/BeVietnamPro_600SemiBold.ttf $(FONTS)/700Bold/BeVietnamPro_700Bold.ttf \
+	   $(FONTS)/LICENSE_FONT static/vendor/fonts/
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d core/translations --statistics >/dev/null
