@@ -118,6 +118,11 @@ def from_environment() -> dict[str, Any]:
         "LOGIN_LIMIT_PER_ADDRESS": "10 per 15 minutes",
         "LOGIN_LIMIT_PER_ACCOUNT": "20 per hour",
         "SETUP_LIMIT_PER_ADDRESS": "10 per 15 minutes",
+        # Judges' sign-in: every PIN attempt from an address; wrong PINs for one card; opened
+        # links that are not a card's.
+        "PIN_LIMIT_PER_ADDRESS": "10 per minute",
+        "PIN_LIMIT_PER_CARD": "5 per 15 minutes",
+        "JUDGE_LINK_LIMIT_PER_ADDRESS": "20 per minute",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     }

@@ -4,16 +4,20 @@ The token is stored only as a SHA-256 digest (``core.auth.hash_token``); a deact
 token and session stop working at once. A tablet's session names the card it was opened with
 (:func:`card_of`): once the card is reissued (``scoring.service.reissue_card``), sessions opened
 with the old one stop working too.
+
+A card also carries a six-digit PIN, for a tablet without a camera (``/j``): stored as a keyed
+digest (:func:`pin_digest`), refused for an inactive judge, and replaced with the card.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from functools import wraps
 from typing import Any
 
-from flask import render_template, request, session
+from flask import current_app, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -24,11 +28,37 @@ from core.errors import Unauthenticated
 from scoring.models import Judge
 
 JUDGE = "judge"
+PIN_DIGITS = 6
 
 
 def judge_by_token(token: str) -> Judge | None:
     judge = db.session().scalar(select(Judge).where(Judge.token_hash == hash_token(token)))
     return judge if judge is not None and judge.active else None
+
+
+def new_pin() -> str:
+    return f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
+
+
+def pin_digest(judge_id: int, pin: str) -> str:
+    """A PIN as stored: HMAC-SHA256 under the app's ``SECRET_KEY``, of the judge's id and the PIN.
+
+    A million PINs are quickly tried against a plain hash; the key is not in the database, so a
+    leaked copy of it gives no PIN away, and the judge's id makes equal PINs differ."""
+    key = current_app.config["SECRET_KEY"]
+    secret = key if isinstance(key, bytes) else str(key).encode()
+    return hmac.new(secret, f"pin:{judge_id}:{pin}".encode(), hashlib.sha256).hexdigest()
+
+
+def judge_by_pin(event_id: int, code: str, pin: str) -> Judge | None:
+    """The active judge of ``event_id`` whose card has this code and PIN. The digests are
+    compared in constant time; an unknown code costs the same digest as a wrong PIN."""
+    judge = db.session().scalar(select(Judge).where(Judge.event_id == event_id, Judge.code == code))
+    stored = judge.pin_hash if judge is not None and judge.pin_hash else "0" * 64
+    typed = pin_digest(judge.id if judge is not None else 0, pin)
+    if not hmac.compare_digest(stored, typed) or judge is None or not judge.active:
+        return None
+    return judge
 
 
 def card_of(token_hash: str) -> str:

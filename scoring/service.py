@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -28,6 +28,7 @@ from core.models import Event, EventStatus, Round, RoundStatus, Unit, utcnow
 from initiatives.models import Initiative
 from scoring import results
 from scoring.assignments import covers
+from scoring.auth import new_pin, pin_digest
 from scoring.models import (
     Criterion,
     Entry,
@@ -339,21 +340,75 @@ def sheet_state(sheet: ScoreSheet) -> dict[str, Any]:
     }
 
 
-def reissue_card(session: Session, judge: Judge, actor: str) -> str:
-    """Give ``judge`` a new card: the old link, and every tablet signed in with it, stop working
-    at once (``scoring.auth.signed_in_judge``). Returns the new token: only its digest is kept,
-    so it can be shown once."""
-    token = new_token()
+@dataclass(frozen=True)
+class IssuedCard:
+    """A card just issued: its token and PIN exist only here (the judge keeps their digests),
+    so they are printed or shown once."""
+
+    judge: Judge
+    token: str
+    pin: str
+
+
+def _new_card(session: Session, judge: Judge) -> IssuedCard:
+    """A new token and PIN for ``judge``; a judge added before codes existed gets the next free
+    one, since the card prints it."""
+    token, pin = new_token(), new_pin()
+    if judge.code is None:
+        judge.code = next_judge_code(session, judge.event_id)
     judge.token_hash = hash_token(token)
+    judge.pin_hash = pin_digest(judge.id, pin)
+    session.flush()
+    return IssuedCard(judge, token, pin)
+
+
+def issue_cards(
+    session: Session, event: Event, judges: Sequence[Judge], actor: str
+) -> list[IssuedCard]:
+    """New cards for ``judges`` of ``event``, to print. Each judge's old card (link, QR code and
+    PIN), and every tablet signed in with it, stop working at once. Refused for a judge who has
+    stopped judging: their card would not open anything."""
+    if not judges:
+        raise Invalid("no_judges", _("Sự kiện chưa có giám khảo nào đang chấm để in thẻ."))
+    for judge in judges:
+        if judge.event_id != event.id:
+            raise NotFound("judge_not_found", _("Không tìm thấy giám khảo này."))
+        if not judge.active:
+            raise Conflict(
+                "judge_inactive",
+                _(
+                    "%(name)s đã ngừng chấm: hãy cho chấm trở lại trước khi in thẻ.",
+                    name=judge.name,
+                ),
+            )
+    issued = [_new_card(session, judge) for judge in judges]
+    for card in issued:
+        audit.record(
+            session,
+            actor,
+            "judge.card_issued",
+            f"judge:{card.judge.id}",
+            event_id=event.id,
+            after={"code": card.judge.code},
+        )
+    session.flush()
+    return issued
+
+
+def reissue_card(session: Session, judge: Judge, actor: str) -> IssuedCard:
+    """Give ``judge`` a new card: the old link and PIN, and every tablet signed in with them,
+    stop working at once (``scoring.auth.signed_in_judge``)."""
+    card = _new_card(session, judge)
     audit.record(
         session,
         actor,
         "judge.card_reissued",
         f"judge:{judge.id}",
         event_id=judge.event_id,
+        after={"code": judge.code},
     )
     session.flush()
-    return token
+    return card
 
 
 # --- The jury (Hội đồng chấm thi): judges and their recusals, from the organiser's console ------

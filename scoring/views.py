@@ -1,21 +1,34 @@
-"""The judges' tablet pages: the magic link, the list of pitches, one score sheet per screen."""
+"""The judges' tablet pages: the magic link, the sign-in with code and PIN, the list of
+pitches, one score sheet per screen."""
 
 from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_limiter import RequestLimit
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from core import db
-from core.auth import public
-from core.models import Round
+from core.auth import limiter, public, throttle_message
+from core.errors import NotFound
+from core.i18n import nfc
+from core.models import Event, EventStatus, Round
+from core.views import by_address, setting
 from initiatives.models import Initiative
 from scoring.assignments import COVERED
-from scoring.auth import judge_by_token, judge_required, sign_in_judge, sign_out_judge
+from scoring.auth import (
+    PIN_DIGITS,
+    card_of,
+    judge_by_pin,
+    judge_by_token,
+    judge_required,
+    sign_in_judge,
+    sign_out_judge,
+)
 from scoring.models import Entry, EntryStatus, Judge, Recusal, ScoreSheet, SheetStatus
 from scoring.rubric import criteria
 from scoring.service import sheet_state
@@ -23,14 +36,142 @@ from scoring.service import sheet_state
 bp = Blueprint("scoring", __name__, template_folder="templates")
 
 
+def _link_failed(response: Response) -> bool:
+    return response.status_code == 404
+
+
 @bp.route("/j/<token>")
 @public
+# Tokens are too long to guess; the limit keeps a guesser from hammering the server anyway. Only
+# failures count: a room of tablets behind one address opens its cards at once.
+@limiter.limit(
+    setting("JUDGE_LINK_LIMIT_PER_ADDRESS"), key_func=by_address, deduct_when=_link_failed
+)
 def magic_link(token: str) -> ResponseReturnValue:
     """The judge's QR card opens this; it signs the tablet in and drops the token from the URL."""
     judge = judge_by_token(token)
     if judge is None:
         message = _("Đường dẫn đăng nhập không đúng hoặc đã bị thu hồi. Hãy liên hệ Ban Tổ chức.")
         return render_template("core/error.html", status=404, message=message), 404
+    sign_in_judge(judge)
+    return redirect(url_for("scoring.pitches"))
+
+
+JUDGING = (EventStatus.OPEN, EventStatus.SCORING)
+
+
+@bp.route("/j")
+@public
+def pin_events() -> ResponseReturnValue:
+    """Where a tablet without a camera starts (the address printed on the cards): the events
+    being judged now, or straight to the form when there is one."""
+    events = db.session().scalars(
+        select(Event).where(Event.status.in_(JUDGING)).order_by(Event.held_on.desc(), Event.name)
+    )
+    found = list(events)
+    if len(found) == 1:
+        return redirect(url_for("scoring.pin_login", slug=found[0].slug))
+    return render_template("scoring/pin_events.html", events=found)
+
+
+def _judging_event(slug: str) -> Event:
+    event = db.session().scalar(select(Event).where(Event.slug == slug))
+    if event is None or event.status not in JUDGING:
+        raise NotFound("event_not_found", _("Sự kiện này không có phần chấm điểm đang diễn ra."))
+    return event
+
+
+def typed_code() -> str:
+    """The Mã giám khảo as typed: spaces dropped, upper case, as stored."""
+    return nfc(request.form.get("code", "")).strip().replace(" ", "").upper()[:20]
+
+
+def typed_pin() -> str:
+    """The PIN's digits; the card prints them in two groups of three."""
+    return "".join(nfc(request.form.get("pin", "")).split())[:20]
+
+
+def by_card() -> str:
+    """Wrong PINs are counted per card, whatever the address: once the card is replaced, the
+    new one starts afresh. A code nobody has is counted by itself."""
+    slug = str((request.view_args or {}).get("slug", ""))[:200]
+    code = typed_code()
+    row = (
+        db.session()
+        .execute(
+            select(Judge.id, Judge.token_hash)
+            .join(Event, Event.id == Judge.event_id)
+            .where(Event.slug == slug, Judge.code == code)
+        )
+        .first()
+    )
+    if row is None:
+        return f"pin:{slug}:{code}"
+    return f"pin:judge:{row.id}:{card_of(row.token_hash)}"
+
+
+def _pin_failed(response: Response) -> bool:
+    return response.status_code == 401
+
+
+def _pin_form(event: Event, problem: str = "") -> str:
+    return render_template(
+        "scoring/pin.html", event=event, code=typed_code(), problem=problem, digits=PIN_DIGITS
+    )
+
+
+def _refused(message: str) -> Response:
+    """The form again, saying why; ``core.auth.throttled`` sends it as a 429."""
+    slug = str((request.view_args or {}).get("slug", ""))
+    return Response(_pin_form(_judging_event(slug), message))
+
+
+def _too_many_from_here(_limit: RequestLimit) -> Response:
+    return _refused(throttle_message())
+
+
+def _card_locked(_limit: RequestLimit) -> Response:
+    return _refused(
+        _(
+            "PIN của mã giám khảo %(code)s đã bị nhập sai nhiều lần nên tạm bị khóa. Hãy nhờ "
+            "Ban Tổ chức cấp thẻ mới, hoặc quét mã QR trên thẻ.",
+            code=typed_code(),
+        )
+    )
+
+
+@bp.route("/j/<slug>/pin", methods=["GET", "POST"])
+@public
+# Every attempt from an address counts (a burst of guesses cannot outrun the check); per card,
+# only wrong PINs do, so that a judge who typed it right is never locked out by others.
+@limiter.limit(
+    setting("PIN_LIMIT_PER_ADDRESS"),
+    key_func=by_address,
+    methods=["POST"],
+    on_breach=_too_many_from_here,
+)
+@limiter.limit(
+    setting("PIN_LIMIT_PER_CARD"),
+    key_func=by_card,
+    methods=["POST"],
+    deduct_when=_pin_failed,
+    on_breach=_card_locked,
+)
+def pin_login(slug: str) -> ResponseReturnValue:
+    """A tablet without a camera signs in with the code and PIN printed on the judge's card."""
+    event = _judging_event(slug)
+    if request.method == "GET":
+        return _pin_form(event)
+    code, pin = typed_code(), typed_pin()
+    if not code or not pin:
+        return _pin_form(event, _("Hãy nhập mã giám khảo và PIN in trên thẻ.")), 422
+    judge = judge_by_pin(event.id, code, pin)
+    if judge is None:
+        message = _(
+            "Mã giám khảo hoặc PIN không đúng, hoặc thẻ đã được thay. Hãy xem lại thẻ, hoặc "
+            "hỏi Ban Tổ chức."
+        )
+        return _pin_form(event, message), 401
     sign_in_judge(judge)
     return redirect(url_for("scoring.pitches"))
 

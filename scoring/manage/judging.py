@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -13,11 +15,10 @@ from core.errors import NotFound
 from core.links import external_url
 from core.manage import MenuItem, event_page
 from core.models import Event, EventRole
+from scoring.manage.jury import printed_cards
 from scoring.models import Judge
 from scoring.progress import judging_progress, set_aside_sheets
-from scoring.service import (
-    reissue_card,
-)
+from scoring.service import reissue_card
 
 bp = Blueprint("scoring_judging", __name__, url_prefix="/manage/<slug>")
 
@@ -40,18 +41,26 @@ def judging(event: Event) -> ResponseReturnValue:
 @bp.route("/judges/<int:judge_id>/card", methods=["POST"])
 @event_page(EventRole.MANAGER)
 def new_card(event: Event, judge_id: int) -> ResponseReturnValue:
-    """A new card for a judge whose card was lost or seen by others. The new link is shown
-    once, on this answer, which no browser keeps."""
+    """A new card for a judge whose card was lost or seen by others. The new link, PIN and
+    one-card PDF are given once, on this answer, which no browser keeps."""
     organiser = signed_in_organiser()
     assert organiser is not None
     writing = db.write()
     judge = writing.get(Judge, judge_id)
     if judge is None or judge.event_id != event.id:
         raise NotFound("judge_not_found", _("Không tìm thấy giám khảo này."))
-    token = reissue_card(writing, judge, actor=audit.actor(organiser))
-    link = external_url("scoring.magic_link", token=token)
+    card = reissue_card(writing, judge, actor=audit.actor(organiser))
+    link = external_url("scoring.magic_link", token=card.token)
+    pdf = base64.b64encode(printed_cards(event, [card])).decode()
     page = render_template(
-        "scoring/manage/card.html", event=event, judge=judge, link=link, qr=qr.svg_data_uri(link)
+        "scoring/manage/card.html",
+        event=event,
+        judge=judge,
+        link=link,
+        qr=qr.svg_data_uri(link),
+        pin=card.pin,
+        pin_page=external_url("scoring.pin_events"),
+        pdf=f"data:application/pdf;base64,{pdf}",
     )
     return page, 200, {"Cache-Control": "no-store"}
 

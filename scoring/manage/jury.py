@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
@@ -16,18 +16,21 @@ from core import audit, db, qr
 from core.admin import unit_lines
 from core.auth import can_manage, signed_in_organiser
 from core.errors import Conflict, Invalid, NotFound, status_of
-from core.i18n import nfc
+from core.i18n import nfc, sort_key
 from core.links import external_url
 from core.manage import MenuItem, event_page
 from core.models import Event, EventRole, Round
 from core.models.base import MAX_ID
 from core.service import SEALED
 from initiatives.models import Initiative
+from scoring.cards import Card, cards_pdf
 from scoring.models import COUNTED, Entry, Judge, JuryRole, Recusal
 from scoring.progress import set_aside_sheets
 from scoring.service import (
+    IssuedCard,
     add_judge,
     edit_judge,
+    issue_cards,
     read_judge_form,
     recuse_by_hand,
     set_judge_active,
@@ -291,6 +294,69 @@ def jury_unrecuse(event: Event, judge_id: int, entry_id: int) -> ResponseReturnV
         return _jury_page(event, status=status_of(error), problem=error.message)
     flash(_("%(name)s lại chấm bài này.", name=judge.name), "info")
     return redirect(url_for("scoring_jury.jury", slug=event.slug))
+
+
+def printed_cards(event: Event, issued: Sequence[IssuedCard]) -> bytes:
+    """The PDF of cards just issued, in the order of their codes (the stack handed out)."""
+    pin_page = external_url("scoring.pin_events")
+    cards = [
+        Card(
+            event=event.name,
+            name=card.judge.name,
+            role=str(JURY_ROLE_NAMES[card.judge.role]),
+            chair=card.judge.is_chair,
+            unit=card.judge.unit.name if card.judge.unit else "",
+            code=card.judge.code or "",
+            link=external_url("scoring.magic_link", token=card.token),
+            pin=card.pin,
+            pin_page=pin_page,
+        )
+        for card in sorted(issued, key=lambda card: sort_key(card.judge.code or ""))
+    ]
+    return cards_pdf(cards)
+
+
+def cards_download(event: Event, issued: Sequence[IssuedCard]) -> Response:
+    """The cards as a PDF to save or print; never kept by a browser's cache or a proxy: it
+    holds working links and PINs."""
+    suffix = f"-{issued[0].judge.code}" if len(issued) == 1 else ""
+    return Response(
+        printed_cards(event, issued),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="the-giam-khao-{event.slug}{suffix}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _judges_to_print(session: Session, event: Event, chosen: str) -> list[Judge]:
+    """The judge chosen (``judge``: an id), else every active judge of the event."""
+    if chosen:
+        return [_judge_or_404(session, event, int(chosen) if chosen.isdecimal() else 0)]
+    return list(
+        session.scalars(
+            select(Judge)
+            .where(Judge.event_id == event.id, Judge.active)
+            .options(joinedload(Judge.unit))
+        )
+    )
+
+
+@bp.route("/jury/cards", methods=["POST"])
+@event_page(EventRole.MANAGER)
+def jury_cards(event: Event) -> ResponseReturnValue:
+    """Print judge cards: new ones, for every active judge or the one chosen, since tokens and
+    PINs are kept only as digests. The PDF is built here, before the commit: if it cannot be,
+    no card changes."""
+    writing = db.write()
+    try:
+        judges = _judges_to_print(writing, event, request.form.get("judge", "").strip())
+        issued = issue_cards(writing, event, judges, _actor())
+    except (Invalid, Conflict) as error:
+        db.rollback()
+        return _jury_page(event, status=status_of(error), problem=error.message)
+    return cards_download(event, issued)
 
 
 def menu_item(_event: Event) -> MenuItem:

@@ -77,7 +77,7 @@ def test_the_default_recusal_reason_is_in_the_judges_language(factory, judge_cli
 def reissue(app, judge):
     """The organiser gives ``judge`` a new card; the new token."""
     with app.app_context(), db.unit_of_work(write=True) as session:
-        return reissue_card(session, session.get(Judge, judge.id), actor="organiser:1")
+        return reissue_card(session, session.get(Judge, judge.id), actor="organiser:1").token
 
 
 def test_a_reissued_card_ends_the_tablets_opened_with_the_old_one(app, client, contest, judge):
