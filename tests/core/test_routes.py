@@ -6,7 +6,7 @@ import pytest
 
 from core.auth import ADMINISTRATOR, ANYONE, ORGANISER, event_audience, hash_token
 from core.models import EventMember, EventRole, Job
-from scoring.auth import JUDGE, card_of
+from scoring.auth import CHAIR_OR_MANAGER, JUDGE, card_of
 
 KINDS = ("anonymous", "judge", "chair", "stranger", "viewer", "manager", "owner", "admin")
 ORGANISERS = {"stranger", "viewer", "manager", "owner", "admin"}
@@ -18,6 +18,7 @@ ALLOWED = {
     event_audience(EventRole.MANAGER): {"manager", "owner", "admin"},
     event_audience(EventRole.OWNER): {"owner", "admin"},
     ADMINISTRATOR: {"admin"},
+    CHAIR_OR_MANAGER: {"chair", "manager", "owner", "admin"},
 }
 
 
