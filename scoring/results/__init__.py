@@ -28,6 +28,7 @@ from scoring.results.common import (
     counted,
     rank,
     sheet_total,
+    summarise,
 )
 
 MEAN = "mean"
@@ -51,7 +52,7 @@ def standings(
 ) -> list[Standing]:
     """Rank the entries by ``method``, breaking ties by the ``tie_break`` cascade."""
     panels = counted(entry_ids, sheets)
-    return rank(entry_ids, panels, METHODS[method](panels), tie_break)
+    return rank(entry_ids, summarise(panels), METHODS[method](panels), tie_break)
 
 
 def side_by_side(
@@ -59,8 +60,10 @@ def side_by_side(
 ) -> dict[str, list[Standing]]:
     """The standings under every method, by method."""
     panels = counted(entry_ids, sheets)
+    summaries = summarise(panels)
     return {
-        name: rank(entry_ids, panels, method(panels), tie_break) for name, method in METHODS.items()
+        name: rank(entry_ids, summaries, method(panels), tie_break)
+        for name, method in METHODS.items()
     }
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 UNTRIMMED_MEAN = "untrimmed_mean"
 # Scores are compared after rounding, so that float noise never breaks or makes a tie.
@@ -127,13 +127,37 @@ def by_round(panels: Counted) -> dict[int, dict[int, Sequence[Sheet]]]:
     return rounds
 
 
-def _criterion_means(panel: Sequence[Sheet]) -> dict[str, float]:
-    values: dict[str, list[float]] = {}
-    for sheet in panel:
-        for key, value in sheet.scores.items():
-            if value is not None:
-                values.setdefault(key, []).append(value)
-    return {key: mean(found) for key, found in values.items()}
+@dataclass(frozen=True)
+class Summary:
+    """What an entry's standing says under every method: n, the spread of its raw totals, their
+    plain mean (the cascade's ``untrimmed_mean``) and its panel's mean on each criterion."""
+
+    n: int
+    low: float
+    high: float
+    sd: float
+    untrimmed: float
+    criterion_means: dict[str, float]
+
+
+def summarise(panels: Counted) -> dict[int, Summary]:
+    found: dict[int, Summary] = {}
+    for entry_id, panel in panels.items():
+        values = totals(panel)
+        by_criterion: dict[str, list[float]] = {}
+        for sheet in panel:
+            for key, value in sheet.scores.items():
+                if value is not None:
+                    by_criterion.setdefault(key, []).append(value)
+        found[entry_id] = Summary(
+            n=len(values),
+            low=min(values),
+            high=max(values),
+            sd=population_sd(values),
+            untrimmed=mean(values),
+            criterion_means={key: mean(v) for key, v in by_criterion.items()},
+        )
+    return found
 
 
 def _tie_key(
@@ -147,40 +171,46 @@ def _tie_key(
 
 
 def rank(
-    entry_ids: Sequence[int], panels: Counted, scores: Scores, tie_break: Sequence[str] = ()
+    entry_ids: Sequence[int],
+    summaries: Mapping[int, Summary],
+    scores: Scores,
+    tie_break: Sequence[str] = (),
 ) -> list[Standing]:
     """Order the entries by their method's ``scores``, breaking ties by the ``tie_break``
     cascade; each standing carries n, the spread of the raw totals and the method's flags."""
-    scored: list[tuple[tuple[float, ...], Standing]] = []
+    scored: list[tuple[tuple[float, ...], int]] = []
     unscored: list[Standing] = []
     for entry_id in entry_ids:
-        panel = panels.get(entry_id)
-        if not panel:
+        summary = summaries.get(entry_id)
+        if summary is None:
             unscored.append(Standing(entry_id, None, None, 0, None, None, None, flags=(NO_SHEETS,)))
-            continue
-        values = totals(panel)
-        means = _criterion_means(panel)
-        found = scores[entry_id]
-        standing = Standing(
-            entry_id=entry_id,
-            rank=None,
-            score=found.score,
-            sheets=len(values),
-            low=min(values),
-            high=max(values),
-            sd=population_sd(values),
-            criterion_means=means,
-            flags=tuple(sorted(found.flags)),
-        )
-        scored.append((_tie_key(found.score, mean(values), means, tie_break), standing))
+        else:
+            tie = _tie_key(
+                scores[entry_id].score, summary.untrimmed, summary.criterion_means, tie_break
+            )
+            scored.append((tie, entry_id))
 
     scored.sort(key=lambda pair: pair[0], reverse=True)
     shared = Counter(tie for tie, _ in scored)
     ranked: list[Standing] = []
-    for position, (tie, standing) in enumerate(scored):
+    for position, (tie, entry_id) in enumerate(scored):
         level_with_previous = position > 0 and tie == scored[position - 1][0]
         place = ranked[-1].rank if level_with_previous else position + 1
         tied = shared[tie] > 1
-        flags = tuple(sorted({*standing.flags, TIED})) if tied else standing.flags
-        ranked.append(replace(standing, rank=place, tied=tied, flags=flags))
+        found, summary = scores[entry_id], summaries[entry_id]
+        flags = {*found.flags, TIED} if tied else found.flags
+        ranked.append(
+            Standing(
+                entry_id=entry_id,
+                rank=place,
+                score=found.score,
+                sheets=summary.n,
+                low=summary.low,
+                high=summary.high,
+                sd=summary.sd,
+                criterion_means=summary.criterion_means,
+                tied=tied,
+                flags=tuple(sorted(flags)) if flags else (),
+            )
+        )
     return ranked + unscored

@@ -18,8 +18,8 @@ and 1^T L = 0, so the solution has sum_j b_j = 0); Gaussian elimination solves i
 the jury. Entries with the same judges add the same pattern to L, so L is built once per set of
 judges rather than once per entry.
 
-A judge-entry graph that falls apart into pieces compares nothing across them: the round falls
-back to the mean, every entry of it flagged ``disconnected``.
+A judge-entry graph that falls apart into pieces (found by a walk from one judge) compares nothing
+across them: the round falls back to the mean, every entry of it flagged ``disconnected``.
 """
 
 from __future__ import annotations
@@ -33,20 +33,28 @@ Pair = tuple[int, int, float]
 
 
 def connected(pairs: Sequence[Pair]) -> bool:
-    """Do the sheets link every judge and entry of the round, through judges and entries?
-    Union-find over the bipartite graph."""
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def root(node: tuple[str, int]) -> tuple[str, int]:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
+    """Do the sheets link every judge and entry of the round, through judges and entries? A walk
+    over the bipartite judge-entry graph from one judge."""
+    entries_of: dict[int, list[int]] = {}
+    judges_of: dict[int, list[int]] = {}
     for entry_id, judge_id, _ in pairs:
-        parent[root(("entry", entry_id))] = root(("judge", judge_id))
-    return len({root(node) for node in list(parent)}) <= 1
+        entries_of.setdefault(judge_id, []).append(entry_id)
+        judges_of.setdefault(entry_id, []).append(judge_id)
+    if not entries_of:
+        return True
+    seen_judges: set[int] = set()
+    seen_entries: set[int] = set()
+    waiting = [next(iter(entries_of))]
+    while waiting:
+        judge_id = waiting.pop()
+        if judge_id in seen_judges:
+            continue
+        seen_judges.add(judge_id)
+        for entry_id in entries_of[judge_id]:
+            if entry_id not in seen_entries:
+                seen_entries.add(entry_id)
+                waiting.extend(judges_of[entry_id])
+    return len(seen_judges) == len(entries_of) and len(seen_entries) == len(judges_of)
 
 
 def solve(matrix: list[list[float]], right: list[float]) -> list[float]:

@@ -23,11 +23,6 @@ from scoring.results.common import (
 )
 
 
-def rescale(x: float, mu: float, sigma: float, mu_j: float, sigma_j: float) -> float:
-    """One total of judge j on the round's scale."""
-    return mu if is_zero(sigma_j) else mu + sigma * (x - mu_j) / sigma_j
-
-
 def _round_scores(panels: Counted) -> Scores:
     pairs = [
         (entry_id, sheet.judge_id, sheet.total)
@@ -40,14 +35,19 @@ def _round_scores(panels: Counted) -> Scores:
     per_judge: dict[int, list[float]] = {}
     for _, judge_id, total in pairs:
         per_judge.setdefault(judge_id, []).append(total)
-    scales = {judge: (mean(found), population_sd(found)) for judge, found in per_judge.items()}
+    # Each judge's rescaling as (mu_j, sigma / sigma_j), or None for a flat judge (gives mu).
+    scales: dict[int, tuple[float, float] | None] = {}
+    for judge_id, found in per_judge.items():
+        sigma_j = population_sd(found)
+        scales[judge_id] = None if is_zero(sigma_j) else (mean(found), sigma / sigma_j)
     rescaled: dict[int, list[float]] = {}
     flat: set[int] = set()
     for entry_id, judge_id, total in pairs:
-        mu_j, sigma_j = scales[judge_id]
-        rescaled.setdefault(entry_id, []).append(rescale(total, mu, sigma, mu_j, sigma_j))
-        if is_zero(sigma_j):
+        scale = scales[judge_id]
+        if scale is None:
             flat.add(entry_id)
+        value = mu if scale is None else mu + scale[1] * (total - scale[0])
+        rescaled.setdefault(entry_id, []).append(value)
     return {
         entry_id: Scored(mean(found), frozenset({FLAT_JUDGE}) if entry_id in flat else frozenset())
         for entry_id, found in rescaled.items()

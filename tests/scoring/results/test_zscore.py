@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from scoring.results import FLAT_JUDGE, MEAN, ZSCORE, standings
 from scoring.results.common import mean, population_sd
-from scoring.results.zscore import rescale, scores
+from scoring.results.zscore import scores
 from tests.scoring.results.panels import TOTALS, complete, entries_of, partial, sheets
 
 # The worked example: judge 1 (mu_1 = 73, sigma_1 = 8) is lenient and wide, judge 2 (mu_2 = 67,
@@ -22,8 +22,9 @@ def test_worked_example_scales():
     assert (mean(everything), population_sd(everything)) == (70, 7)
     assert (mean(list(WORKED[1].values())), population_sd(list(WORKED[1].values()))) == (73, 8)
     assert (mean(list(WORKED[2].values())), population_sd(list(WORKED[2].values()))) == (67, 4)
-    assert rescale(85, 70, 7, 73, 8) == pytest.approx(80.5)
-    assert rescale(73, 70, 7, 67, 4) == pytest.approx(80.5)
+    # mu + sigma * (x - mu_j) / sigma_j
+    assert pytest.approx(80.5) == 70 + 7 * (85 - 73) / 8
+    assert pytest.approx(80.5) == 70 + 7 * (73 - 67) / 4
 
 
 def test_worked_example_standings():
