@@ -1,4 +1,4 @@
-"""How long the standings snapshot takes to build, beside the pure ranking maths it wraps.
+"""How long the standings snapshot and the results side by side take, beside the pure maths.
 
 Run it from the repository root with the project's virtualenv::
 
@@ -10,12 +10,15 @@ For SQLite (a temporary file, tuned as the app tunes it) and, when it answers, P
 temporary database), it fills one event with every judge's submitted sheet for every entry, then
 times, ``--runs`` times each, in the same process and the same run:
 
-* ``snapshot``: what the background build does after each change (``scoring.standings``): read the
+* ``snapshot, <method>``: what the background build does after each change
+  (``scoring.standings``), with the event's method set to each of the four in turn: read the
   version, the entries, the sheets' stored totals and the tie-breaking scores, rank, and shape;
+* ``results, every method``: what ``GET /api/v1/events/<slug>/results`` and the results page
+  compute (``scoring.standings.compare``): the same read, all four methods, the prizes;
 * ``read as ORM objects``: the read the snapshot used before (every sheet and score as an ORM
   object, totals computed from the scores), for comparison;
-* ``ranking maths``: ``scoring.results.standings`` alone, on the same sheets held in memory: the
-  floor under any snapshot.
+* ``maths, <method>``: ``scoring.results.standings`` alone, for each method, on the same sheets
+  held in memory: the floor under any snapshot.
 
 It prints the median and p95 in milliseconds and never asserts on timings.
 """
@@ -32,6 +35,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +44,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core import db
 from core.app import create_app
-from core.models import Event, EventStatus, Round, Unit
+from core.models import Aggregation, Event, EventStatus, Round, Unit
 from initiatives.models import Initiative
 from scoring import results, standings
 from scoring.models import COUNTED, Criterion, Entry, Judge, Score, ScoreSheet, SheetStatus
@@ -172,28 +176,34 @@ def measure(name: str, url: str, args: argparse.Namespace) -> None:
             with db.unit_of_work() as fresh:
                 standings.compute_snapshot(fresh, fresh.get_one(Event, event_id), 0)
 
+        def side_by_side() -> None:
+            with db.unit_of_work() as fresh:
+                standings.compare(fresh, fresh.get_one(Event, event_id))
+
         def orm() -> None:
             with db.unit_of_work() as fresh:
                 found = fresh.get_one(Event, event_id)
                 results.standings(entry_ids, orm_read(fresh, found), found.tie_break)
 
-        figures = [
-            ("snapshot", timed(args.runs, snapshot)),
-            ("read as ORM objects", timed(args.runs, orm)),
-            (
-                "ranking maths",
-                timed(args.runs, lambda: results.standings(entry_ids, sheets, event.tie_break)),
-            ),
-        ]
+        figures = []
+        for method in results.METHODS:
+            with db.unit_of_work(write=True) as writing:
+                writing.get_one(Event, event_id).aggregation = Aggregation(method)
+            figures.append((f"snapshot, {method}", timed(args.runs, snapshot)))
+        figures.append(("results, every method", timed(args.runs, side_by_side)))
+        figures.append(("read as ORM objects", timed(args.runs, orm)))
+        for method in results.METHODS:
+            maths = partial(results.standings, entry_ids, sheets, event.tie_break, method)
+            figures.append((f"maths, {method}", timed(args.runs, maths)))
     app.extensions[db.EXTENSION].dispose()
     print(
         f"\n{name}: {args.entries} entries x {args.judges} judges x {len(CRITERIA)} criteria "
         f"= {len(sheets)} sheets, {args.runs} runs"
     )
-    print(f"{'':24}{'median':>10}{'p95':>10}  (ms)")
+    print(f"{'':28}{'median':>10}{'p95':>10}  (ms)")
     for label, samples in figures:
         p95 = sorted(samples)[max(0, round(0.95 * len(samples)) - 1)]
-        print(f"{label:24}{statistics.median(samples):10.1f}{p95:10.1f}")
+        print(f"{label:28}{statistics.median(samples):10.1f}{p95:10.1f}")
 
 
 def postgres_database() -> tuple[str, Callable[[], None]] | None:

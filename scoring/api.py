@@ -15,10 +15,12 @@ from flask.typing import ResponseReturnValue
 from core import db, realtime
 from core.auth import csrf, public
 from core.lookup import event_or_404
-from scoring.auth import judge_api
+from core.models import Event
+from scoring import results
+from scoring.auth import chair_or_manager, judge_api
 from scoring.models import Judge, ScoreSheet
 from scoring.service import Outcome, parse_sheet, save_sheet, sheet_state
-from scoring.standings import FEED
+from scoring.standings import FEED, Compared, Comparison, compare
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -52,3 +54,49 @@ def post_sheet(judge: Judge) -> ResponseReturnValue:
 def standings(slug: str) -> ResponseReturnValue:
     """The same snapshot the big screens receive."""
     return jsonify(realtime.snapshot(FEED, db.session(), event_or_404(slug)))
+
+
+def _compared_json(row: Compared, method: str) -> dict[str, Any]:
+    raw = row.raw
+    by_method = {
+        name: {
+            "score": standing.score,
+            "rank": standing.rank,
+            "flags": list(standing.flags),
+            "prize": row.prizes[name],
+        }
+        for name, standing in row.standings.items()
+    }
+    return {
+        "entry_id": row.entry_id,
+        "title": row.title,
+        "unit": row.unit,
+        "n": raw.sheets,
+        "low": raw.low,
+        "high": raw.high,
+        "sd": raw.sd,
+        **by_method[method],
+        "methods": by_method,
+    }
+
+
+def results_json(event: Event, comparison: Comparison) -> dict[str, Any]:
+    """Every entry under every method, unrounded, in the order of the method in force."""
+    return {
+        "event": event.slug,
+        "method": comparison.method,
+        "provisional": comparison.provisional,
+        "methods": list(results.METHODS),
+        "min_prize_score": float(event.min_prize_score),
+        "slots": [{"prize": prize, "count": count} for prize, count in results.DEFAULT_SLOTS],
+        "tie_break": list(event.tie_break),
+        "entries": [_compared_json(row, comparison.method) for row in comparison.entries],
+    }
+
+
+@bp.get("/events/<slug>/results")
+@chair_or_manager
+def event_results(event: Event) -> ResponseReturnValue:
+    """Raw beside adjusted: every entry's score, rank, flags and prize under every method, for
+    the chair and the managers to compare before the method is chosen."""
+    return jsonify(results_json(event, compare(db.session(), event)))

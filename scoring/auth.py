@@ -23,12 +23,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core import db
-from core.auth import View, audience, csrf, hash_token
-from core.errors import Unauthenticated
+from core.auth import View, audience, can_manage, csrf, hash_token, signed_in_organiser
+from core.errors import Forbidden, Unauthenticated
+from core.lookup import event_or_404
+from core.models import EventRole
 from scoring.models import Judge
 
 JUDGE = "judge"
 PIN_DIGITS = 6
+# The event's managers (and owners, and the site administrators) and its jury chair.
+CHAIR_OR_MANAGER = "chair or event manager"
 
 
 def judge_by_token(token: str) -> Judge | None:
@@ -130,3 +134,37 @@ def judge_api(view: View) -> View:
         return view(api_judge(), *args, **kwargs)
 
     return audience(JUDGE)(wrapper)
+
+
+def _bearer_judge() -> Judge | None:
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    judge = judge_by_token(header[7:].strip())
+    if judge is None:
+        raise Unauthenticated(
+            "invalid_token", _("Mã đăng nhập của giám khảo không đúng hoặc đã bị thu hồi.")
+        )
+    return judge
+
+
+def chair_or_manager(view: View) -> View:
+    """A JSON endpoint of the event named by ``slug`` that shows what only those who decide the
+    results may see (every method's scores): its managers, owners and the site administrators,
+    signed in; its jury chair, by bearer token or tablet session. The event is passed as the
+    first argument. Nobody known: 401; someone else (a viewer, another judge): 403."""
+
+    @wraps(view)
+    def wrapper(slug: str, **kwargs: Any) -> ResponseReturnValue:
+        judge = _bearer_judge() or signed_in_judge()
+        organiser = signed_in_organiser()
+        if judge is None and organiser is None:
+            raise Unauthenticated("unauthorized", _("Bạn cần đăng nhập."))
+        event = event_or_404(slug)
+        chair = judge is not None and judge.is_chair and judge.event_id == event.id
+        if not chair and not (organiser is not None and can_manage(event, EventRole.MANAGER)):
+            message = _("Chỉ Ban Tổ chức điều hành sự kiện và Chủ tịch Hội đồng xem được kết quả.")
+            raise Forbidden("forbidden", message)
+        return view(event, **kwargs)
+
+    return audience(CHAIR_OR_MANAGER)(wrapper)

@@ -3,17 +3,21 @@
 It is the ``standings`` feed of ``core.realtime``: built once per committed change, off the
 request, and cached per event by its version. The read behind it is cheap: columns rather than
 ORM objects, each sheet's total as stored when it was saved, and of the scores only those of the
-criteria that break ties.
+criteria that break ties. The entries are ranked by the event's method (``Event.aggregation``).
+
+The same reads feed :func:`compare`: every method side by side, for the chair and the managers
+(``GET /api/v1/events/<slug>/results`` and the results page), never for the screens.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Double, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from core.models import Event, Round, Unit, utcnow
+from core.models import Event, EventStatus, Round, Unit, utcnow
 from core.realtime import Snapshot
 from initiatives.models import Initiative
 from scoring import results
@@ -42,14 +46,21 @@ def _active_judges(event: Event) -> tuple[ColumnElement[bool], ...]:
 
 def counted_sheets(session: Session, event: Event) -> list[results.Sheet]:
     """The submitted sheets of the event's active judges, but for those of a recused judge,
-    with the tie-breaking scores.
+    with the tie-breaking scores and their entry's round.
 
     Two plain reads, joined here: SQLite joins the score table slower than Python does.
     """
     connection = session.connection()  # Core rows: the ORM's loading costs more than the read
     totals = connection.execute(
-        select(ScoreSheet.id, ScoreSheet.judge_id, ScoreSheet.entry_id, ScoreSheet.total)
+        select(
+            ScoreSheet.id,
+            ScoreSheet.judge_id,
+            ScoreSheet.entry_id,
+            ScoreSheet.total,
+            Entry.round_id,
+        )
         .join(Judge, Judge.id == ScoreSheet.judge_id)
+        .join(Entry, Entry.id == ScoreSheet.entry_id)
         .where(
             *_active_judges(event),
             ScoreSheet.status.in_(COUNTED),
@@ -70,31 +81,46 @@ def counted_sheets(session: Session, event: Event) -> list[results.Sheet]:
             if sheet_id in scores:
                 scores[sheet_id][keys[criterion_id]] = value
     return [
-        results.Sheet(judge_id, entry_id, total, scores[sheet_id])
-        for sheet_id, judge_id, entry_id, total in totals
+        results.Sheet(judge_id, entry_id, total, scores[sheet_id], round_id)
+        for sheet_id, judge_id, entry_id, total, round_id in totals
     ]
 
 
-def compute_snapshot(session: Session, event: Event, version: int) -> Snapshot:
-    """Rank the event's entries (see scoring/results.py) as of ``version``, read earlier in the
-    same transaction, so that the snapshot shows at least that."""
-    entries = session.execute(
+def _entries(session: Session, event: Event) -> list[tuple[int, str, str]]:
+    """The event's entries still in the contest, in running order: id, title, unit."""
+    rows = session.execute(
         select(Entry.id, Initiative.title, Unit.name)
         .join(Round, Round.id == Entry.round_id)
         .join(Initiative, Initiative.id == Entry.initiative_id)
         .outerjoin(Unit, Unit.id == Initiative.unit_id)
         .where(Round.event_id == event.id, Entry.status != EntryStatus.WITHDRAWN)
         .order_by(Round.position, Entry.running_order)
-    ).all()
+    ).tuples()
+    return [(entry_id, title, unit or "") for entry_id, title, unit in rows]
+
+
+def provisional(event: Event) -> bool:
+    """Standings are "Dự kiến" until approved; approval is yet to come, so until published."""
+    return event.status != EventStatus.PUBLISHED
+
+
+def compute_snapshot(session: Session, event: Event, version: int) -> Snapshot:
+    """Rank the event's entries by its method (see scoring/results/) as of ``version``, read
+    earlier in the same transaction, so that the snapshot shows at least that."""
+    entries = _entries(session, event)
     ranked = results.standings(
-        [entry_id for entry_id, _, _ in entries], counted_sheets(session, event), event.tie_break
+        [entry_id for entry_id, _, _ in entries],
+        counted_sheets(session, event),
+        event.tie_break,
+        event.aggregation.value,
     )
     expected = _expected_sheets(session, event)
-    shown = {entry_id: (title, unit or "") for entry_id, title, unit in entries}
+    shown = {entry_id: (title, unit) for entry_id, title, unit in entries}
     return {
         "event": event.slug,
         "version": version,
-        "method": results.METHOD,
+        "method": event.aggregation.value,
+        "provisional": provisional(event),
         "generated_at": utcnow().isoformat(),
         "entries": [
             _row(standing, *shown[standing.entry_id], expected.get(standing.entry_id, 0))
@@ -124,3 +150,57 @@ def _row(standing: results.Standing, title: str, unit: str, expected: int) -> di
         "expected": expected,
         "tied": standing.tied,
     }
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One entry under every method: its standing under each (by method), and the prize each
+    would give it; the spread of its raw totals is the same under all."""
+
+    entry_id: int
+    title: str
+    unit: str
+    standings: dict[str, results.Standing]
+    prizes: dict[str, str | None]
+
+    @property
+    def raw(self) -> results.Standing:
+        return self.standings[results.MEAN]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    method: str
+    provisional: bool
+    entries: list[Compared]
+
+
+def compare(session: Session, event: Event) -> Comparison:
+    """Every entry under every method, in the order of the method in force; prizes with the
+    default slots (1/2/3/4) and the event's minimum score."""
+    entries = _entries(session, event)
+    by_method = results.side_by_side(
+        [entry_id for entry_id, _, _ in entries], counted_sheets(session, event), event.tie_break
+    )
+    minimum = float(event.min_prize_score)
+    prizes = {
+        name: results.awards(ranked, results.DEFAULT_SLOTS, minimum)
+        for name, ranked in by_method.items()
+    }
+    shown = {entry_id: (title, unit) for entry_id, title, unit in entries}
+    placed = {name: {s.entry_id: s for s in ranked} for name, ranked in by_method.items()}
+    method = event.aggregation.value
+    return Comparison(
+        method=method,
+        provisional=provisional(event),
+        entries=[
+            Compared(
+                entry_id=standing.entry_id,
+                title=shown[standing.entry_id][0],
+                unit=shown[standing.entry_id][1],
+                standings={name: found[standing.entry_id] for name, found in placed.items()},
+                prizes={name: found.get(standing.entry_id) for name, found in prizes.items()},
+            )
+            for standing in by_method[method]
+        ],
+    )

@@ -6,7 +6,7 @@ import pytest
 
 from core.auth import ADMINISTRATOR, ANYONE, ORGANISER, event_audience, hash_token
 from core.models import EventMember, EventRole, Job
-from scoring.auth import JUDGE, card_of
+from scoring.auth import CHAIR_OR_MANAGER, JUDGE, card_of
 from scoring.models import Entry
 
 KINDS = ("anonymous", "judge", "chair", "stranger", "viewer", "manager", "owner", "admin")
@@ -19,6 +19,7 @@ ALLOWED = {
     event_audience(EventRole.MANAGER): {"manager", "owner", "admin"},
     event_audience(EventRole.OWNER): {"owner", "admin"},
     ADMINISTRATOR: {"admin"},
+    CHAIR_OR_MANAGER: {"chair", "manager", "owner", "admin"},
 }
 
 

@@ -115,7 +115,7 @@ def test_sheets_for_unknown_entries_are_ignored():
 
 # The same cases check the tablet's total (static/js/lib/total.js, in tests/js/total.test.js).
 SHEET_TOTALS = json.loads(
-    (Path(__file__).parents[1] / "cases" / "sheet_totals.json").read_text(encoding="utf-8")
+    (Path(__file__).parents[2] / "cases" / "sheet_totals.json").read_text(encoding="utf-8")
 )["cases"]
 
 
@@ -127,3 +127,16 @@ def test_sheet_total_agrees_with_the_shared_cases(case):
         assert total is None
     else:
         assert total == pytest.approx(case["total"], rel=0, abs=1e-9)
+
+
+def test_flags_say_tied_and_no_sheets():
+    ranked = standings([10, 11, 12], [sheet(1, 10, full()), sheet(1, 11, full())])
+    assert [s.flags for s in ranked] == [("tied",), ("tied",), ("no_sheets",)]
+
+
+@pytest.mark.parametrize("method", ["mean", "trimmed", "zscore", "judge_effect"])
+def test_every_method_ranks_with_the_same_cascade(method):
+    a = full(benefit=20, effectiveness=22)
+    b = full(benefit=22, effectiveness=20)
+    ranked = standings([10, 11], [sheet(1, 10, a), sheet(1, 11, b)], ["benefit"], method)
+    assert [(s.entry_id, s.rank) for s in ranked] == [(11, 1), (10, 2)]
