@@ -13,7 +13,7 @@ import hmac
 from functools import wraps
 from typing import Any
 
-from flask import render_template, request, session
+from flask import make_response, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from core.errors import Unauthenticated
 from scoring.models import Judge
 
 JUDGE = "judge"
+JUDGE_HEADER = "Sangtao-Judge"
 
 
 def judge_by_token(token: str) -> Judge | None:
@@ -61,7 +62,9 @@ def signed_in_judge() -> Judge | None:
 
 
 def judge_required(view: View) -> View:
-    """A judge's page: the signed-in judge is passed as the first argument."""
+    """A judge's page: the signed-in judge is passed as the first argument. The answer names the
+    judge (``Sangtao-Judge``): the tablet's service worker (scoring/offline.py) keeps the pages
+    of one judge only, and forgets them when another one signs in."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
@@ -69,7 +72,9 @@ def judge_required(view: View) -> View:
         if judge is None:
             message = _("Hãy mở đường dẫn hoặc quét mã QR trên thẻ giám khảo của bạn.")
             return render_template("core/error.html", status=401, message=message), 401
-        return view(judge, *args, **kwargs)
+        response = make_response(view(judge, *args, **kwargs))
+        response.headers[JUDGE_HEADER] = str(judge.id)
+        return response
 
     return audience(JUDGE)(wrapper)
 
