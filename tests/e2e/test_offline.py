@@ -6,6 +6,7 @@ on the page and in the API."""
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, Server
-from tests.e2e.test_judging import POINTS, score_every_criterion, standings
+from tests.e2e.test_judging import POINTS, post_sheet, score_every_criterion, standings
 from tests.e2e.test_outbox import eventually
 
 pytestmark = pytest.mark.browser
@@ -160,3 +161,62 @@ def test_three_sheets_scored_offline_survive_a_reload_and_a_restart_and_land_onc
     rows = {row["entry_id"]: row for row in after["entries"]}
     assert all(rows[entry["id"]]["sheets"] == 1 for entry in entries)
     assert all(rows[entry["id"]]["score"] == 93.0 for entry in entries)
+
+
+def test_a_locked_round_refuses_an_edit_on_the_page_and_in_the_api(playwright, running):
+    server, demo = running
+    judge = next(j for j in demo["judges"] if j["role"] == "expert")
+    entry = demo["entries"][0]
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    tablet = browser.new_context(**TABLET).new_page()
+    tablet.goto(judge["login_url"])
+    pitch(tablet, entry).click()
+    expect(tablet.locator("#sheet")).to_have_attribute("data-state", "ready")
+    expect(tablet.locator("#locked")).to_be_hidden()
+    score_every_criterion(tablet)
+    expect(tablet.locator("#save-state")).to_have_text("Đã gửi lên máy chủ")  # a draft
+
+    # The chair locks the round while the judge is about to submit.
+    path = server.database_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE round SET status = 'locked'")
+    tablet.locator("#submit").click()
+    locked = tablet.locator("#locked")
+    expect(locked).to_have_text("Vòng thi đã khóa: phiếu này không gửi được nữa.")
+    expect(tablet.locator("#submit")).to_be_disabled()
+    expect(tablet.locator('fieldset[data-key="pitch"] .band').first).to_be_disabled()
+    expect(tablet.locator("textarea[name=comment]")).to_be_disabled()
+    # What the judge scored stays in sight, kept on the tablet; the outbox no longer sends it.
+    expect(tablet.locator("#total")).to_have_text("93")
+    expect(tablet.locator("#save-state")).to_have_text("Đã lưu trên máy tính bảng")
+    record = tablet.evaluate(
+        "key => JSON.parse(localStorage.getItem(key))",
+        f"sangtao:sheet:{judge_id(tablet)}:{entry['id']}",
+    )
+    assert record["pending"] is None and record["code"] == "round_locked"
+    assert sheets_in_database(server, judge["name"]) == {entry["id"]: ["draft"]}
+
+    # Opened again, the page says so before anything is touched.
+    tablet.reload()
+    expect(locked).to_be_visible()
+    expect(tablet.locator("#submit")).to_be_disabled()
+    browser.close()
+
+    # The API says the same to any client.
+    status, body = post_sheet(
+        server.url,
+        judge["token"],
+        {"id": str(uuid.uuid4()), "entry": entry["id"], "scores": POINTS, "submit": True},
+    )
+    assert status == 409
+    assert body == {
+        "error": "round_locked",
+        "message": "Vòng thi đã khóa, không thể sửa phiếu chấm.",
+    }
+
+
+def judge_id(tablet: Any) -> int:
+    """The judge the page belongs to, as its outbox knows them."""
+    return int(
+        tablet.evaluate("JSON.parse(document.getElementById('outbox-config').textContent).judge")
+    )
