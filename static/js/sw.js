@@ -109,15 +109,20 @@ async function refresh(urls) {
   return results.every(Boolean);
 }
 
-// Every page kept is fetched again; once each one names this version's files, the older shells
-// go.
-async function renew(more = []) {
-  const kept = [];
+async function keptUrls() {
+  const urls = [];
   for (const name of await pageCaches()) {
-    for (const request of await (await caches.open(name)).keys()) kept.push(request.url);
+    for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
   }
-  const urls = [...new Set([...kept, ...more])];
-  if (await refresh(urls)) {
+  return urls;
+}
+
+// Fetch these pages again and keep them; once every page kept has come back from this version,
+// naming its files, the older shells go.
+async function keep(urls) {
+  const kept = await keptUrls();
+  const everyPage = kept.every((url) => urls.includes(url));
+  if ((await refresh(urls)) && everyPage) {
     const old = (await caches.keys()).filter((name) => name.startsWith(SHELL) && name !== SHELL + version);
     await Promise.all(old.map((name) => caches.delete(name)));
   }
@@ -133,16 +138,22 @@ self.addEventListener("install", (event) => {
 });
 
 self.addEventListener("activate", (event) => {
-  event.waitUntil(self.clients.claim().then(() => renew()));
+  event.waitUntil(
+    self.clients
+      .claim()
+      .then(keptUrls)
+      .then((urls) => keep(urls)),
+  );
 });
 
-// The list of pitches names every sheet page, so that a sheet never opened opens offline too.
+// A page opened before the worker was there asks for itself to be kept; the list of pitches names
+// every sheet page, so that a sheet never opened opens offline too.
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.kind === "keep" && Array.isArray(data.pages)) {
     const pages = data.pages.map((path) => new URL(path, self.location.origin));
     const ours = pages.filter((url) => url.origin === self.location.origin && inScope(url.pathname));
-    event.waitUntil(renew(ours.map((url) => url.href)));
+    event.waitUntil(keep(ours.map((url) => url.href)));
   }
 });
 

@@ -220,3 +220,32 @@ def judge_id(tablet: Any) -> int:
     return int(
         tablet.evaluate("JSON.parse(document.getElementById('outbox-config').textContent).judge")
     )
+
+
+def page_caches(tablet: Any) -> list[str]:
+    return list(
+        tablet.evaluate(
+            "async () => (await caches.keys()).filter((n) => n.startsWith('sangtao-pages-'))"
+        )
+    )
+
+
+def test_a_shared_tablet_forgets_a_judges_pages_at_logout_and_for_the_next_judge(
+    playwright, running
+):
+    _, demo = running
+    first, second = (next(j for j in demo["judges"] if j["role"] == r) for r in ("expert", "union"))
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    tablet = browser.new_context(**TABLET).new_page()
+    tablet.goto(first["login_url"])
+    first_id = judge_id(tablet)
+    assert eventually(lambda: page_caches(tablet) == [f"sangtao-pages-{first_id}"])
+
+    tablet.goto(second["login_url"])
+    second_id = judge_id(tablet)
+    assert eventually(lambda: page_caches(tablet) == [f"sangtao-pages-{second_id}"])
+
+    tablet.get_by_role("button", name="Đăng xuất").click()
+    expect(tablet.locator("body")).to_contain_text("Đã đăng xuất")
+    assert eventually(lambda: page_caches(tablet) == [])
+    browser.close()

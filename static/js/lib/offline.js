@@ -17,13 +17,14 @@ export function safeToReload({ hidden, quietFor, typing }) {
   return hidden || (!typing && quietFor >= QUIET);
 }
 
-// Register the worker (config: the "outbox-config" block's worker and scope) and hand it this
-// page (opened before the worker was there, it went past it) and, from the list of pitches, the
-// sheet pages to keep.
+// Register the worker (config: the "outbox-config" block's worker and scope) and hand it the pages
+// to keep: this one if it went past the worker (opened before the worker was there), and, from
+// the list of pitches, every sheet page (which also fetches again those kept before).
 export function keepOffline(config, pages = []) {
   const workers = navigator.serviceWorker;
   if (!workers) return; // served over plain HTTP to another address than localhost
-  let controlled = Boolean(workers.controller);
+  const controlledAtLoad = Boolean(workers.controller);
+  let controlled = controlledAtLoad;
   let stale = false;
   let touched = Date.now();
 
@@ -55,8 +56,8 @@ export function keepOffline(config, pages = []) {
       return workers.ready;
     })
     .then((registration) => {
-      const keep = [window.location.pathname, ...pages];
-      if (registration.active) registration.active.postMessage({ kind: "keep", pages: keep });
+      const keep = controlledAtLoad && pages.length === 0 ? [] : [window.location.pathname, ...pages];
+      if (keep.length > 0 && registration.active) registration.active.postMessage({ kind: "keep", pages: keep });
     })
     .catch(() => undefined); // no worker (private mode, storage full): the pages still work online
 }
