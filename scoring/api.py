@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import generate_csrf
 
 from core import db, realtime
 from core.auth import csrf, public
@@ -47,6 +48,13 @@ def post_sheet(judge: Judge) -> ResponseReturnValue:
     return jsonify(sheet_json(saved.sheet, saved.outcome)), (
         201 if saved.outcome == Outcome.CREATED else 200
     )
+
+
+@bp.get("/judge/csrf")
+@judge_api
+def judge_csrf(_judge: Judge) -> ResponseReturnValue:
+    """A fresh CSRF token for the tablet's session: a page kept offline may carry an old one."""
+    return jsonify({"csrf": generate_csrf()})
 
 
 @bp.get("/events/<slug>/standings")

@@ -17,7 +17,7 @@ import secrets
 from functools import wraps
 from typing import Any
 
-from flask import current_app, render_template, request, session
+from flask import current_app, make_response, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -33,6 +33,7 @@ JUDGE = "judge"
 PIN_DIGITS = 6
 # The event's managers (and owners, and the site administrators) and its jury chair.
 CHAIR_OR_MANAGER = "chair or event manager"
+JUDGE_HEADER = "Sangtao-Judge"
 
 
 def judge_by_token(token: str) -> Judge | None:
@@ -95,7 +96,9 @@ def signed_in_judge() -> Judge | None:
 
 
 def judge_required(view: View) -> View:
-    """A judge's page: the signed-in judge is passed as the first argument."""
+    """A judge's page: the signed-in judge is passed as the first argument. The answer names the
+    judge (``Sangtao-Judge``): the tablet's service worker (scoring/offline.py) keeps the pages
+    of one judge only, and forgets them when another one signs in."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
@@ -103,7 +106,9 @@ def judge_required(view: View) -> View:
         if judge is None:
             message = _("Hãy mở đường dẫn hoặc quét mã QR trên thẻ giám khảo của bạn.")
             return render_template("core/error.html", status=401, message=message), 401
-        return view(judge, *args, **kwargs)
+        response = make_response(view(judge, *args, **kwargs))
+        response.headers[JUDGE_HEADER] = str(judge.id)
+        return response
 
     return audience(JUDGE)(wrapper)
 

@@ -134,6 +134,16 @@ class SavedSheet:
     outcome: Outcome
 
 
+def round_locked(entry: Entry) -> bool:
+    """Whether the entry's sheets are sealed: its round is locked, or the whole event is (locked,
+    then published). A sheet that arrives afterwards, even one scored offline before the lock,
+    is refused: the sealed result must not move."""
+    return entry.round.status == RoundStatus.LOCKED or entry.round.event.status in (
+        EventStatus.LOCKED,
+        EventStatus.PUBLISHED,
+    )
+
+
 def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
     """Create or update a judge's sheet; the same sheet sent twice is stored once.
 
@@ -151,10 +161,10 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
     if entry is None or entry.round.event_id != locked.event_id:
         raise NotFound("entry_not_found", _("Không tìm thấy bài dự thi này trong sự kiện."))
     event = entry.round.event
+    if round_locked(entry):
+        raise Conflict("round_locked", _("Vòng thi đã khóa, không thể sửa phiếu chấm."))
     if event.status != EventStatus.SCORING:
         raise Conflict("scoring_closed", _("Hội đồng chưa mở hoặc đã đóng việc chấm điểm."))
-    if entry.round.status == RoundStatus.LOCKED:
-        raise Conflict("round_locked", _("Vòng thi đã khóa, không thể sửa phiếu chấm."))
     if entry.status == EntryStatus.WITHDRAWN:
         raise Conflict("entry_withdrawn", _("Bài dự thi này đã rút khỏi hội thi."))
     recused = session.scalar(

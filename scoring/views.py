@@ -19,6 +19,7 @@ from core.i18n import nfc
 from core.models import Event, EventStatus, Round
 from core.views import by_address, setting
 from initiatives.models import Initiative
+from scoring import offline
 from scoring.assignments import COVERED
 from scoring.auth import (
     PIN_DIGITS,
@@ -31,7 +32,7 @@ from scoring.auth import (
 )
 from scoring.models import Entry, EntryStatus, Judge, Recusal, ScoreSheet, SheetStatus
 from scoring.rubric import criteria
-from scoring.service import sheet_state
+from scoring.service import round_locked, sheet_state
 
 bp = Blueprint("scoring", __name__, template_folder="templates")
 
@@ -176,6 +177,13 @@ def pin_login(slug: str) -> ResponseReturnValue:
     return redirect(url_for("scoring.pitches"))
 
 
+@bp.route("/judge/sw.js")
+@public
+def service_worker() -> ResponseReturnValue:
+    """The tablet's service worker: it keeps the judge's pages for when the Wi-Fi drops."""
+    return offline.worker()
+
+
 @bp.route("/judge/logout", methods=["POST"])
 @judge_required
 def logout(_judge: Judge) -> ResponseReturnValue:
@@ -254,7 +262,11 @@ def sheet(judge: Judge, entry_id: int) -> ResponseReturnValue:
         recusal=recusals_of(judge).get(entry.id),
         criteria=criteria(session, judge.event_id),
         sheet_id=existing.id if existing else str(uuid.uuid4()),
-        state=sheet_state(existing) if existing else None,
+        # When: a page kept on the tablet may be older than the outbox's latest answer.
+        state={**sheet_state(existing), "updated_at": existing.updated_at.isoformat()}
+        if existing
+        else None,
+        locked=round_locked(entry),
         position=position + 1,
         count=len(entries),
         next_entry=entries[position + 1] if position + 1 < len(entries) else None,

@@ -49,8 +49,13 @@ def row_of(server: dict[str, Any], entry_id: int) -> dict[str, Any]:
 
 
 def open_sheet(browser: Any, server: dict[str, Any], role: str, entry: dict[str, Any]) -> Any:
-    """A tablet-sized window where the judge of ``role`` opened ``entry``'s score sheet."""
-    context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+    """A tablet-sized window where the judge of ``role`` opened ``entry``'s score sheet.
+
+    Without the service worker: Chromium's offline emulation lets through what a worker passes on
+    to the network, and these tests are about the outbox (tests/e2e/test_offline.py has both)."""
+    context = browser.new_context(
+        viewport={"width": 1024, "height": 768}, has_touch=True, service_workers="block"
+    )
     tablet = context.new_page()
     tablet.goto(next(j for j in server["judges"] if j["role"] == role)["login_url"])
     tablet.get_by_text(entry["title"]).click()
@@ -79,7 +84,8 @@ def test_a_judges_submission_reaches_the_big_screen_without_reload(server, brows
         expect(tablet.get_by_test_id(f"value-{key}")).to_have_text(str(value))
     expect(tablet.locator("#total")).to_have_text("93")
     tablet.locator("#submit").click()
-    expect(tablet.locator("#save-state")).to_contain_text("Đã gửi phiếu chấm")
+    expect(tablet.locator("#save-state")).to_have_text("Đã gửi lên máy chủ")
+    expect(tablet.locator("#sheet-status")).to_contain_text("Đã gửi phiếu chấm")
 
     top = screen.locator("#board tbody tr").first
     expect(top).to_have_attribute("data-entry", str(entry["id"]))
@@ -132,11 +138,12 @@ def test_a_sheet_scored_offline_waits_on_the_tablet_and_goes_when_the_network_re
     tablet.context.set_offline(True)
     score_every_criterion(tablet)
     tablet.locator("#submit").click()
-    expect(tablet.locator("#save-state")).to_contain_text("Chưa gửi được lên máy chủ")
+    expect(tablet.locator("#save-state")).to_have_text("Mất kết nối — phiếu vẫn được lưu trên máy")
     assert row_of(server, entry["id"])["sheets"] == 0
 
     tablet.context.set_offline(False)
-    expect(tablet.locator("#save-state")).to_contain_text("Đã gửi phiếu chấm")
+    expect(tablet.locator("#save-state")).to_have_text("Đã gửi lên máy chủ")
+    expect(tablet.locator("#sheet-status")).to_contain_text("Đã gửi phiếu chấm")
     row = row_of(server, entry["id"])
     assert (row["score"], row["sheets"]) == (93.0, 1)
 
@@ -218,7 +225,8 @@ def test_typing_after_an_offline_submit_does_not_undo_the_submit(server, browser
     tablet.locator("#submit").click()
     tablet.locator("textarea[name=comment]").fill("Nhận xét viết sau khi bấm gửi")
     tablet.context.set_offline(False)
-    expect(tablet.locator("#save-state")).to_contain_text("Có thay đổi chưa gửi")
+    expect(tablet.locator("#sheet-status")).to_contain_text("Có thay đổi chưa gửi")
+    expect(tablet.locator("#save-state")).to_have_text("Đã lưu trên máy tính bảng")
     assert row_of(server, entry["id"])["sheets"] == 1
 
 
@@ -236,7 +244,8 @@ def test_a_sheet_the_server_could_not_take_is_sent_from_the_list_of_pitches(serv
     tablet.context.route("**/api/v1/scoresheets", server_trouble)
     score_every_criterion(tablet)
     tablet.locator("#submit").click()
-    expect(tablet.locator("#save-state")).to_contain_text("Chưa gửi được lên máy chủ")
+    expect(tablet.locator("#save-state")).to_have_text("Đã lưu trên máy tính bảng")
+    expect(tablet.locator("#trouble")).to_contain_text("Lỗi máy chủ")
     tablet.get_by_text("Danh sách bài").click()
     item = tablet.locator(f'li[data-entry="{entry["id"]}"] .badge')
     expect(item).to_have_text("Chờ gửi")
@@ -256,14 +265,15 @@ def test_after_taking_a_sheet_back_the_latest_draft_is_what_reloads(server, brow
     tablet = open_sheet(browser, server, "expert", entry)
     score_every_criterion(tablet)
     tablet.locator("#submit").click()
-    expect(tablet.locator("#save-state")).to_contain_text("Đã gửi phiếu chấm")
+    expect(tablet.locator("#sheet-status")).to_contain_text("Đã gửi phiếu chấm")
     pitch = tablet.locator('fieldset[data-key="pitch"]')
     pitch.locator('.point[data-value="10"]').click()  # kept back: the sheet is submitted
     tablet.locator("#withdraw").click()
-    expect(tablet.locator("#save-state")).to_contain_text("Đã lưu nháp trên máy chủ")
+    expect(tablet.locator("#save-state")).to_have_text("Đã gửi lên máy chủ")
+    expect(tablet.locator("#sheet-status")).to_be_empty()
     pitch.locator(".band").nth(1).click()
     pitch.locator('.point[data-value="8"]').click()  # a draft: saved at once
-    expect(tablet.locator("#save-state")).to_contain_text("Đã lưu nháp trên máy chủ")
+    expect(tablet.locator("#save-state")).to_have_text("Đã gửi lên máy chủ")
     expect(tablet.locator("#total")).to_have_text("92")
     tablet.reload()
     expect(tablet.get_by_test_id("value-pitch")).to_have_text("8")

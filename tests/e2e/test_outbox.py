@@ -108,7 +108,8 @@ def test_a_sheet_the_server_always_fails_on_does_not_hold_back_the_others(server
     expect(tablet.locator("#trouble")).to_contain_text(BROKEN["message"])
     tablet.locator("textarea[name=comment]").fill("Rất thiết thực")
     tablet.locator("#submit").click()
-    expect(tablet.locator("#save-state")).to_contain_text("Đã gửi phiếu chấm")
+    expect(tablet.locator("#save-state")).to_have_text("Đã gửi lên máy chủ")
+    expect(tablet.locator("#sheet-status")).to_contain_text("Đã gửi phiếu chấm")
     expect(tablet.locator("#trouble")).to_be_hidden()
     assert sheets_counted(server)[stuck["id"]] == 1
     tablet.get_by_text("Danh sách bài").click()

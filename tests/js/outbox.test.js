@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { createOutbox } from "#lib/outbox.js";
 
 const API = "/api/v1/scoresheets";
+const CSRF_URL = "/api/v1/judge/csrf";
 const JUDGE = 7;
 
 class MemoryStorage {
@@ -79,7 +80,7 @@ function fakeServer() {
       const request = {
         url,
         init,
-        body: JSON.parse(init.body),
+        body: init.body === undefined ? null : JSON.parse(init.body),
         async reply(status, body) {
           resolve({ status, json: async () => body });
           await settle();
@@ -130,6 +131,7 @@ async function open({ storage = new MemoryStorage(), judge = JUDGE, started = tr
     judge,
     api: API,
     csrf: "csrf-token",
+    csrfUrl: CSRF_URL,
     storage,
     fetch: server.fetch,
     timers,
@@ -167,6 +169,7 @@ test("a change is kept in storage at once, under the judge's key, then sent", as
     retry: null,
     edit: null,
     error: null,
+    code: null,
   });
   assert.deepEqual(kinds(), ["12:queued", "12:sending"]);
   assert.equal(server.requests.length, 1);
@@ -239,7 +242,14 @@ test("an acknowledged sheet leaves the queue and keeps the server's answer", asy
   outbox.put("12", sheet(12, { submit: true }));
   const answer = { id: "sheet-12", status: "submitted", outcome: "created" };
   await server.last.reply(201, answer);
-  assert.deepEqual(stored(storage, "12"), { pending: null, retry: null, edit: null, error: null, server: answer });
+  assert.deepEqual(stored(storage, "12"), {
+    pending: null,
+    retry: null,
+    edit: null,
+    error: null,
+    code: null,
+    server: answer,
+  });
   assert.deepEqual(events.at(-1), { entry: "12", kind: "saved", sheet: answer });
   assert.ok(!outbox.isSending("12"));
   outbox.put("12", sheet(12, { comment: "lần hai" }));
@@ -285,7 +295,6 @@ for (const [status, body] of [
   [408, { error: "timeout", message: "Hết thời gian chờ" }],
   [429, { error: "too_many_requests", message: "Quá nhiều yêu cầu" }],
   [401, { error: "unauthorized", message: "Phiên đăng nhập đã hết" }],
-  [400, { error: "csrf", message: "Mã CSRF không hợp lệ" }],
   [409, { error: "conflict", message: "Dữ liệu vừa bị thay đổi, vui lòng thử lại." }],
 ]) {
   test(`a ${status} ${body.error ?? "without a body"} is temporary: the change waits and is sent again`, async () => {
@@ -302,6 +311,46 @@ for (const [status, body] of [
     assert.deepEqual(server.last.body, sheet(12, { submit: true }));
   });
 }
+
+test("a csrf refusal (a page kept offline since the session changed) fetches a fresh token, then sends again with it", async () => {
+  const { outbox, storage, timers, server, events } = await open();
+  outbox.put("12", sheet(12, { submit: true }));
+  await server.last.reply(400, { error: "csrf", message: "Mã CSRF không hợp lệ" });
+  assert.equal(server.last.url, CSRF_URL);
+  assert.equal(server.last.init.credentials, "same-origin");
+  await server.last.reply(200, { csrf: "fresh-token" });
+  assert.deepEqual(events.at(-1), { entry: "12", kind: "waiting", status: 400, message: "Mã CSRF không hợp lệ" });
+  assert.equal(stored(storage, "12").retry.attempts, 1);
+  await timers.advance(1000);
+  assert.equal(server.last.url, API);
+  assert.equal(server.last.init.headers["X-CSRFToken"], "fresh-token");
+  await server.last.reply(201, { id: "sheet-12", status: "submitted" });
+  assert.deepEqual(outbox.waiting(), []);
+});
+
+test("a session the server no longer knows keeps the sheet waiting, with its 401, until the card is scanned again", async () => {
+  const { outbox, storage, timers, server, events } = await open();
+  outbox.put("12", sheet(12, { submit: true }));
+  await server.last.reply(400, { error: "csrf", message: "Mã CSRF không hợp lệ" });
+  await server.last.reply(401, { error: "unauthorized", message: "Giám khảo cần mở đường dẫn đăng nhập của mình." });
+  await timers.advance(1000);
+  assert.equal(server.last.init.headers["X-CSRFToken"], "csrf-token", "the old token, for want of a new one");
+  await server.last.reply(401, { error: "unauthorized", message: "Giám khảo cần mở đường dẫn đăng nhập của mình." });
+  assert.equal(events.at(-1).status, 401);
+  assert.deepEqual(stored(storage, "12").pending, { ...sheet(12, { submit: true }), queuedAt: 0 });
+  assert.equal(stored(storage, "12").retry.status, 401);
+  assert.deepEqual(timers.waiting(), [2000]);
+});
+
+test("a token that cannot be fetched (no network) leaves the old one and the sheet waits its turn", async () => {
+  const { outbox, timers, server } = await open();
+  outbox.put("12", sheet(12));
+  await server.last.reply(400, { error: "csrf" });
+  await server.last.fail();
+  await timers.advance(1000);
+  assert.equal(server.last.url, API);
+  assert.equal(server.last.init.headers["X-CSRFToken"], "csrf-token");
+});
 
 test("a 5xx page that is not JSON is temporary too", async () => {
   const { outbox, server, events } = await open();
@@ -322,13 +371,19 @@ test("a request with no answer is given up after 15 seconds and sent again", asy
   assert.equal(server.requests.length, 2);
 });
 
-test("a refusal on the merits drops the change, keeps the server's message, and the queue moves on", async () => {
+test("a refusal on the merits stops sending the change, keeps it as the sheet's edit with the server's message, and the queue moves on", async () => {
   const { outbox, storage, timers, server, events } = await open();
   outbox.put("12", sheet(12, { submit: true }));
   await timers.advance(1);
   outbox.put("13", sheet(13));
   await server.last.reply(409, { error: "round_locked", message: "Vòng thi đã khóa." });
-  assert.deepEqual(stored(storage, "12"), { pending: null, retry: null, edit: null, error: "Vòng thi đã khóa." });
+  assert.deepEqual(stored(storage, "12"), {
+    pending: null,
+    retry: null,
+    edit: sheet(12, { submit: true }),
+    error: "Vòng thi đã khóa.",
+    code: "round_locked",
+  });
   assert.deepEqual(events.find((event) => event.kind === "refused"), {
     entry: "12",
     kind: "refused",

@@ -245,12 +245,48 @@ def test_another_judges_sheet_id_cannot_be_taken_over(client, factory, contest, 
     assert response.get_json()["error"] == "sheet_id_taken"
 
 
-def test_scoring_is_refused_outside_the_scoring_phase(app, client, contest, judge_and_entry):
+def test_scoring_is_refused_before_the_scoring_phase(app, client, contest, judge_and_entry):
     token, entry = judge_and_entry
-    change(app, Event, contest.event.id, status=EventStatus.LOCKED)
+    change(app, Event, contest.event.id, status=EventStatus.OPEN)
     response = client.post("/api/v1/scoresheets", json=sheet(entry), headers=bearer(token))
     assert response.status_code == 409
     assert response.get_json()["error"] == "scoring_closed"
+
+
+@pytest.mark.parametrize("status", [EventStatus.LOCKED, EventStatus.PUBLISHED])
+def test_a_locked_or_published_event_refuses_a_sheet_as_a_locked_round(
+    app, client, contest, judge_and_entry, status
+):
+    """A sheet scored offline before the lock and sent afterwards: the sealed result stays."""
+    token, entry = judge_and_entry
+    change(app, Event, contest.event.id, status=status)
+    response = client.post("/api/v1/scoresheets", json=sheet(entry), headers=bearer(token))
+    assert response.status_code == 409
+    assert response.get_json() == {
+        "error": "round_locked",
+        "message": "Vòng thi đã khóa, không thể sửa phiếu chấm.",
+    }
+    assert count(app, ScoreSheet) == 0
+
+
+def test_a_fresh_csrf_token_lets_the_tablets_session_send_its_sheets(
+    judge_client, judge, judge_and_entry
+):
+    """A page kept offline carries an old token; the outbox fetches this one instead."""
+    _, entry = judge_and_entry
+    tablet = judge_client(judge)
+    refused = tablet.post("/api/v1/scoresheets", json=sheet(entry), headers={"X-CSRFToken": "x"})
+    assert refused.get_json()["error"] == "csrf"
+    response = tablet.get("/api/v1/judge/csrf")
+    assert response.status_code == 200
+    headers = {"X-CSRFToken": response.get_json()["csrf"]}
+    assert tablet.post("/api/v1/scoresheets", json=sheet(entry), headers=headers).status_code == 201
+
+
+def test_no_csrf_token_without_a_judges_session(client):
+    response = client.get("/api/v1/judge/csrf")
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "unauthorized"
 
 
 def test_a_locked_round_ends_the_undo(app, client, judge_and_entry):

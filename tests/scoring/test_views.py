@@ -1,7 +1,12 @@
+import json
 import re
 import uuid
 
+import pytest
+from sqlalchemy import select
+
 from core import db
+from core.models import Event, EventStatus, Round, RoundStatus
 from scoring.models import Judge
 from scoring.service import reissue_card
 from tests.scoring.test_api import FULL, bearer, sheet
@@ -106,3 +111,51 @@ def test_a_judge_signs_the_tablet_out(client, factory, judge):
     assert (response.status_code, response.headers["Location"]) == (302, "/")
     assert "Đã đăng xuất" in client.get("/").get_data(as_text=True)
     assert client.get("/judge").status_code == 401
+
+
+def sheet_config(page):
+    found = re.search(
+        r'<script type="application/json" id="sheet-config">(.*?)</script>', page, re.S
+    )
+    assert found
+    return json.loads(found.group(1))
+
+
+def test_an_open_round_lets_the_judge_score(judge_client, contest, judge):
+    page = judge_client(judge).get(f"/judge/entries/{contest.entries[0]}").get_data(as_text=True)
+    assert sheet_config(page)["locked"] is False
+    assert re.search(r'<p id="locked"[^>]* hidden>', page)
+    assert " disabled" not in page
+
+
+@pytest.mark.parametrize("what", ["round", "event"])
+def test_a_locked_round_says_so_on_the_sheet_and_turns_its_inputs_off(
+    app, judge_client, contest, judge, what
+):
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        if what == "round":
+            for round_ in session.scalars(select(Round)):
+                round_.status = RoundStatus.LOCKED
+        else:
+            session.get(Event, contest.event.id).status = EventStatus.PUBLISHED
+    page = judge_client(judge).get(f"/judge/entries/{contest.entries[0]}").get_data(as_text=True)
+    assert sheet_config(page)["locked"] is True
+    assert re.search(r'<p id="locked" class="card warning" role="alert">Vòng thi đã khóa', page)
+    assert page.count('<fieldset class="criterion" disabled') == len(contest.criteria)
+    assert re.search(r"<textarea [^>]*disabled", page)
+    assert re.search(r'<button type="button" id="submit"[^>]* disabled', page)
+
+
+def test_a_sheet_page_says_when_the_server_last_changed_the_sheet(
+    client, judge_client, contest, judge
+):
+    """The tablet compares it with the outbox's latest answer: a kept page may be older."""
+    client.post(
+        "/api/v1/scoresheets",
+        json={"id": str(uuid.uuid4()), "entry": contest.entries[0], "submit": True, "scores": FULL},
+        headers=bearer(judge.token),
+    )
+    page = judge_client(judge).get(f"/judge/entries/{contest.entries[0]}").get_data(as_text=True)
+    state = sheet_config(page)["state"]
+    assert state["status"] == "submitted"
+    assert state["updated_at"].startswith("20")

@@ -6,6 +6,11 @@
 // each record keeps its own back-off (record.retry: attempts, when it is due again, the latest
 // attempt and its trouble), and the outbox sends the record that became due first, so a record
 // that failed goes to the back of the line. A new version of a sheet starts its back-off afresh.
+// A page the tablet kept offline carries the CSRF token of its day: a "csrf" refusal fetches a
+// fresh one for the session (csrfUrl) before the next attempt. A session the server no longer
+// knows (401) keeps every sheet waiting until the judge scans their card again.
+// A refusal keeps the refused version as the sheet's edit, so the judge still sees what they
+// scored, and its code (record.code: "round_locked"...).
 // Every judge page opens it (openOutbox), so a sheet left behind is sent from wherever the judge
 // goes. createOutbox takes everything it touches as arguments, so node's test runner drives it
 // with fakes: tests/js/outbox.test.js.
@@ -28,10 +33,11 @@ function temporary(status, body) {
   );
 }
 
-// judge, api, csrf: whose sheets, where they go, the session's CSRF token.
+// judge, api, csrf, csrfUrl: whose sheets, where they go, the session's CSRF token and where a
+// fresh one comes from.
 // storage: a Storage (localStorage); fetch; timers: { setTimeout, clearTimeout }; now: the clock,
 // in ms; network: fires "online"; page: fires "visibilitychange" and says whether it is hidden.
-export function createOutbox({ judge, api, csrf, storage, fetch, timers, now, network, page }) {
+export function createOutbox({ judge, api, csrf, csrfUrl, storage, fetch, timers, now, network, page }) {
   const prefix = "sangtao:sheet:" + judge + ":";
   const listeners = [];
   let sending = null;
@@ -81,6 +87,11 @@ export function createOutbox({ judge, api, csrf, storage, fetch, timers, now, ne
   function notify(entry, event) {
     listeners.forEach((listener) => listener(entry, event));
   }
+  // A queued version without the queue's bookkeeping: what the server is sent.
+  function sheetOf(payload) {
+    const { id, entry, scores, comment, submit } = payload;
+    return { id, entry, scores, comment, submit };
+  }
   function sameVersion(record, payload) {
     return JSON.stringify(record.pending) === JSON.stringify(payload);
   }
@@ -101,13 +112,7 @@ export function createOutbox({ judge, api, csrf, storage, fetch, timers, now, ne
 
   function send(entry) {
     const payload = read(entry).pending;
-    const body = JSON.stringify({
-      id: payload.id,
-      entry: payload.entry,
-      scores: payload.scores,
-      comment: payload.comment,
-      submit: payload.submit,
-    });
+    const body = JSON.stringify(sheetOf(payload));
     const triedAt = now();
     const controller = new AbortController();
     const deadline = timers.setTimeout(() => controller.abort(), DEADLINE);
@@ -134,6 +139,7 @@ export function createOutbox({ judge, api, csrf, storage, fetch, timers, now, ne
         if (reply.status === 200 || reply.status === 201) {
           record.server = reply.body;
           record.error = null;
+          record.code = null;
           if (current) {
             record.pending = null;
             record.retry = null;
@@ -146,13 +152,21 @@ export function createOutbox({ judge, api, csrf, storage, fetch, timers, now, ne
           record.pending.id = reply.body.sheet_id;
           write(entry, record);
           flush();
+        } else if (reply.body.error === "csrf") {
+          sending = entry; // its turn is not over until the token has come
+          freshToken().then(() => {
+            sending = null;
+            failed(entry, payload, triedAt, reply.status, reply.body.message || null);
+          });
         } else if (temporary(reply.status, reply.body)) {
           failed(entry, payload, triedAt, reply.status, reply.body.message || null);
         } else {
           if (current) {
+            record.edit = sheetOf(payload);
             record.pending = null;
             record.retry = null;
           }
+          record.code = reply.body.error || null;
           record.error = reply.body.message || String(reply.status);
           write(entry, record);
           notify(entry, { kind: "refused", message: record.error, code: reply.body.error });
@@ -164,6 +178,26 @@ export function createOutbox({ judge, api, csrf, storage, fetch, timers, now, ne
         sending = null;
         failed(entry, payload, triedAt, null, null);
       });
+  }
+
+  // The session's token, as the server has it now; a session it no longer knows leaves the old
+  // one (the attempt then meets the 401 that says to scan the card again).
+  function freshToken() {
+    const controller = new AbortController();
+    const deadline = timers.setTimeout(() => controller.abort(), DEADLINE);
+    return fetch(csrfUrl, {
+      credentials: "same-origin",
+      signal: controller.signal,
+      headers: { Accept: "application/json" },
+    })
+      .then((response) => (response.status === 200 ? response.json() : {}))
+      .then(
+        (json) => {
+          if (typeof json.csrf === "string") csrf = json.csrf;
+        },
+        () => undefined,
+      )
+      .finally(() => timers.clearTimeout(deadline));
   }
 
   // Send the first record that is due, or wake up when the next one is.
@@ -207,6 +241,7 @@ export function createOutbox({ judge, api, csrf, storage, fetch, timers, now, ne
       record.retry = null;
       record.edit = null; // a version on its way supersedes any edit kept back on the tablet
       record.error = null;
+      record.code = null;
       write(entry, record);
       notify(entry, { kind: "queued" });
       flush();
@@ -225,11 +260,12 @@ export function createOutbox({ judge, api, csrf, storage, fetch, timers, now, ne
 // The outbox of the judge this page belongs to (the "outbox-config" block), on the browser's
 // storage, network and clock. Call it once per page.
 export function openOutbox() {
-  const { judge, api, csrf } = readConfig("outbox-config");
+  const { judge, api, csrf, csrfUrl } = readConfig("outbox-config");
   return createOutbox({
     judge,
     api,
     csrf,
+    csrfUrl,
     storage: window.localStorage,
     fetch: (url, init) => window.fetch(url, init),
     timers: {

@@ -2,9 +2,10 @@
 // retry): how many attempts, why the latest failed (the server's message, else its status, else
 // that no answer came) and at what time. The page gives the translated sentence, with {attempts},
 // {reason}, {time} and any name of values in braces; the outbox's config block gives the words
-// of the reasons: { status: "... {status} ...", noAnswer: "..." }.
+// of the reasons: { status: "... {status} ...", noAnswer: "...", signedOut: "..." }. A 401 means
+// that the server no longer knows the tablet's session: the judge is told to scan their card.
 export function troubleLine(sentence, retry, words, lang, values = {}) {
-  let reason = retry.message;
+  let reason = retry.status === 401 && words.signedOut ? words.signedOut : retry.message;
   if (!reason) reason = retry.status ? fill(words.status, { status: retry.status }) : words.noAnswer;
   const time = new Date(retry.triedAt).toLocaleTimeString(lang, {
     hour: "2-digit",

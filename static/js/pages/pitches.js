@@ -1,13 +1,21 @@
 // The judge's list of pitches: marks the sheets still waiting in the tablet's outbox, names each
 // sheet the outbox could not get through (how often it tried, why it failed, when), and updates
 // each badge as the outbox gets them through; and asks before signing out with sheets unsent.
+// It hands the tablet's service worker every sheet page to keep, so that a sheet never opened
+// still opens without network.
 import { readConfig } from "#lib/config.js";
+import { keepOffline } from "#lib/offline.js";
 import { openOutbox } from "#lib/outbox.js";
 import { troubleLine } from "#lib/trouble.js";
 
 const outbox = openOutbox();
 const text = readConfig("pitches-text");
-const { reasons } = readConfig("outbox-config");
+const outboxConfig = readConfig("outbox-config");
+const { reasons } = outboxConfig;
+keepOffline(
+  outboxConfig,
+  Array.from(document.querySelectorAll(".pitches a.pitch"), (link) => link.getAttribute("href")),
+);
 const lang = document.documentElement.lang === "en" ? "en" : "vi-VN";
 const banner = document.getElementById("outbox-state");
 const stuck = document.getElementById("outbox-stuck");

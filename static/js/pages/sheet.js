@@ -4,14 +4,21 @@
 // often it tried and why it failed. A judge who does not score this pitch (recused) has no form,
 // but the outbox still sends what is waiting. The organiser's preview of the rubric is the same
 // sheet with nothing kept nor sent: it opens no outbox.
+// The state line says where the sheet is: kept on the tablet, sent to the server, or kept on the
+// tablet with no network (#lib/savestate.js). A sheet of a locked round (the page says so, or the
+// server refused a version) can no longer change: its inputs are off.
 import { readConfig } from "#lib/config.js";
+import { keepOffline } from "#lib/offline.js";
 import { openOutbox } from "#lib/outbox.js";
+import { newerSheet, saveState } from "#lib/savestate.js";
 import { sheetTotal } from "#lib/total.js";
 import { troubleLine } from "#lib/trouble.js";
 
 const sheet = document.getElementById("sheet");
 const sheetConfig = sheet ? readConfig("sheet-config") : null;
-const outbox = sheetConfig && sheetConfig.preview ? keepNothing() : openOutbox();
+const preview = Boolean(sheetConfig && sheetConfig.preview);
+const outbox = preview ? keepNothing() : openOutbox();
+if (!preview) keepOffline(readConfig("outbox-config"));
 if (sheet) mountSheet(sheet, sheetConfig);
 
 // What the sheet asks of an outbox, for a sheet that nobody keeps: every record is empty.
@@ -30,14 +37,17 @@ function mountSheet(form, config) {
     max: parseFloat(node.dataset.max),
   }));
   const { reasons } = config.preview ? { reasons: {} } : readConfig("outbox-config");
-  const saveState = document.getElementById("save-state");
+  const stateLine = document.getElementById("save-state");
+  const statusLine = document.getElementById("sheet-status");
+  const locked = document.getElementById("locked");
   const trouble = document.getElementById("trouble");
   const errorBox = document.getElementById("error");
   const submitButton = document.getElementById("submit");
   const withdrawButton = document.getElementById("withdraw");
 
-  let server = config.state; // what the server holds, as of the page or its last answer
   const stored = outbox.read(entry);
+  // What the server holds, as of the page or the outbox's last answer, whichever is newer.
+  let server = newerSheet(config.state, stored.server || null);
   const start = stored.pending || stored.edit || server || {};
   const local = { id: start.id || config.id, scores: fill(start.scores || {}), comment: start.comment || "" };
 
@@ -106,18 +116,27 @@ function mountSheet(form, config) {
     submitButton.textContent = submitted() ? text.resubmit : text.submit;
     withdrawButton.hidden = !submitted();
     const record = outbox.read(entry);
-    if (record.pending) {
-      // Waiting its turn or on its way is "sending"; back from a failed attempt is "will retry".
-      saveState.textContent = record.retry && !outbox.isSending(entry) ? text.offline : text.savedTablet;
-    } else if (submitted()) {
-      saveState.textContent = changedSinceServer() ? text.changed : text.submitted;
+    const state = saveState(record, server, { online: navigator.onLine, sending: outbox.isSending(entry) });
+    stateLine.textContent = state ? text.state[state] : "";
+    stateLine.dataset.state = state || "";
+    if (submitted() && !record.pending) {
+      statusLine.textContent = changedSinceServer() ? text.changed : text.submitted;
     } else {
-      saveState.textContent = server !== null ? text.savedServer : "";
+      statusLine.textContent = "";
     }
-    trouble.hidden = !(record.pending && record.retry);
+    // Without network, the state line says it all; a server's trouble is told in full.
+    trouble.hidden = !(record.pending && record.retry) || state === "offline";
     trouble.textContent = trouble.hidden ? "" : troubleLine(text.stuck, record.retry, reasons, lang);
-    errorBox.hidden = !record.error;
-    errorBox.textContent = record.error || "";
+    const closed = config.locked || record.code === "round_locked";
+    errorBox.hidden = !record.error || closed;
+    errorBox.textContent = errorBox.hidden ? "" : record.error;
+    if (closed) lock();
+  }
+
+  // The round is locked: the sheet stays as it is, and says why.
+  function lock() {
+    locked.hidden = false;
+    form.querySelectorAll("button, textarea").forEach((control) => (control.disabled = true));
   }
 
   function changed() {
@@ -178,6 +197,8 @@ function mountSheet(form, config) {
     }
     render();
   });
+  window.addEventListener("online", render);
+  window.addEventListener("offline", render);
   render();
   form.dataset.state = "ready";
 }

@@ -1,0 +1,171 @@
+// The judge's tablet without network: this service worker keeps the judge's pages (/judge, every
+// /judge/entries/<id>) and the files they load, so a judge who opened them once keeps scoring
+// through a Wi-Fi outage, a reload or a browser restart. It keeps no sheet: the outbox
+// (#lib/outbox.js) holds those in storage and sends them itself.
+//
+// scoring/offline.py serves it with a first line, self.sangtaoBuild: this server's version, the
+// scope, where static files live, the fingerprinted URLs of the shell (every file the pages load) and a message for a page
+// never kept. A new version is a new script: it fetches its shell, takes over at once, fetches
+// the kept pages again (they name the new files), then drops the old shell; the pages reload at a
+// safe moment (#lib/offline.js).
+//
+// Pages: network first, the kept copy when the network fails or is slow. Pages are kept per judge
+// (the server names the judge in a header): another judge signing in on this tablet, a signing
+// out, or a server that no longer knows the tablet's session forgets them. Nothing else is kept:
+// not the API, not the organiser's pages.
+const { version, scope, shell, offline } = self.sangtaoBuild;
+const files = self.sangtaoBuild.static; // where the static files are served from
+
+const SHELL = "sangtao-shell-";
+const PAGES = "sangtao-pages-";
+const JUDGE_HEADER = "Sangtao-Judge";
+const PATIENCE = 3000; // how long a page waits for the network before the kept copy is shown
+const MATCH = { ignoreVary: true }; // the server varies on the cookie, which a worker never sees
+
+function inScope(path) {
+  return path === scope || path.startsWith(scope + "/");
+}
+
+async function pageCaches() {
+  return (await caches.keys()).filter((name) => name.startsWith(PAGES));
+}
+
+async function forgetPages(except = null) {
+  const names = await pageCaches();
+  await Promise.all(names.filter((name) => name !== except).map((name) => caches.delete(name)));
+}
+
+// Keep the server's answer for a judge's page: only a page the server rendered for a judge, as it
+// is; another judge's page first forgets the pages of the previous one. A page that is gone is
+// forgotten; a tablet the server no longer knows forgets them all.
+async function remember(url, response) {
+  const judge = response.headers.get(JUDGE_HEADER);
+  if (response.status === 401) {
+    await forgetPages();
+  } else if (response.status === 200 && judge && !response.redirected) {
+    await forgetPages(PAGES + judge);
+    await (await caches.open(PAGES + judge)).put(url, response);
+  } else if (response.status === 404) {
+    await Promise.all((await pageCaches()).map(async (name) => (await caches.open(name)).delete(url)));
+  }
+}
+
+async function keptPage(url) {
+  for (const name of await pageCaches()) {
+    const found = await (await caches.open(name)).match(url, MATCH);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function notKept() {
+  const page = `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Sáng tạo Live</title><p style="font:1.2rem sans-serif;margin:2rem">${offline}</p>`;
+  return new Response(page, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+function later(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// Network first; the kept copy if the network fails, or is slower than PATIENCE (the network's
+// answer is still kept when it comes).
+async function page(event) {
+  const url = event.request.url;
+  const network = fetch(event.request).then(async (response) => {
+    await remember(url, response.clone());
+    return response;
+  });
+  event.waitUntil(network.catch(() => undefined));
+  const first = await Promise.race([network.catch(() => null), later(PATIENCE).then(() => null)]);
+  if (first) return first;
+  const kept = await keptPage(url);
+  if (kept) return kept;
+  return network.catch(() => notKept());
+}
+
+// The shell's files never change at one URL: kept first, then the network (kept too when
+// fingerprinted).
+async function file(request) {
+  const kept = await caches.match(request, MATCH);
+  if (kept) return kept;
+  const response = await fetch(request);
+  if (response.ok && new URL(request.url).searchParams.has("v")) {
+    await (await caches.open(SHELL + version)).put(request, response.clone());
+  }
+  return response;
+}
+
+// Fetch these pages again and keep them; true when every one came back.
+async function refresh(urls) {
+  const results = await Promise.all(
+    urls.map((url) =>
+      fetch(url, { credentials: "same-origin" }).then(
+        (response) => remember(url, response).then(() => response.status === 200),
+        () => false,
+      ),
+    ),
+  );
+  return results.every(Boolean);
+}
+
+async function keptUrls() {
+  const urls = [];
+  for (const name of await pageCaches()) {
+    for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+  }
+  return urls;
+}
+
+// Fetch these pages again and keep them; once every page kept has come back from this version,
+// naming its files, the older shells go.
+async function keep(urls) {
+  const kept = await keptUrls();
+  const everyPage = kept.every((url) => urls.includes(url));
+  if ((await refresh(urls)) && everyPage) {
+    const old = (await caches.keys()).filter((name) => name.startsWith(SHELL) && name !== SHELL + version);
+    await Promise.all(old.map((name) => caches.delete(name)));
+  }
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(SHELL + version)
+      .then((cache) => cache.addAll(shell))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    self.clients
+      .claim()
+      .then(keptUrls)
+      .then((urls) => keep(urls)),
+  );
+});
+
+// A page opened before the worker was there asks for itself to be kept; the list of pitches names
+// every sheet page, so that a sheet never opened opens offline too.
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.kind === "keep" && Array.isArray(data.pages)) {
+    const pages = data.pages.map((path) => new URL(path, self.location.origin));
+    const ours = pages.filter((url) => url.origin === self.location.origin && inScope(url.pathname));
+    event.waitUntil(keep(ours.map((url) => url.href)));
+  }
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && url.pathname === scope + "/logout") {
+    event.waitUntil(forgetPages());
+  } else if (request.method === "GET" && request.mode === "navigate" && inScope(url.pathname)) {
+    event.respondWith(page(event));
+  } else if (request.method === "GET" && url.pathname.startsWith(files)) {
+    event.respondWith(file(request));
+  }
+});
