@@ -218,6 +218,31 @@ class Score(Base):
     criterion: Mapped[Criterion] = relationship()
 
 
+class Seal(Base):
+    """The seal of a locked round: its canonical result file and the file's SHA-256.
+
+    A round locked, reopened (with a reason) and locked again has two seals; the newest one whose
+    ``reopened_at`` is None is in force. The minutes print the digest, each certificate names its
+    seal, and ``/verify/<code>`` shows it, so that anyone can check a printed result against the
+    file.
+    """
+
+    __tablename__ = "seal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    # The canonical result file, byte for byte as hashed (UTF-8 JSON, sorted keys, no spaces).
+    document: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    sealed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sealed_by: Mapped[str] = mapped_column(String(64))
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopened_by: Mapped[str] = mapped_column(String(64), default="")
+    reopen_reason: Mapped[str] = mapped_column(String(500), default="")
+
+    round: Mapped[Round] = relationship()
+
+
 COUNTED = frozenset({SheetStatus.SUBMITTED, SheetStatus.VERIFIED})
 
 # In a read of score sheets: the sheet's judge is recused from its entry. Such a sheet never
@@ -248,6 +273,8 @@ def _events_of_entries(column: Any, ids: Collection[Any]) -> Select[tuple[int]]:
 
 live.watch(Entry.round_id, lambda ids: select(Round.event_id).where(Round.id.in_(ids)))
 live.watch(Criterion.event_id)
+# A seal changes what the screens may show ("Dự kiến" or sealed) and what phones verify.
+live.watch(Seal.round_id, lambda ids: select(Round.event_id).where(Round.id.in_(ids)))
 # A panel changes how many sheets each of its entries expects.
 live.watch(Panel.round_id, lambda ids: select(Round.event_id).where(Round.id.in_(ids)))
 live.watch(
@@ -292,6 +319,7 @@ backup.owned(
     renew={"token_hash": lambda _session, _old: hash_token(new_token())},
 )
 backup.owned(Panel, _of_rounds(Panel))
+backup.owned(Seal, _of_rounds(Seal))
 backup.owned(PanelMember, _of_judges(PanelMember))
 backup.owned(Entry, _of_rounds(Entry))
 backup.owned(Recusal, _of_judges(Recusal))

@@ -15,6 +15,7 @@ from scoring.models import (
     Recusal,
     Score,
     ScoreSheet,
+    Seal,
 )
 
 # Every model, and whether a change to it can alter what a screen or phone shows. A new model
@@ -32,6 +33,7 @@ SHOWN = {
     Recusal,
     Panel,
     PanelMember,
+    Seal,
     ScoreSheet,
     Score,
     Exhibit,
