@@ -30,6 +30,10 @@ async function pageCaches() {
   return (await caches.keys()).filter((name) => name.startsWith(PAGES));
 }
 
+// Moves on at every signing out: an answer fetched before it (the pitches page asks for every
+// sheet page to be kept, and those fetches may land after the judge signed out) is not kept.
+let signOuts = 0;
+
 async function forgetPages(except = null) {
   const names = await pageCaches();
   await Promise.all(names.filter((name) => name !== except).map((name) => caches.delete(name)));
@@ -38,11 +42,11 @@ async function forgetPages(except = null) {
 // Keep the server's answer for a judge's page: only a page the server rendered for a judge, as it
 // is; another judge's page first forgets the pages of the previous one. A page that is gone is
 // forgotten; a tablet the server no longer knows forgets them all.
-async function remember(url, response) {
+async function remember(url, response, asked = signOuts) {
   const judge = response.headers.get(JUDGE_HEADER);
   if (response.status === 401) {
     await forgetPages();
-  } else if (response.status === 200 && judge && !response.redirected) {
+  } else if (response.status === 200 && judge && !response.redirected && asked === signOuts) {
     await forgetPages(PAGES + judge);
     await (await caches.open(PAGES + judge)).put(url, response);
   } else if (response.status === 404) {
@@ -72,8 +76,9 @@ function later(ms) {
 // answer is still kept when it comes).
 async function page(event) {
   const url = event.request.url;
+  const asked = signOuts;
   const network = fetch(event.request).then(async (response) => {
-    await remember(url, response.clone());
+    await remember(url, response.clone(), asked);
     return response;
   });
   event.waitUntil(network.catch(() => undefined));
@@ -98,10 +103,11 @@ async function file(request) {
 
 // Fetch these pages again and keep them; true when every one came back.
 async function refresh(urls) {
+  const asked = signOuts;
   const results = await Promise.all(
     urls.map((url) =>
       fetch(url, { credentials: "same-origin" }).then(
-        (response) => remember(url, response).then(() => response.status === 200),
+        (response) => remember(url, response, asked).then(() => response.status === 200),
         () => false,
       ),
     ),
@@ -162,6 +168,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.method === "POST" && url.pathname === scope + "/logout") {
+    signOuts += 1;
     event.waitUntil(forgetPages());
   } else if (request.method === "GET" && request.mode === "navigate" && inScope(url.pathname)) {
     event.respondWith(page(event));
