@@ -99,6 +99,26 @@ def organiser_pages(console: Page, demo: dict[str, Any]) -> None:
     console.screenshot(path=IMAGES / "rubric.png")
 
 
+def console_pages(console: Page, demo: dict[str, Any]) -> None:
+    """The day's pages of the demo event: the dashboard, a round's running order, the panels,
+    the imports and the results side by side."""
+    event = demo["organiser_url"]
+    console.goto(event + "dashboard")
+    console.wait_for_selector("#link.live")
+    console.wait_for_timeout(800)  # the charts draw
+    console.screenshot(path=IMAGES / "dashboard.png", full_page=True)
+    console.goto(event + "rounds")
+    console.get_by_role("link", name="Vòng chung khảo").first.click()
+    console.wait_for_load_state("networkidle")
+    console.screenshot(path=IMAGES / "rounds.png")
+    console.goto(event + "panels")
+    console.screenshot(path=IMAGES / "panels.png")
+    console.goto(event + "import")
+    console.screenshot(path=IMAGES / "import.png")
+    console.goto(event + "results")
+    console.screenshot(path=IMAGES / "results.png", full_page=True)
+
+
 def main() -> None:
     IMAGES.mkdir(parents=True, exist_ok=True)
     first_run()
@@ -137,6 +157,7 @@ def main() -> None:
                 console.wait_for_load_state("networkidle")
                 console.screenshot(path=IMAGES / "exhibits.png")
                 token = console.locator("tbody tr a").first.get_attribute("href")
+                console_pages(console, demo)
                 organiser_pages(console, demo)
 
                 phone = browser.new_page(viewport={"width": 360, "height": 740})
