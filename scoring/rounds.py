@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -77,26 +77,19 @@ def event_rounds(session: Session, event: Event) -> list[RoundSummary]:
     rounds = session.scalars(
         select(Round).where(Round.event_id == event.id).order_by(Round.position)
     ).all()
-    entries = dict(
-        session.execute(
-            select(Entry.round_id, func.count())
+    counts = {
+        round_id: (entries, withdrawn or 0)
+        for round_id, entries, withdrawn in session.execute(
+            select(
+                Entry.round_id,
+                func.count(),
+                func.sum(case((Entry.status == EntryStatus.WITHDRAWN, 1), else_=0)),
+            )
             .join(Round, Round.id == Entry.round_id)
             .where(Round.event_id == event.id)
             .group_by(Entry.round_id)
-        )
-        .tuples()
-        .all()
-    )
-    withdrawn = dict(
-        session.execute(
-            select(Entry.round_id, func.count())
-            .join(Round, Round.id == Entry.round_id)
-            .where(Round.event_id == event.id, Entry.status == EntryStatus.WITHDRAWN)
-            .group_by(Entry.round_id)
-        )
-        .tuples()
-        .all()
-    )
+        ).tuples()
+    }
     sheets = dict(
         session.execute(
             select(Entry.round_id, func.count())
@@ -108,10 +101,7 @@ def event_rounds(session: Session, event: Event) -> list[RoundSummary]:
         .tuples()
         .all()
     )
-    return [
-        RoundSummary(row, entries.get(row.id, 0), withdrawn.get(row.id, 0), sheets.get(row.id, 0))
-        for row in rounds
-    ]
+    return [RoundSummary(row, *counts.get(row.id, (0, 0)), sheets.get(row.id, 0)) for row in rounds]
 
 
 def round_entries(session: Session, round_: Round) -> list[EntryRow]:
