@@ -523,3 +523,46 @@ def reinstate_entry(session: Session, entry: Entry, actor: str) -> None:
     )
     entry.status, entry.withdrawn_reason = EntryStatus.SCHEDULED, ""
     session.flush()
+
+
+def _set_status(
+    session: Session, event: Event, entry: Entry, status: EntryStatus, actor: str
+) -> None:
+    audit.record(
+        session,
+        actor,
+        "entry.status_changed",
+        f"entry:{entry.id}",
+        event_id=event.id,
+        before={"status": entry.status.value},
+        after={"status": status.value},
+    )
+    entry.status = status
+
+
+def start_pitch(session: Session, entry: Entry, actor: str) -> None:
+    """The entry is pitching now (Đang thuyết trình): the dashboard and the screens follow it. An
+    entry of the event still marked as pitching is done: one pitch at a time."""
+    event = _open_round(session, entry.round)
+    if entry.status == EntryStatus.WITHDRAWN:
+        raise Conflict("entry_withdrawn", _("Bài dự thi này đã rút khỏi hội thi."))
+    if entry.status == EntryStatus.PITCHING:
+        return
+    pitching = session.scalars(
+        select(Entry)
+        .join(Round, Round.id == Entry.round_id)
+        .where(Round.event_id == event.id, Entry.status == EntryStatus.PITCHING)
+    ).all()
+    for other in pitching:
+        _set_status(session, event, other, EntryStatus.DONE, actor)
+    _set_status(session, event, entry, EntryStatus.PITCHING, actor)
+    session.flush()
+
+
+def finish_pitch(session: Session, entry: Entry, actor: str) -> None:
+    """The entry has pitched (Đã thuyết trình)."""
+    event = _open_round(session, entry.round)
+    if entry.status != EntryStatus.PITCHING:
+        raise Conflict("entry_not_pitching", _("Bài dự thi này không đang thuyết trình."))
+    _set_status(session, event, entry, EntryStatus.DONE, actor)
+    session.flush()

@@ -33,6 +33,7 @@ from scoring.rounds import (
     candidates,
     delete_round,
     event_rounds,
+    finish_pitch,
     move_entry,
     move_round,
     reinstate_entry,
@@ -40,6 +41,7 @@ from scoring.rounds import (
     rename_round,
     reorder_entries,
     round_entries,
+    start_pitch,
     suggested_round_name,
     withdraw_entry,
 )
@@ -222,6 +224,7 @@ def _round_page(
         max_reason=MAX_WITHDRAWN_REASON,
         status_names=ENTRY_STATUS_NAMES,
         withdrawn=EntryStatus.WITHDRAWN,
+        pitching=EntryStatus.PITCHING,
         form=form or {},
         errors=errors or {},
         problem=problem,
@@ -373,3 +376,25 @@ def menu_item(_event: Event) -> MenuItem:
     return MenuItem(
         "rounds", lazy_gettext("Vòng thi và thứ tự"), "scoring_rounds.rounds", position=22
     )
+
+
+@bp.route("/rounds/<int:round_id>/entries/<int:entry_id>/pitch", methods=["POST"])
+@event_page(EventRole.MANAGER)
+def round_pitch_entry(event: Event, round_id: int, entry_id: int) -> ResponseReturnValue:
+    """``pitching=1``: the entry pitches now (the one before is done); ``pitching=0``: it has
+    pitched."""
+    writing = db.write()
+    round_ = _round_or_404(writing, event, round_id)
+    entry = _entry_or_404(writing, round_, entry_id)
+    starting = request.form.get("pitching") == "1"
+    try:
+        (start_pitch if starting else finish_pitch)(writing, entry, _actor())
+    except Conflict as error:
+        db.rollback()
+        return _round_page(event, round_, status=status_of(error), problem=error.message)
+    title = entry.initiative.title
+    if starting:
+        flash(_("“%(title)s” đang thuyết trình.", title=title), "info")
+    else:
+        flash(_("“%(title)s” đã thuyết trình xong.", title=title), "info")
+    return _back_to_round(event, round_)

@@ -368,3 +368,45 @@ def test_a_sealed_events_rounds_say_so_and_offer_no_change(
     assert 'data-testid="sealed"' in page and "Thêm vòng" not in page
     round_page = manager.get(f"/manage/{contest.slug}/rounds/{round_id}").get_data(as_text=True)
     assert 'data-testid="sealed"' in round_page and "Lên" not in round_page
+
+
+def statuses(app, ids):
+    with app.app_context(), db.unit_of_work() as session:
+        return [session.get(Entry, entry_id).status for entry_id in ids]
+
+
+def test_one_entry_pitches_at_a_time_and_the_dashboard_follows(
+    app, contest, organiser_client, round_id
+):
+    manager = organiser_client(contest.event, EventRole.MANAGER)
+    base = f"/manage/{contest.slug}/rounds/{round_id}"
+    csrf = csrf_of(manager.get(base))
+    a, b, c = contest.entries
+
+    def pitch(entry, on):
+        return manager.post(
+            f"{base}/entries/{entry}/pitch", data={"csrf_token": csrf, "pitching": on}
+        )
+
+    assert pitch(a, "1").status_code == 302
+    assert statuses(app, contest.entries) == [
+        EntryStatus.PITCHING,
+        EntryStatus.SCHEDULED,
+        EntryStatus.SCHEDULED,
+    ]
+    assert "Đang thuyết trình" in manager.get(f"/manage/{contest.slug}/dashboard").get_data(
+        as_text=True
+    )
+    pitch(b, "1")
+    assert statuses(app, contest.entries)[:2] == [EntryStatus.DONE, EntryStatus.PITCHING]
+    pitch(b, "0")
+    assert statuses(app, contest.entries)[1] == EntryStatus.DONE
+    refused = pitch(c, "0")
+    assert refused.status_code == 409
+    assert "không đang thuyết trình" in refused.get_data(as_text=True)
+    assert [action for action, _reason in actions(app, "entry:")].count("entry.status_changed") == 4
+    viewer = organiser_client(contest.event, EventRole.VIEWER)
+    assert viewer.post(f"{base}/entries/{c}/pitch", data={"pitching": "1"}).status_code in (
+        400,
+        403,
+    )
