@@ -40,8 +40,6 @@ class Screen(Base):
     event: Mapped[Event] = relationship()
 
 
-
-
 class Reveal(Base):
     """The ceremony reveal (công bố kết quả) of an event, or its rehearsal (tập dượt).
 
