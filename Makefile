@@ -20,7 +20,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 # static/vendor holds only what this copies. The browser imports the socket.io client, SortableJS
 # and Chart.js as ES modules, by the specifiers that core/assets.py puts in the import map;
-# Chart.js with its colour library and its one chunk.
+# Chart.js with its colour library and its one chunk; canvas-confetti for the reveal's last step.
 # The fonts (Be Vietnam Pro, designed for Vietnamese) are what core/pdf.py embeds in printed PDFs,
 # and a web font too.
 FONTS := node_modules/@expo-google-fonts/be-vietnam-pro
@@ -33,6 +33,7 @@ vendor: node_modules/.package-lock.json
 	cp node_modules/chart.js/dist/chart.js node_modules/chart.js/dist/chart.js.map static/vendor/chart.js/
 	cp node_modules/chart.js/dist/chunks/helpers.dataset.js node_modules/chart.js/dist/chunks/helpers.dataset.js.map static/vendor/chart.js/chunks/
 	cp node_modules/@kurkle/color/dist/color.esm.js static/vendor/kurkle-color/
+	cp node_modules/canvas-confetti/dist/confetti.module.mjs static/vendor/confetti.module.js
 	cp $(FONTS)/400Regular/BeVietnamPro_400Regular.ttf $(FONTS)/400Regular_Italic/BeVietnamPro_400Regular_Italic.ttf \
 	   $(FONTS)/600SemiBold/BeVietnamPro_600SemiBold.ttf $(FONTS)/700Bold/BeVietnamPro_700Bold.ttf \
 	   $(FONTS)/LICENSE_FONT static/vendor/fonts/

@@ -32,6 +32,7 @@ VENDOR = {
     "sortablejs": "vendor/sortable.esm.js",
     "chart.js": "vendor/chart.js/chart.js",
     "@kurkle/color": "vendor/kurkle-color/color.esm.js",
+    "canvas-confetti": "vendor/confetti.module.js",
 }
 VENDOR_CHUNKS = ("vendor/chart.js/chunks/helpers.dataset.js",)
 

@@ -11,10 +11,11 @@ from flask_socketio import emit, join_room
 from core import db, realtime
 from core.lookup import event_by_slug
 from core.models import Event
+from display.ceremony import REVEAL_FEED
 from scoring.standings import FEED
 
 NAMESPACE = "/display"
-FEEDS = [FEED]
+FEEDS = [FEED, REVEAL_FEED]
 # A screen asks every 30 s; a connection asking more often than this is answered once.
 REFRESH_EVERY = 5.0
 

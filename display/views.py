@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from core import db, realtime
 from core.auth import public
 from core.lookup import event_or_404
+from display.ceremony import reveal_labels
 from scoring.standings import FEED
 
 bp = Blueprint("display", __name__, template_folder="templates")
@@ -23,4 +24,5 @@ def screen(slug: str) -> ResponseReturnValue:
         event=event,
         screen=request.args.get("screen", "main")[:64],
         initial=realtime.snapshot(FEED, db.session(), event),
+        reveal_labels=reveal_labels(),
     )

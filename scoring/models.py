@@ -243,6 +243,25 @@ class Seal(Base):
     round: Mapped[Round] = relationship()
 
 
+class Freeze(Base):
+    """Standings frozen by the Ban Tổ chức before the ceremony (see ``scoring.freeze``).
+
+    ``snapshot`` is the standings snapshot at the moment of the freeze, version included; while
+    ``lifted_at`` is None every public reader of the standings gets it instead of the live one.
+    An event frozen, lifted and frozen again has several rows; at most one is in force.
+    """
+
+    __tablename__ = "freeze"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    frozen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    frozen_by: Mapped[str] = mapped_column(String(64))
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lifted_by: Mapped[str] = mapped_column(String(64), default="")
+
+
 COUNTED = frozenset({SheetStatus.SUBMITTED, SheetStatus.VERIFIED})
 
 # In a read of score sheets: the sheet's judge is recused from its entry. Such a sheet never
@@ -284,6 +303,8 @@ live.watch(
     ),
 )
 live.watch(Judge.event_id)
+# A freeze replaces the public standings with its snapshot; lifting it brings them back.
+live.watch(Freeze.event_id)
 live.watch(Recusal.judge_id, _events_of_judges)
 live.watch(ScoreSheet.judge_id, _events_of_judges, when=_counted)
 live.watch(
@@ -319,6 +340,7 @@ backup.owned(
     renew={"token_hash": lambda _session, _old: hash_token(new_token())},
 )
 backup.owned(Panel, _of_rounds(Panel))
+backup.owned(Freeze, lambda event_id: select(Freeze).where(Freeze.event_id == event_id))
 backup.owned(Seal, _of_rounds(Seal))
 backup.owned(PanelMember, _of_judges(PanelMember))
 backup.owned(Entry, _of_rounds(Entry))

@@ -27,6 +27,7 @@ from scoring.models import (
     RECUSED,
     Entry,
     EntryStatus,
+    Freeze,
     Judge,
     Score,
     ScoreSheet,
@@ -104,7 +105,22 @@ def provisional(event: Event) -> bool:
     return event.status != EventStatus.PUBLISHED
 
 
+def frozen_snapshot(session: Session, event: Event) -> Snapshot | None:
+    """The snapshot of the freeze in force (see ``scoring.freeze``), or None."""
+    return session.scalar(
+        select(Freeze.snapshot).where(Freeze.event_id == event.id, Freeze.lifted_at.is_(None))
+    )
+
+
 def compute_snapshot(session: Session, event: Event, version: int) -> Snapshot:
+    """The public standings: the frozen snapshot while a freeze is in force, with the version it
+    was frozen at (so a client that has it ignores every later copy, and no version number moves
+    while sheets keep coming in); otherwise the live ones."""
+    frozen = frozen_snapshot(session, event)
+    return frozen if frozen is not None else live_snapshot(session, event, version)
+
+
+def live_snapshot(session: Session, event: Event, version: int) -> Snapshot:
     """Rank the event's entries by its method (see scoring/results/) as of ``version``, read
     earlier in the same transaction, so that the snapshot shows at least that."""
     entries = _entries(session, event)
@@ -121,6 +137,7 @@ def compute_snapshot(session: Session, event: Event, version: int) -> Snapshot:
         "version": version,
         "method": event.aggregation.value,
         "provisional": provisional(event),
+        "frozen": False,
         "generated_at": utcnow().isoformat(),
         "entries": [
             _row(standing, *shown[standing.entry_id], expected.get(standing.entry_id, 0))

@@ -109,6 +109,7 @@ def test_the_import_map_lists_every_shared_module_and_the_vendored_libraries(hom
     expected["sortablejs"] = "/static/vendor/sortable.esm.js"
     expected["chart.js"] = "/static/vendor/chart.js/chart.js"
     expected["@kurkle/color"] = "/static/vendor/kurkle-color/color.esm.js"
+    expected["canvas-confetti"] = "/static/vendor/confetti.module.js"
     # Chart.js imports its chunk by a relative path: the map gives that URL its version too.
     chunk = "/static/vendor/chart.js/chunks/helpers.dataset.js"
     expected[chunk] = chunk

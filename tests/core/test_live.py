@@ -3,12 +3,13 @@ from sqlalchemy import select, update
 
 from core import db, live, signals
 from core.models import AuditLog, Base, Event, EventMember, Job, Organiser, Round, Unit
-from display.models import Screen
+from display.models import Ceremony, Reveal, RunSheetStep, Screen
 from initiatives.models import Attachment, Author, EventInitiative, Initiative, Term
 from kiosk.models import Ballot, Exhibit, Visit, Vote
 from scoring.models import (
     Criterion,
     Entry,
+    Freeze,
     Judge,
     Panel,
     PanelMember,
@@ -39,6 +40,10 @@ SHOWN = {
     Exhibit,
     Vote,
     Screen,
+    Freeze,
+    Reveal,
+    RunSheetStep,
+    Ceremony,
 }
 NEVER_SHOWN = {Organiser, EventMember, AuditLog, Job, Ballot, Visit, Term, EventInitiative}
 

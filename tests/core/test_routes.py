@@ -6,6 +6,7 @@ import pytest
 
 from core.auth import ADMINISTRATOR, ANYONE, ORGANISER, event_audience, hash_token
 from core.models import EventMember, EventRole, Job
+from display.models import RunSheetStep, Screen
 from scoring.auth import CHAIR_OR_MANAGER, JUDGE, card_of
 from scoring.models import Entry
 
@@ -71,6 +72,10 @@ def visitors(app, factory, contest, judge):
     colleague = factory.organiser()
     with factory.writing() as session:
         job = Job(kind="posters", event_id=contest.event.id)
+        # A screen to rehearse on, and a step of the run-sheet the managers edit, move, delete.
+        screen = Screen(event_id=contest.event.id, name="main")
+        step = RunSheetStep(event_id=contest.event.id, position=1, title="Khai mạc")
+        session.add_all([screen, step])
         member = EventMember(
             event_id=contest.event.id, organiser_id=colleague.id, role=EventRole.VIEWER
         )
@@ -99,6 +104,7 @@ def visitors(app, factory, contest, judge):
         "term_id": factory.term().id,
         # A panel of the event's round, with no judge and no entry: the managers delete it.
         "panel_id": factory.panel(contest.event).id,
+        "step_id": step.id,
     }
     return sessions, values
 

@@ -4,6 +4,7 @@
 // the current snapshot again.
 import { io } from "socket.io-client";
 import { readConfig } from "#lib/config.js";
+import { renderReveal } from "#lib/reveal.js";
 
 const REFRESH_EVERY = 30000;
 
@@ -73,6 +74,26 @@ socket.on("disconnect", () => {
 });
 socket.on("standings", (snapshot) => {
   if (snapshot.event === config.event && snapshot.version > shown) render(snapshot);
+});
+// The ceremony reveal, or its rehearsal on this screen, takes the screen's place while it lasts.
+const reveal = document.getElementById("reveal");
+let revealed = { version: 0, steps: 0, key: "" };
+socket.on("reveal", (payload) => {
+  if (payload.mode !== "reveal" || payload.event !== config.event) return;
+  if (payload.version <= revealed.version) return;
+  const practice = payload.rehearsal && payload.rehearsal.screen === config.screen;
+  const on = practice || payload.screens.includes(config.screen);
+  board.hidden = on;
+  reveal.hidden = !on;
+  if (!on) {
+    revealed = { version: payload.version, steps: 0, key: "" };
+    return;
+  }
+  const steps = practice ? payload.rehearsal.steps : payload.steps;
+  const key = practice ? "rehearsal" : "real";
+  const before = revealed.key === key ? revealed.steps : steps.length;
+  const drawn = renderReveal(reveal, steps, config.reveal, { rehearsal: practice, before });
+  revealed = { version: payload.version, steps: drawn, key };
 });
 // A broadcast lost on the way (a Redis outage, a failed emit) must not leave the screen stale
 // after the last sheet of the day: ask for the current snapshot now and then; it is cached.
