@@ -29,7 +29,7 @@ SMALL_PANEL = "small_panel"  # trimmed, n <= 2: the plain mean, nothing trimmed
 DISCONNECTED = "disconnected"  # judge-effect, the round's judge-entry graph falls apart: the mean
 FLAT_JUDGE = "flat_judge"  # z-score, a judge of this entry gave the round one total: counted as mu
 TIED = "tied"  # level with another entry after the whole cascade: the rank is shared
-CONSENSUS = "consensus"  # the jury agreed this score (Entry.consensus_score): it replaces the method's
+CONSENSUS = "consensus"  # the jury's agreed score (Entry.consensus_score) replaces the method's
 
 
 @dataclass(frozen=True)
