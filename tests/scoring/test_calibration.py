@@ -11,7 +11,10 @@ from scoring.models import Entry
 def calibration_entry(factory, contest):
     with factory.writing() as session:
         round_ = Round(
-            event_id=contest.event.id, name="Vòng hiệu chuẩn", position=0, kind=RoundKind.CALIBRATION
+            event_id=contest.event.id,
+            name="Vòng hiệu chuẩn",
+            position=0,
+            kind=RoundKind.CALIBRATION,
         )
         entry = Entry(round=round_, initiative=Initiative(title="Bài mẫu hiệu chuẩn"))
         session.add(entry)
@@ -43,8 +46,15 @@ def test_calibration_never_counts_in_standings_results_or_progress(
     manager = organiser_client(contest.event, EventRole.MANAGER)
     results = manager.get(f"/api/v1/events/{contest.slug}/results").get_data(as_text=True)
     assert "Bài mẫu hiệu chuẩn" not in results
-    assert "Bài mẫu hiệu chuẩn" not in manager.get(f"/manage/{contest.slug}/results").get_data(as_text=True)
+    assert "Bài mẫu hiệu chuẩn" not in manager.get(f"/manage/{contest.slug}/results").get_data(
+        as_text=True
+    )
     console = manager.get(f"/manage/{contest.slug}/chair").get_data(as_text=True)
     assert "Vòng hiệu chuẩn" in console and "+20,0" in console and "-20,0" in console
     with factory.writing() as session:
-        assert session.scalar(select(Round.kind).where(Round.id == session.get(Entry, sample).round_id)) == RoundKind.CALIBRATION
+        assert (
+            session.scalar(
+                select(Round.kind).where(Round.id == session.get(Entry, sample).round_id)
+            )
+            == RoundKind.CALIBRATION
+        )

@@ -49,7 +49,9 @@ def test_an_outlier_blocks_the_lock_until_resolved_with_a_note(
     base = f"/manage/{contest.slug}/chair"
     locked = tablet.post(f"{base}/rounds/{round_id}/lock", data={"override": "1"})
     assert locked.status_code == 409 and "lệch xa trung vị" in locked.get_data(as_text=True)
-    assert tablet.post(f"{base}/sheets/{far_sheets[0]}/outlier", data={"note": ""}).status_code == 422
+    assert (
+        tablet.post(f"{base}/sheets/{far_sheets[0]}/outlier", data={"note": ""}).status_code == 422
+    )
     for sheet_id in far_sheets:
         note = {"note": "Giám khảo đã giải thích: bài chưa áp dụng thực tế"}
         assert tablet.post(f"{base}/sheets/{sheet_id}/outlier", data=note).status_code == 302
@@ -59,7 +61,10 @@ def test_an_outlier_blocks_the_lock_until_resolved_with_a_note(
         assert session.get(ScoreSheet, far_sheets[0]).status == SheetStatus.VERIFIED
         actions = set(session.scalars(select(AuditLog.action)))
         assert {"sheet.outlier_resolved", "sheet.verified", "round.locked"} <= actions
-        assert session.scalars(select(AuditLog.actor).where(AuditLog.action == "round.locked")).one() == f"judge:{chair.id}"
+        assert (
+            session.scalars(select(AuditLog.actor).where(AuditLog.action == "round.locked")).one()
+            == f"judge:{chair.id}"
+        )
     assert organiser_client(contest.event, EventRole.VIEWER).get(base).status_code == 403
 
 
@@ -73,7 +78,10 @@ def test_a_consensus_score_is_bounded_by_the_panel_and_counts_under_every_method
     too_high = manager.post(url, data={"score": "85", "reason": "Hội đồng thống nhất"})
     assert too_high.status_code == 422
     assert manager.post(url, data={"score": "75", "reason": ""}).status_code == 422
-    assert manager.post(url, data={"score": "75,5", "reason": "Hội đồng thống nhất"}).status_code == 302
+    assert (
+        manager.post(url, data={"score": "75,5", "reason": "Hội đồng thống nhất"}).status_code
+        == 302
+    )
     with app.test_request_context(), factory.writing() as session:
         assert session.get(Entry, contest.entries[0]).consensus_score == 75.5
         row = compare(session, session.get(type(contest.event), contest.event.id)).entries[0]

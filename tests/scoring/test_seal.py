@@ -74,7 +74,10 @@ def test_lock_seals_reopen_needs_a_reason_and_a_changed_result_changes_the_seal(
     refused = manager.post(f"{base}/reopen", data={"reason": "  "})
     assert refused.status_code == 422
     assert "Hãy ghi lý do mở lại vòng thi." in refused.get_data(as_text=True)
-    assert manager.post(f"{base}/reopen", data={"reason": "Giám khảo nhập nhầm điểm"}).status_code == 302
+    assert (
+        manager.post(f"{base}/reopen", data={"reason": "Giám khảo nhập nhầm điểm"}).status_code
+        == 302
+    )
     with factory.writing() as session:
         assert session.get(Round, round_id).status == RoundStatus.OPEN
         logged = session.scalars(select(AuditLog).where(AuditLog.action == "round.reopened")).one()
@@ -86,9 +89,16 @@ def test_lock_seals_reopen_needs_a_reason_and_a_changed_result_changes_the_seal(
     assert second[2] is None and second[0] != first[0]
 
 
-def test_a_draft_blocks_the_lock_and_a_missing_sheet_needs_the_box(factory, contest, organiser_client):
+def test_a_draft_blocks_the_lock_and_a_missing_sheet_needs_the_box(
+    factory, contest, organiser_client
+):
     judges = scored(factory, contest, (80.0,))
-    factory.sheet(factory.judge(contest.event, name="Trần Thị Thu Hà"), contest.entries[0], None, submitted=False)
+    factory.sheet(
+        factory.judge(contest.event, name="Trần Thị Thu Hà"),
+        contest.entries[0],
+        None,
+        submitted=False,
+    )
     round_id = first_round(factory, contest)
     manager = organiser_client(contest.event, EventRole.MANAGER)
     base = f"/manage/{contest.slug}/chair/rounds/{round_id}"
@@ -115,7 +125,9 @@ def test_a_locked_round_refuses_a_sheet_in_the_api(client, factory, contest, org
     assert response.status_code == 409 and response.json["error"] == "round_locked"
 
 
-def test_the_event_lock_seals_open_rounds_and_its_reopening_leaves_them_sealed(app, factory, contest):
+def test_the_event_lock_seals_open_rounds_and_its_reopening_leaves_them_sealed(
+    app, factory, contest
+):
     scored(factory, contest)
     round_id = first_round(factory, contest)
     with app.test_request_context(), db.unit_of_work(write=True) as session:
