@@ -29,9 +29,7 @@ from core.models import (
     EventStatus,
     Organiser,
     Round,
-    RoundStatus,
     Unit,
-    utcnow,
 )
 
 MAX_NAME = 300  # Event.name's column
@@ -208,7 +206,9 @@ def copy_event(
     rounds = session.scalars(
         select(Round).where(Round.event_id == source.id).order_by(Round.position)
     )
-    session.add_all(Round(event=copy, name=row.name, position=row.position) for row in rounds)
+    session.add_all(
+        Round(event=copy, name=row.name, position=row.position, kind=row.kind) for row in rounds
+    )
     session.flush()
     notes: list[str] = []
     for _receiver, said in signals.event_copied.send(
@@ -249,8 +249,9 @@ def change_status(
     """Move ``event`` one step along its lifecycle, or one step back, unless something stops it
     (:class:`Blocked`); ``override`` accepts the warnings that allow it.
 
-    Locking the event locks every round, so that no sheet changes any more; reopening the
-    scoring opens them again.
+    Locking the event locks and seals every round still open (``signals.event_status_changed``),
+    so that no sheet changes any more; reopening the scoring leaves the rounds locked: each is
+    reopened with its own reason on the chair's console.
     """
     locked = session.scalar(select(Event).where(Event.id == event.id).with_for_update())
     assert locked is not None  # events are never deleted while their page is open
@@ -264,12 +265,7 @@ def change_status(
     if any(not (override and blocker.overridable) for blocker in blockers):
         raise Blocked(blockers)
     locked.status = target
-    now = utcnow()
-    for row in session.scalars(select(Round).where(Round.event_id == locked.id)):
-        if target == EventStatus.LOCKED:
-            row.status, row.locked_at = RoundStatus.LOCKED, now
-        elif current == EventStatus.LOCKED and target == EventStatus.SCORING:
-            row.status, row.locked_at = RoundStatus.OPEN, None
+    signals.event_status_changed.send(locked, session=session, before=current, actor=actor)
     audit.record(
         session,
         actor,

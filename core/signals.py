@@ -62,6 +62,18 @@ event_transition_checks = _signals.signal(
     """,
 )
 
+event_status_changed = _signals.signal(
+    "event-status-changed",
+    doc="""An event moved along its lifecycle (``core.service.change_status``).
+
+    Sent with the event as sender (its new status set), ``session``, ``before`` (the old
+    ``EventStatus``) and ``actor`` (as the audit log names them), inside the write transaction,
+    before the change is audited: receivers change what their package owns through that session
+    (flush, never commit). ``scoring`` locks and seals every round still open when the results
+    lock.
+    """,
+)
+
 dashboard_figures = _signals.signal(
     "dashboard-figures",
     doc="""The organiser's dashboard (Bảng điều khiển) of an event is counting what happened.

@@ -7,13 +7,15 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core import realtime, signals
-    from scoring import api, dashboard, events, imports, setup, standings, views
+    from scoring import api, dashboard, events, imports, seal, setup, standings, views
+    from scoring.manage import audit_log, chair, judging, jury, panels, results, rounds, rubric
     from scoring.manage import dashboard as dashboard_page
-    from scoring.manage import judging, jury, panels, results, rounds, rubric
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    for pages in (dashboard_page, judging, jury, panels, rubric, rounds, results):
+    # The chair's pages first: the generated route test visits them before the jury's pages
+    # issue new cards (which sign every tablet out).
+    for pages in (chair, audit_log, dashboard_page, judging, jury, panels, rubric, rounds, results):
         app.register_blueprint(pages.bp)
     app.register_blueprint(rounds.api)
     imports.init_app()
@@ -37,6 +39,9 @@ def init_app(app: Flask) -> None:
     signals.management_menu.connect(rubric.menu_item, weak=False)
     signals.management_menu.connect(rounds.menu_item, weak=False)
     signals.management_menu.connect(results.menu_item, weak=False)
+    signals.management_menu.connect(chair.menu_item, weak=False)
+    signals.management_menu.connect(audit_log.menu_item, weak=False)
     signals.event_created.connect(setup.add_defaults, weak=False)
     signals.event_copied.connect(setup.copy_setup, weak=False)
     signals.event_transition_checks.connect(setup.transition_blockers, weak=False)
+    signals.event_status_changed.connect(seal.seal_open_rounds, weak=False)

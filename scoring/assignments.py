@@ -14,7 +14,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from core.models import Round
+from core.models import Round, RoundKind
 from scoring.models import Entry, EntryStatus, Judge, PanelMember, Recusal
 
 # The entry is scored by everyone, or by a panel the judge sits on.
@@ -35,13 +35,14 @@ EXPECTED: ColumnElement[bool] = and_(Judge.active.is_(True), TO_SCORE)
 
 
 def pairs(event_id: int) -> Select[tuple[int, int]]:
-    """Every (judge id, entry id) of the event, in a FROM where the clauses above apply; add
-    one of them to keep the pairs it allows."""
+    """Every (judge id, entry id) of the event's contest rounds, in a FROM where the clauses
+    above apply; add one of them to keep the pairs it allows. A calibration round's sample
+    pitch is nobody's work to count (scoring/calibration.py)."""
     return (
         select(Judge.id.label("judge_id"), Entry.id.label("entry_id"))
         .join(Round, Round.event_id == Judge.event_id)
         .join(Entry, Entry.round_id == Round.id)
-        .where(Judge.event_id == event_id)
+        .where(Judge.event_id == event_id, Round.kind == RoundKind.CONTEST)
     )
 
 

@@ -22,7 +22,7 @@ from core.realtime import Snapshot
 from initiatives.models import Initiative
 from scoring.assignments import COVERED, EXPECTED, RECUSED_FROM, pairs
 from scoring.models import COUNTED, Entry, EntryStatus, Judge, ScoreSheet, SheetStatus
-from scoring.standings import counted_sheets
+from scoring.standings import CONTEST, counted_sheets
 
 FEED = "dashboard"
 SCORES_FEED = "score_spread"
@@ -54,7 +54,7 @@ def _entries(session: Session, event: Event) -> list[tuple[int, int, str, str, E
         select(Entry.id, Entry.running_order, Initiative.title, Round.name, Entry.status)
         .join(Round, Round.id == Entry.round_id)
         .join(Initiative, Initiative.id == Entry.initiative_id)
-        .where(Round.event_id == event.id)
+        .where(Round.event_id == event.id, CONTEST)
         .order_by(Round.position, Entry.running_order)
     ).tuples()
     return list(rows)
@@ -78,7 +78,9 @@ def compute_snapshot(session: Session, event: Event, version: int) -> Snapshot:
         for judge_id, entry_id, status in session.execute(
             select(ScoreSheet.judge_id, ScoreSheet.entry_id, ScoreSheet.status)
             .join(Judge, Judge.id == ScoreSheet.judge_id)
-            .where(Judge.event_id == event.id)
+            .join(Entry, Entry.id == ScoreSheet.entry_id)
+            .join(Round, Round.id == Entry.round_id)
+            .where(Judge.event_id == event.id, CONTEST)
         ).tuples()
     }
     submitted_at = sorted(
@@ -86,8 +88,11 @@ def compute_snapshot(session: Session, event: Event, version: int) -> Snapshot:
         for at in session.scalars(
             select(ScoreSheet.submitted_at)
             .join(Judge, Judge.id == ScoreSheet.judge_id)
+            .join(Entry, Entry.id == ScoreSheet.entry_id)
+            .join(Round, Round.id == Entry.round_id)
             .where(
                 Judge.event_id == event.id,
+                CONTEST,
                 ScoreSheet.status.in_(COUNTED),
                 ScoreSheet.submitted_at.is_not(None),
             )

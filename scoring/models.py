@@ -69,6 +69,11 @@ class Entry(Base):
         ForeignKey("panel.id", ondelete="SET NULL"), index=True
     )
 
+    # The jury's agreed score (điểm thống nhất), within the panel's lowest and highest total, and
+    # why; when set it replaces the computed score under every method (scoring/results/).
+    consensus_score: Mapped[float | None] = mapped_column(Double)
+    consensus_reason: Mapped[str] = mapped_column(String(500), default="")
+
     round: Mapped[Round] = relationship()
     initiative: Mapped[Initiative] = relationship()
     panel: Mapped[Panel | None] = relationship()
@@ -192,6 +197,8 @@ class ScoreSheet(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How the chair resolved this sheet's outlier flag (its total far from the panel's median).
+    outlier_note: Mapped[str] = mapped_column(String(500), default="")
 
     judge: Mapped[Judge] = relationship()
     entry: Mapped[Entry] = relationship()

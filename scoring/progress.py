@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.models import Event, Round
+from core.models import Event, Round, RoundKind
 from initiatives.models import Initiative
 from scoring.assignments import TO_SCORE, pairs
 from scoring.models import COUNTED, Entry, Judge, Recusal, ScoreSheet, SheetStatus
@@ -38,7 +38,8 @@ def judging_progress(session: Session, event: Event) -> list[JudgeProgress]:
             select(ScoreSheet.judge_id, ScoreSheet.status.in_(COUNTED), func.count())
             .join(Judge, Judge.id == ScoreSheet.judge_id)
             .join(Entry, Entry.id == ScoreSheet.entry_id)
-            .where(Judge.event_id == event.id, TO_SCORE)
+            .join(Round, Round.id == Entry.round_id)
+            .where(Judge.event_id == event.id, Round.kind == RoundKind.CONTEST, TO_SCORE)
             .group_by(ScoreSheet.judge_id, ScoreSheet.status.in_(COUNTED))
         ).tuples()
     }

@@ -24,7 +24,7 @@ from core import audit
 from core.auth import hash_token, new_token
 from core.errors import Conflict, Forbidden, Invalid, Malformed, NotFound, Unauthenticated
 from core.i18n import locale_code, nfc
-from core.models import Event, EventStatus, Round, RoundStatus, Unit, utcnow
+from core.models import Event, EventStatus, Round, RoundKind, RoundStatus, Unit, utcnow
 from initiatives.models import Initiative
 from scoring import results
 from scoring.assignments import covers
@@ -163,7 +163,10 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
     event = entry.round.event
     if round_locked(entry):
         raise Conflict("round_locked", _("Vòng thi đã khóa, không thể sửa phiếu chấm."))
-    if event.status != EventStatus.SCORING:
+    # A calibration round (Vòng hiệu chuẩn) comes before the contest: it may be scored once the
+    # event is open.
+    rehearsal = entry.round.kind == RoundKind.CALIBRATION and event.status == EventStatus.OPEN
+    if event.status != EventStatus.SCORING and not rehearsal:
         raise Conflict("scoring_closed", _("Hội đồng chưa mở hoặc đã đóng việc chấm điểm."))
     if entry.status == EntryStatus.WITHDRAWN:
         raise Conflict("entry_withdrawn", _("Bài dự thi này đã rút khỏi hội thi."))

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Double, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from core.models import Event, EventStatus, Round, Unit, utcnow
+from core.models import Event, EventStatus, Round, RoundKind, Unit, utcnow
 from core.realtime import Snapshot
 from initiatives.models import Initiative
 from scoring import results
@@ -35,6 +35,10 @@ from scoring.models import (
 from scoring.rubric import criteria
 
 FEED = "standings"
+
+# Calibration rounds (Vòng hiệu chuẩn) never count: no standing, result, count or export reads
+# their entries or sheets.
+CONTEST: ColumnElement[bool] = Round.kind == RoundKind.CONTEST
 
 
 def _rounded(value: float | None) -> float | None:
@@ -62,8 +66,10 @@ def counted_sheets(session: Session, event: Event) -> list[results.Sheet]:
         )
         .join(Judge, Judge.id == ScoreSheet.judge_id)
         .join(Entry, Entry.id == ScoreSheet.entry_id)
+        .join(Round, Round.id == Entry.round_id)
         .where(
             *_active_judges(event),
+            CONTEST,
             ScoreSheet.status.in_(COUNTED),
             ScoreSheet.total.is_not(None),
             ~RECUSED,
@@ -94,10 +100,21 @@ def _entries(session: Session, event: Event) -> list[tuple[int, str, str]]:
         .join(Round, Round.id == Entry.round_id)
         .join(Initiative, Initiative.id == Entry.initiative_id)
         .outerjoin(Unit, Unit.id == Initiative.unit_id)
-        .where(Round.event_id == event.id, Entry.status != EntryStatus.WITHDRAWN)
+        .where(Round.event_id == event.id, CONTEST, Entry.status != EntryStatus.WITHDRAWN)
         .order_by(Round.position, Entry.running_order)
     ).tuples()
     return [(entry_id, title, unit or "") for entry_id, title, unit in rows]
+
+
+def consensus_scores(session: Session, event: Event) -> dict[int, float]:
+    """The scores the jury agreed (``Entry.consensus_score``), by entry: they replace the
+    computed ones under every method (``scoring.results.agreed``)."""
+    rows = session.execute(
+        select(Entry.id, Entry.consensus_score)
+        .join(Round, Round.id == Entry.round_id)
+        .where(Round.event_id == event.id, CONTEST, Entry.consensus_score.is_not(None))
+    ).tuples()
+    return {entry_id: score for entry_id, score in rows if score is not None}
 
 
 def provisional(event: Event) -> bool:
@@ -129,6 +146,7 @@ def live_snapshot(session: Session, event: Event, version: int) -> Snapshot:
         counted_sheets(session, event),
         event.tie_break,
         event.aggregation.value,
+        consensus_scores(session, event),
     )
     expected = _expected_sheets(session, event)
     shown = {entry_id: (title, unit) for entry_id, title, unit in entries}
@@ -197,7 +215,10 @@ def compare(session: Session, event: Event) -> Comparison:
     default slots (1/2/3/4) and the event's minimum score."""
     entries = _entries(session, event)
     by_method = results.side_by_side(
-        [entry_id for entry_id, _, _ in entries], counted_sheets(session, event), event.tie_break
+        [entry_id for entry_id, _, _ in entries],
+        counted_sheets(session, event),
+        event.tie_break,
+        consensus_scores(session, event),
     )
     minimum = float(event.min_prize_score)
     prizes = {

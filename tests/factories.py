@@ -21,7 +21,17 @@ from core.auth import hash_password, hash_token, new_token
 from core.models import Event, EventMember, EventRole, EventStatus, Organiser, Round, Unit
 from initiatives.models import Author, Initiative, Term, TermKind
 from kiosk.models import Exhibit
-from scoring.models import Criterion, Entry, Judge, JuryRole, Panel, PanelMember, Recusal
+from scoring.models import (
+    Criterion,
+    Entry,
+    Judge,
+    JuryRole,
+    Panel,
+    PanelMember,
+    Recusal,
+    ScoreSheet,
+    SheetStatus,
+)
 from scoring.rubric import DEFAULT_RUBRIC as RUBRIC
 from scoring.rubric import levels
 
@@ -187,6 +197,23 @@ class Factory:
                 assert found is not None
                 found.panel_id = panel.id
             return panel
+
+    def sheet(
+        self, judge: MadeJudge, entry_id: int, total: float | None = 70.0, *, submitted: bool = True
+    ) -> str:
+        """A sheet of ``judge`` for the entry, with this total (scores are not filled in)."""
+        sheet_id = str(uuid.uuid4())
+        with self.writing() as session:
+            session.add(
+                ScoreSheet(
+                    id=sheet_id,
+                    judge_id=judge.id,
+                    entry_id=entry_id,
+                    total=total,
+                    status=SheetStatus.SUBMITTED if submitted else SheetStatus.DRAFT,
+                )
+            )
+        return sheet_id
 
     def organiser(
         self, *, event: Event | None = None, role: EventRole | None = None, admin: bool = False

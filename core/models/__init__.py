@@ -9,6 +9,7 @@ from core.models.event import (
     EventRole,
     EventStatus,
     Round,
+    RoundKind,
     RoundStatus,
 )
 from core.models.job import Job, JobStatus
@@ -26,6 +27,7 @@ __all__ = [
     "JobStatus",
     "Organiser",
     "Round",
+    "RoundKind",
     "RoundStatus",
     "Unit",
     "utcnow",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask_babel import lazy_gettext
 from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, UniqueConstraint
@@ -32,6 +33,14 @@ class Aggregation(TextEnum):
 class RoundStatus(TextEnum):
     OPEN = "open"
     LOCKED = "locked"
+
+
+class RoundKind(TextEnum):
+    """A contest round counts; a calibration round (Vòng hiệu chuẩn) is a rehearsal on a sample
+    pitch whose sheets never count anywhere (scoring/calibration.py)."""
+
+    CONTEST = "contest"
+    CALIBRATION = "calibration"
 
 
 class EventRole(TextEnum):
@@ -69,6 +78,9 @@ class Event(Base):
     # Criterion keys, then "untrimmed_mean": the published cascade that breaks ties in order.
     tie_break: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_TIE_BREAK))
     min_prize_score: Mapped[float] = mapped_column(Numeric(5, 2), default=50)
+    # A judge's total further than this from the panel's median is flagged for the chair, who
+    # resolves it with a note before the round locks (scoring/chair.py).
+    outlier_threshold: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(15))
     vote_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     vote_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Grows by one in every transaction that changes what a screen or phone shows (core/live.py);
@@ -91,6 +103,7 @@ class Round(Base):
     position: Mapped[int] = mapped_column(default=1)
     status: Mapped[RoundStatus] = mapped_column(enum_column(RoundStatus), default=RoundStatus.OPEN)
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    kind: Mapped[RoundKind] = mapped_column(enum_column(RoundKind), default=RoundKind.CONTEST)
 
     event: Mapped[Event] = relationship()
 

@@ -8,11 +8,12 @@ one method; :func:`side_by_side` by all four, so that the chair sees raw beside 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from scoring.results import judge_effect, mean, trimmed, zscore
 from scoring.results.awards import DEFAULT_MIN_SCORE, DEFAULT_SLOTS, awards
 from scoring.results.common import (
+    CONSENSUS,
     DISCONNECTED,
     FLAT_JUDGE,
     NO_SHEETS,
@@ -25,6 +26,7 @@ from scoring.results.common import (
     Scores,
     Sheet,
     Standing,
+    agreed,
     counted,
     rank,
     sheet_total,
@@ -49,25 +51,32 @@ def standings(
     sheets: Sequence[Sheet],
     tie_break: Sequence[str] = (),
     method: str = MEAN,
+    consensus: Mapping[int, float] | None = None,
 ) -> list[Standing]:
-    """Rank the entries by ``method``, breaking ties by the ``tie_break`` cascade."""
+    """Rank the entries by ``method``, breaking ties by the ``tie_break`` cascade; an entry with
+    a ``consensus`` score (the jury's agreed one) is ranked by it instead (see ``agreed``)."""
     panels = counted(entry_ids, sheets)
-    return rank(entry_ids, summarise(panels), METHODS[method](panels), tie_break)
+    scores = agreed(METHODS[method](panels), consensus or {})
+    return rank(entry_ids, summarise(panels), scores, tie_break)
 
 
 def side_by_side(
-    entry_ids: Sequence[int], sheets: Sequence[Sheet], tie_break: Sequence[str] = ()
+    entry_ids: Sequence[int],
+    sheets: Sequence[Sheet],
+    tie_break: Sequence[str] = (),
+    consensus: Mapping[int, float] | None = None,
 ) -> dict[str, list[Standing]]:
-    """The standings under every method, by method."""
+    """The standings under every method, by method; a consensus score counts under each."""
     panels = counted(entry_ids, sheets)
     summaries = summarise(panels)
     return {
-        name: rank(entry_ids, summaries, method(panels), tie_break)
+        name: rank(entry_ids, summaries, agreed(method(panels), consensus or {}), tie_break)
         for name, method in METHODS.items()
     }
 
 
 __all__ = [
+    "CONSENSUS",
     "DEFAULT_MIN_SCORE",
     "DEFAULT_SLOTS",
     "DISCONNECTED",

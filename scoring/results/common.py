@@ -29,6 +29,7 @@ SMALL_PANEL = "small_panel"  # trimmed, n <= 2: the plain mean, nothing trimmed
 DISCONNECTED = "disconnected"  # judge-effect, the round's judge-entry graph falls apart: the mean
 FLAT_JUDGE = "flat_judge"  # z-score, a judge of this entry gave the round one total: counted as mu
 TIED = "tied"  # level with another entry after the whole cascade: the rank is shared
+CONSENSUS = "consensus"  # the jury's agreed score (Entry.consensus_score) replaces the method's
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,17 @@ def summarise(panels: Counted) -> dict[int, Summary]:
             untrimmed=mean(values),
             criterion_means={key: mean(v) for key, v in by_criterion.items()},
         )
+    return found
+
+
+def agreed(scores: Scores, consensus: Mapping[int, float]) -> Scores:
+    """The method's scores, but for the entries the jury agreed a score for: that score, flagged
+    ``consensus``, whatever the method (the chair bounds it by the panel's lowest and highest
+    total). An agreed score of an entry with no counted sheet is ignored: it has no panel."""
+    found = dict(scores)
+    for entry_id, score in consensus.items():
+        if entry_id in found:
+            found[entry_id] = Scored(score, found[entry_id].flags | {CONSENSUS})
     return found
 
 

@@ -105,6 +105,8 @@ def visitors(app, factory, contest, judge):
         # A panel of the event's round, with no judge and no entry: the managers delete it.
         "panel_id": factory.panel(contest.event).id,
         "step_id": step.id,
+        # A sheet of the visiting judge: the chair and the managers read and verify it.
+        "sheet_id": factory.sheet(judge, contest.entries[0]),
     }
     return sessions, values
 

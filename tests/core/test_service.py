@@ -263,7 +263,8 @@ def test_the_scoring_pauses_and_reopens_after_a_lock(app, factory):
     move(app, contest.slug, EventStatus.SCORING)
     move(app, contest.slug, EventStatus.LOCKED, override=True)
     move(app, contest.slug, EventStatus.SCORING)
-    assert status_of(app, contest.slug) == (EventStatus.SCORING, [RoundStatus.OPEN])
+    # The rounds stay locked and sealed: each reopens on the chair's console, with a reason.
+    assert status_of(app, contest.slug) == (EventStatus.SCORING, [RoundStatus.LOCKED])
 
 
 @pytest.mark.parametrize(
