@@ -47,14 +47,26 @@ def _jpeg(image: Image.Image, side: int) -> bytes:
     return out.getvalue()
 
 
-def prepare_photo(data: bytes, name: str) -> Photo:
-    """Check one sent file and make its two JPEGs; ``name`` is only for the message."""
-    if len(data) > MOST_BYTES:
-        raise Invalid("photo_too_large", _("Ảnh “%(name)s” lớn hơn 8 MB.", name=name))
-    refused = Invalid(
+class Unfit(ValueError):
+    """A file that is no photo we take: ``too_large`` or ``unreadable``."""
+
+
+def refusal(name: str, problem: Unfit) -> Invalid:
+    """The refusal of the file ``name``, in the user's language."""
+    if str(problem) == "too_large":
+        return Invalid("photo_too_large", _("Ảnh “%(name)s” lớn hơn 8 MB.", name=name))
+    return Invalid(
         "photo_unreadable",
         _("Tệp “%(name)s” không phải ảnh JPEG, PNG hoặc WebP đọc được.", name=name),
     )
+
+
+def prepare_photo(data: bytes) -> Photo:
+    """Check one sent file and make its two JPEGs. Runs on a worker thread, away from the
+    request (``core.auth.off_the_loop``): it raises :class:`Unfit`, worded by :func:`refusal`."""
+    if len(data) > MOST_BYTES:
+        raise Unfit("too_large")
+    refused = Unfit("unreadable")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

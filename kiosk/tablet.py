@@ -33,6 +33,7 @@ from core import db, qr
 from core.admin import unit_lines
 from core.auth import limiter, off_the_loop, throttle_message
 from core.errors import DomainError, Invalid
+from core.i18n import nfc
 from core.links import public_url
 from core.models import Event
 from core.views import by_address, setting
@@ -45,7 +46,7 @@ from kiosk.auth import (
     pin_matches,
 )
 from kiosk.models import Exhibit
-from kiosk.photos import MOST_PHOTOS, Photo, prepare_photo
+from kiosk.photos import MOST_PHOTOS, Photo, Unfit, prepare_photo, refusal
 from kiosk.qr import qr_text
 from kiosk.registration import (
     MOST_AUTHORS,
@@ -74,7 +75,13 @@ def sent_photos() -> list[Photo]:
     files = [f for f in request.files.getlist("photos") if f.filename]
     if len(files) > MOST_PHOTOS:
         raise Invalid("too_many_photos", _("Tối đa %(count)s ảnh.", count=MOST_PHOTOS))
-    return [off_the_loop(prepare_photo, f.read(), f.filename or "") for f in files]
+    prepared = []
+    for sent in files:
+        try:
+            prepared.append(off_the_loop(prepare_photo, sent.read()))
+        except Unfit as problem:
+            raise refusal(nfc(sent.filename or ""), problem) from None
+    return prepared
 
 
 def form_page(
