@@ -23,9 +23,7 @@ STATUS = sa.Enum(
 def upgrade() -> None:
     # Exhibits made before the kiosk came from imports or the demo: they are approved.
     with op.batch_alter_table("exhibit", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("status", STATUS, nullable=False, server_default="approved")
-        )
+        batch_op.add_column(sa.Column("status", STATUS, nullable=False, server_default="approved"))
         batch_op.add_column(
             sa.Column("edit_code_hash", sa.String(length=64), nullable=False, server_default="")
         )
