@@ -70,6 +70,9 @@ _HASHING = "sangtao.hashing"
 ANYONE = "anyone"
 ORGANISER = "organiser"
 ADMINISTRATOR = "administrator"
+# A tablet an organiser put in kiosk mode for one event (``kiosk.auth``): it registers exhibits
+# and nothing else.
+KIOSK = "kiosk"
 
 
 def audience(who: str) -> Callable[[View], View]:

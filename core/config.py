@@ -95,6 +95,8 @@ def from_environment() -> dict[str, Any]:
         # sangtao serve: seconds a client has for a request's line and headers, and for each
         # read of its body; connections served at once (the rest wait in the kernel's queue).
         "READ_TIMEOUT": _positive("SANGTAO_READ_TIMEOUT", "10", float),
+        # Seconds without a touch before the registration kiosk goes back to its first screen.
+        "KIOSK_IDLE_SECONDS": _positive("SANGTAO_KIOSK_IDLE", "60", int),
         "MAX_CONNECTIONS": _positive("SANGTAO_MAX_CONNECTIONS", "1000", int),
         # werkzeug's method for organisers' passwords; tests make it cheap.
         "PASSWORD_HASH_METHOD": "scrypt",

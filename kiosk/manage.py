@@ -1,19 +1,31 @@
-"""The organiser's pages of the exhibition."""
+"""The organiser's pages of the exhibition: the exhibits with their state, QR codes and visits;
+the registrations from the kiosk to approve (at a booth) or reject (with a reason); the kiosk's
+PIN, and the button that turns this tablet into the kiosk."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from collections.abc import Mapping
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext
+from flask_login import logout_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from core import db
+from core.auth import can_manage, signed_in_organiser
+from core.errors import Conflict, DomainError
 from core.links import external_url, is_guessed, public_url
 from core.manage import MenuItem, event_page
-from core.models import Event
+from core.models import Event, EventRole, Organiser
 from initiatives.models import Initiative
-from kiosk.models import Exhibit, Visit
+from kiosk.auth import open_kiosk
+from kiosk.models import Exhibit, ExhibitStatus, Visit
+from kiosk.registration import SCOPES, SOLUTION_TYPES
+from kiosk.service import approve_exhibit, photos, reject_exhibit, set_kiosk_pin
+from kiosk.views import photo_response
 
 bp = Blueprint("kiosk_manage", __name__, url_prefix="/manage/<slug>", template_folder="templates")
 
@@ -28,26 +40,131 @@ def visits_per_exhibit(event: Event) -> dict[int, int]:
     return dict(rows.tuples().all())
 
 
-@bp.route("/exhibits")
-@event_page()
-def exhibits(event: Event) -> ResponseReturnValue:
-    """The exhibits of the event, with their QR codes and visit counts."""
+def _me() -> Organiser:
+    organiser = signed_in_organiser()
+    assert organiser is not None  # event_page let only organisers in
+    return organiser
+
+
+def exhibits_page(
+    event: Event, errors: Mapping[str, str] | None = None, status: int = 200
+) -> ResponseReturnValue:
+    """The page; ``errors`` are keyed by the form at fault (``approve-<id>``, ``pin``...)."""
     rows = db.session().scalars(
         select(Exhibit)
         .where(Exhibit.event_id == event.id)
-        .options(joinedload(Exhibit.initiative).joinedload(Initiative.unit))
-        .order_by(Exhibit.booth)
+        .options(
+            joinedload(Exhibit.initiative).joinedload(Initiative.unit),
+            joinedload(Exhibit.initiative).selectinload(Initiative.authors),
+            joinedload(Exhibit.initiative).selectinload(Initiative.attachments),
+        )
+        .order_by(Exhibit.booth, Exhibit.created_at)
     )
-    return render_template(
+    exhibits = rows.unique().all()
+    page = render_template(
         "kiosk/manage/exhibits.html",
         event=event,
-        exhibits=rows.all(),
+        exhibits=[e for e in exhibits if e.status == ExhibitStatus.APPROVED],
+        pending=[e for e in exhibits if e.status == ExhibitStatus.PENDING],
+        rejected=[e for e in exhibits if e.status == ExhibitStatus.REJECTED],
+        photos=photos,
+        solution_types=SOLUTION_TYPES,
+        scopes=SCOPES,
         visits=visits_per_exhibit(event),
         public_url=public_url(),
         guessed=is_guessed(),
         link=lambda e: external_url("kiosk.scan", token=e.qr_token),
+        errors=errors or {},
+        manager=can_manage(event, EventRole.MANAGER),
         section="exhibits",
     )
+    return page, status
+
+
+@bp.route("/exhibits")
+@event_page()
+def exhibits(event: Event) -> ResponseReturnValue:
+    """The exhibits of the event, the registrations waiting, the kiosk's settings."""
+    return exhibits_page(event)
+
+
+def exhibit_of(event: Event, exhibit_id: int) -> Exhibit:
+    exhibit = db.session().scalar(
+        select(Exhibit)
+        .where(Exhibit.id == exhibit_id, Exhibit.event_id == event.id)
+        .options(selectinload(Exhibit.initiative))
+    )
+    if exhibit is None:
+        abort(404)
+    return exhibit
+
+
+@bp.route("/exhibits/<int:exhibit_id>/approve", methods=["POST"])
+@event_page(EventRole.MANAGER)
+def approve(event: Event, exhibit_id: int) -> ResponseReturnValue:
+    """Approve a registration at a booth: visitors and screens see it from now on."""
+    writing = db.write()
+    exhibit = exhibit_of(event, exhibit_id)
+    try:
+        approve_exhibit(writing, exhibit, request.form.get("booth", ""), _me())
+    except DomainError as error:
+        db.rollback()
+        return exhibits_page(event, {f"approve-{exhibit_id}": error.message}, 422)
+    flash(
+        _(
+            "Đã duyệt “%(title)s” tại gian %(booth)s.",
+            title=exhibit.initiative.title,
+            booth=exhibit.booth,
+        ),
+        "info",
+    )
+    return redirect(url_for("kiosk_manage.exhibits", slug=event.slug))
+
+
+@bp.route("/exhibits/<int:exhibit_id>/reject", methods=["POST"])
+@event_page(EventRole.MANAGER)
+def reject(event: Event, exhibit_id: int) -> ResponseReturnValue:
+    """Reject a registration, saying why."""
+    writing = db.write()
+    exhibit = exhibit_of(event, exhibit_id)
+    try:
+        reject_exhibit(writing, exhibit, request.form.get("reason", ""), _me())
+    except DomainError as error:
+        db.rollback()
+        return exhibits_page(event, {f"reject-{exhibit_id}": error.message}, 422)
+    flash(_("Đã từ chối “%(title)s”.", title=exhibit.initiative.title), "info")
+    return redirect(url_for("kiosk_manage.exhibits", slug=event.slug))
+
+
+@bp.route("/exhibits/<int:exhibit_id>/photos/<int:photo_id>")
+@event_page()
+def photo(event: Event, exhibit_id: int, photo_id: int) -> ResponseReturnValue:
+    """A photo of any exhibit of the event, pending ones too, for the organiser to look at."""
+    return photo_response(exhibit_of(event, exhibit_id), photo_id, small=True)
+
+
+@bp.route("/kiosk/pin", methods=["POST"])
+@event_page(EventRole.MANAGER)
+def kiosk_pin(event: Event) -> ResponseReturnValue:
+    """Set the PIN that takes a tablet out of kiosk mode."""
+    try:
+        set_kiosk_pin(db.write(), event, request.form.get("pin", ""), _me())
+    except DomainError as error:
+        db.rollback()
+        return exhibits_page(event, {"pin": error.message}, 422)
+    flash(_("Đã đặt PIN kiosk."), "info")
+    return redirect(url_for("kiosk_manage.exhibits", slug=event.slug))
+
+
+@bp.route("/kiosk/open", methods=["POST"])
+@event_page(EventRole.MANAGER)
+def kiosk_open(event: Event) -> ResponseReturnValue:
+    """Turn this tablet into the event's kiosk: the organiser is signed out of it first."""
+    if not event.kiosk_pin_hash:
+        raise Conflict("kiosk_pin_unset", _("Hãy đặt PIN kiosk trước khi mở chế độ kiosk."))
+    logout_user()
+    open_kiosk(event)
+    return redirect(url_for("kiosk_tablet.register", slug=event.slug))
 
 
 def menu_item(_event: Event) -> MenuItem:

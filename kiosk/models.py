@@ -15,8 +15,20 @@ from core.models.base import Base, TextEnum, UTCDateTime, enum_column, short_tok
 from initiatives.models import Attachment, Initiative
 
 
+class ExhibitStatus(TextEnum):
+    """A registration at the kiosk waits for the organiser's look; only approved ones are public."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class Exhibit(Base):
-    """An initiative shown at a booth (Gian trưng bày); visitors reach it by its QR token."""
+    """An initiative shown at a booth (Gian trưng bày); visitors reach it by its QR token.
+
+    One registered at the kiosk starts ``pending``; imports and the demo make approved ones. The
+    exhibitor corrects it later with an edit code shown once, kept as ``edit_code_hash``.
+    """
 
     __tablename__ = "exhibit"
     __table_args__ = (UniqueConstraint("event_id", "initiative_id"),)
@@ -27,9 +39,19 @@ class Exhibit(Base):
     booth: Mapped[str] = mapped_column(String(32), default="")
     qr_token: Mapped[str] = mapped_column(String(16), unique=True, default=short_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[ExhibitStatus] = mapped_column(
+        enum_column(ExhibitStatus), default=ExhibitStatus.APPROVED
+    )
+    # Empty: no edit code (not registered at the kiosk).
+    edit_code_hash: Mapped[str] = mapped_column(String(64), default="")
+    rejected_reason: Mapped[str] = mapped_column(String(500), default="")
 
     event: Mapped[Event] = relationship()
     initiative: Mapped[Initiative] = relationship()
+
+    @property
+    def public(self) -> bool:
+        return self.status == ExhibitStatus.APPROVED
 
 
 class BallotChannel(TextEnum):

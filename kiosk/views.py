@@ -1,29 +1,41 @@
-"""The visitor's phone page behind each exhibit's QR code, and the codes themselves."""
+"""The visitor's phone page behind each exhibit's QR code, its photos, and the codes themselves.
+
+Only an approved exhibit is public: a registration waiting for the organiser, or refused, is not
+found (404), its QR code and photos neither.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from werkzeug.security import safe_join
 
 from core import db, qr
+from core.assets import ONE_YEAR
 from core.auth import public
 from core.links import public_url
-from initiatives.models import Initiative
-from kiosk.models import Exhibit
+from initiatives.models import AttachmentKind, Initiative, attachments_folder
+from kiosk.models import Exhibit, ExhibitStatus
+from kiosk.photos import small_path
 from kiosk.qr import qr_text
-from kiosk.visits import count_visit
+from kiosk.visits import count_visit, remember_device
 
 bp = Blueprint("kiosk", __name__, template_folder="templates")
+
+PHOTO_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
 def exhibit_or_404(token: str) -> Exhibit:
     exhibit = db.session().scalar(
         select(Exhibit)
-        .where(Exhibit.qr_token == token.upper())
+        .where(Exhibit.qr_token == token.upper(), Exhibit.status == ExhibitStatus.APPROVED)
         .options(
             joinedload(Exhibit.initiative).selectinload(Initiative.authors),
+            joinedload(Exhibit.initiative).selectinload(Initiative.attachments),
             joinedload(Exhibit.initiative).joinedload(Initiative.unit),
             joinedload(Exhibit.event),
         )
@@ -40,11 +52,56 @@ def exhibit(token: str) -> ResponseReturnValue:
     """The visitor's page: small and fast on a cheap phone over crowded Wi-Fi.
 
     Printed QR codes open ``/E/`` (the ``scan`` endpoint); links inside the app use ``/e/``.
-    It only reads: the visit is counted in memory (``kiosk.visits``).
+    It only reads: the visit is counted in memory (``kiosk.visits``), once per device.
     """
     shown = exhibit_or_404(token)
-    count_visit(shown.id, via_qr=request.endpoint == "kiosk.scan")
-    return render_template("kiosk/exhibit.html", exhibit=shown, initiative=shown.initiative)
+    device = count_visit(shown.id, via_qr=request.endpoint == "kiosk.scan")
+    photos = sorted(
+        (a for a in shown.initiative.attachments if a.kind == AttachmentKind.PHOTO),
+        key=lambda a: a.id,
+    )
+    page = render_template(
+        "kiosk/exhibit.html", exhibit=shown, initiative=shown.initiative, photos=photos
+    )
+    return remember_device(Response(page, mimetype="text/html"), device)
+
+
+def photo_response(exhibit: Exhibit, photo_id: int, *, small: bool) -> Response:
+    """A photo of ``exhibit``'s initiative (never another kind of attachment), cached for a
+    year: a photo's file never changes (a new photo is a new file). A photo without its
+    thumbnail (brought by a backup, which carries the large file) is served large."""
+    found = next(
+        (
+            a
+            for a in exhibit.initiative.attachments
+            if a.id == photo_id and a.kind == AttachmentKind.PHOTO
+        ),
+        None,
+    )
+    kind = PHOTO_TYPES.get(found.path.rpartition(".")[2].lower()) if found is not None else None
+    if found is None or kind is None:
+        abort(404)
+    folder = str(attachments_folder())
+    paths = [small_path(found.path), found.path] if small else [found.path]
+    for path in paths:
+        full = safe_join(folder, path)
+        if full is not None and Path(full).is_file():
+            answer = send_file(full, mimetype=kind, max_age=ONE_YEAR, conditional=True)
+            answer.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+            return answer
+    abort(404)
+
+
+@bp.route("/e/<token>/photos/<int:photo_id>.jpg")
+@public
+def photo(token: str, photo_id: int) -> ResponseReturnValue:
+    return photo_response(exhibit_or_404(token), photo_id, small=False)
+
+
+@bp.route("/e/<token>/photos/<int:photo_id>-small.jpg")
+@public
+def photo_small(token: str, photo_id: int) -> ResponseReturnValue:
+    return photo_response(exhibit_or_404(token), photo_id, small=True)
 
 
 @bp.route("/e/<token>/qr.png")

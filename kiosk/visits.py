@@ -4,21 +4,24 @@ Opening an exhibit's page is worth a point on the organiser's visits chart, not 
 transaction on the database the judges' sheets go to: a flood of phones (or of one phone
 reloading) would slow every judge. Visits are kept in memory and written together, off the
 request, at most once every ``interval`` seconds. The same visitor opening the same exhibit the
-same way within ``repeat_window`` seconds counts once; a HEAD request or a robot (a chat app's
-link preview, a crawler, a script) never counts. A crash loses the last few seconds of visits:
-a chart, not a vote.
+same way within ``repeat_window`` seconds counts once. A visitor is a device, known by a random
+cookie the page gives the phone on its first visit: phones behind the venue's one address, of the
+same model, are still different visitors (a phone that refuses cookies counts at every visit). A
+HEAD request or a robot (a chat app's link preview, a crawler, a script) never counts. A crash
+loses the last few seconds of visits: a chart, not a vote.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
 from sqlalchemy import insert, select
 
 from core import db
@@ -33,6 +36,10 @@ ROBOTS = re.compile(
     r"bot|crawl|spider|slurp|preview|facebookexternalhit|curl|wget|python|java/|go-http|httpclient",
     re.IGNORECASE,
 )
+DEVICE_COOKIE = "sangtao_device"
+DEVICE_BYTES = 16
+DEVICE = re.compile(r"[A-Za-z0-9_-]{22}")
+DEVICE_DAYS = 365
 # Visits waiting for their write: beyond this many, a flood's visits are dropped, not queued.
 MOST_PENDING = 10_000
 
@@ -106,12 +113,37 @@ def counter() -> VisitCounter:
     return found
 
 
-def count_visit(exhibit_id: int, *, via_qr: bool) -> None:
-    """The visitor's page was opened in this request: count it, if a person opened it."""
+def device() -> str | None:
+    """The device's cookie, if it holds one that this server gave."""
+    value = request.cookies.get(DEVICE_COOKIE, "")
+    return value if DEVICE.fullmatch(value) else None
+
+
+def count_visit(exhibit_id: int, *, via_qr: bool) -> str | None:
+    """The visitor's page was opened in this request: count it, if a person opened it.
+
+    The device's cookie, a new one on its first visit: :func:`remember_device` gives it."""
     agent = request.headers.get("User-Agent", "")
     if request.method != "GET" or not agent or ROBOTS.search(agent):
-        return
-    counter().count(exhibit_id, via_qr=via_qr, visitor=f"{request.remote_addr}|{agent}")
+        return None
+    known = device()
+    visitor = known or secrets.token_urlsafe(DEVICE_BYTES)
+    counter().count(exhibit_id, via_qr=via_qr, visitor=visitor)
+    return None if known else visitor
+
+
+def remember_device(response: Response, visitor: str | None) -> Response:
+    """Give a new device its cookie, for a year; it says nothing but "the same phone"."""
+    if visitor is not None:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            visitor,
+            max_age=DEVICE_DAYS * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
+    return response
 
 
 def init_app(app: Flask) -> None:

@@ -83,6 +83,8 @@ class Event(Base):
     outlier_threshold: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(15))
     vote_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     vote_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The PIN that takes a tablet out of kiosk mode (kiosk.auth.kiosk_pin_digest); empty: unset.
+    kiosk_pin_hash: Mapped[str] = mapped_column(String(64), default="")
     # Grows by one in every transaction that changes what a screen or phone shows (core/live.py);
     # every snapshot carries it.
     live_version: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,13 +4,23 @@ and only they, get past the door."""
 
 import pytest
 
-from core.auth import ADMINISTRATOR, ANYONE, ORGANISER, event_audience, hash_token
+from core.auth import ADMINISTRATOR, ANYONE, KIOSK, ORGANISER, event_audience, hash_token
 from core.models import EventMember, EventRole, Job
 from display.models import RunSheetStep, Screen
 from scoring.auth import CHAIR_OR_MANAGER, JUDGE, card_of
 from scoring.models import Entry
 
-KINDS = ("anonymous", "judge", "chair", "stranger", "viewer", "manager", "owner", "admin")
+KINDS = (
+    "anonymous",
+    "judge",
+    "chair",
+    "kiosk",
+    "stranger",
+    "viewer",
+    "manager",
+    "owner",
+    "admin",
+)
 ORGANISERS = {"stranger", "viewer", "manager", "owner", "admin"}
 ALLOWED = {
     ANYONE: set(KINDS),
@@ -21,6 +31,7 @@ ALLOWED = {
     event_audience(EventRole.OWNER): {"owner", "admin"},
     ADMINISTRATOR: {"admin"},
     CHAIR_OR_MANAGER: {"chair", "manager", "owner", "admin"},
+    KIOSK: {"kiosk"},
 }
 
 
@@ -50,6 +61,7 @@ def visitor_sessions(factory, event, judge):
         "anonymous": {},
         "judge": tablet(judge),
         "chair": tablet(factory.judge(event, name="Phạm Quốc Bảo", is_chair=True)),
+        "kiosk": {"kiosk_event": event.id},
         "stranger": organiser(other, EventRole.OWNER),
         "viewer": organiser(event, EventRole.VIEWER),
         "manager": organiser(event, EventRole.MANAGER),
@@ -88,6 +100,9 @@ def visitors(app, factory, contest, judge):
         "round_id": round_of(factory, contest.entries[0]),
         "code": "en",
         "token": exhibit.qr_token,
+        # An approved exhibit with no photo of that number: its photo routes answer 404.
+        "exhibit_id": exhibit.id,
+        "photo_id": 1,
         ("scoring.magic_link", "token"): judge.token,
         # A judge of the event whose card the managers renew, and whose recusal from the entry
         # they take back: not the one visiting.

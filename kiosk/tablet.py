@@ -1,0 +1,315 @@
+"""The kiosk tablet's pages (``/kiosk/<slug>``): register an exhibit, see its QR code and edit
+code once, correct it later, and leave kiosk mode with the organiser's PIN (see ``kiosk.auth``).
+
+Photos are checked and resized before the write transaction begins, on the threads that keep
+CPU work off the event loop (``core.auth.off_the_loop``): Pillow lets go of the GIL while it
+resizes, and no judge's sheet waits behind a tablet's pictures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_limiter import RequestLimit
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from core import db, qr
+from core.admin import unit_lines
+from core.auth import limiter, off_the_loop, throttle_message
+from core.errors import DomainError, Invalid
+from core.i18n import nfc
+from core.links import public_url
+from core.models import Event
+from core.views import by_address, setting
+from initiatives.models import Initiative, attachments_folder
+from kiosk.auth import (
+    EDITING_KEY,
+    close_kiosk,
+    edit_code_matches,
+    kiosk_page,
+    pin_matches,
+)
+from kiosk.models import Exhibit
+from kiosk.photos import MOST_PHOTOS, Photo, Unfit, prepare_photo, refusal
+from kiosk.qr import qr_text
+from kiosk.registration import (
+    MOST_AUTHORS,
+    SCOPES,
+    SOLUTION_TYPES,
+    Registration,
+    read_registration,
+)
+from kiosk.service import choices, correct_exhibit, photos, register_exhibit
+from kiosk.views import photo_response
+
+bp = Blueprint("kiosk_tablet", __name__, url_prefix="/kiosk/<slug>", template_folder="templates")
+
+SHOWN_KEY = "kiosk_shown"
+UPLOAD_LIMIT = "KIOSK_UPLOAD_LIMIT"
+
+
+def takes_photos(view: Any) -> Any:
+    """Let this view take a body of four photos (see ``core.db.read_body_first``)."""
+    view.max_body = UPLOAD_LIMIT
+    return view
+
+
+def sent_photos() -> list[Photo]:
+    """The photos of the form, checked and resized off the event loop; empty file fields aside."""
+    files = [f for f in request.files.getlist("photos") if f.filename]
+    if len(files) > MOST_PHOTOS:
+        raise Invalid("too_many_photos", _("Tối đa %(count)s ảnh.", count=MOST_PHOTOS))
+    prepared = []
+    for sent in files:
+        try:
+            prepared.append(off_the_loop(prepare_photo, sent.read()))
+        except Unfit as problem:
+            raise refusal(nfc(sent.filename or ""), problem) from None
+    return prepared
+
+
+def form_page(
+    event: Event,
+    form: Mapping[str, str],
+    errors: Mapping[str, str],
+    exhibit: Exhibit | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    page = render_template(
+        "kiosk/tablet/register.html",
+        event=event,
+        form=form,
+        errors=errors,
+        exhibit=exhibit,
+        photos=photos(exhibit.initiative) if exhibit is not None else [],
+        unit_lines=unit_lines(db.session()),
+        lists=choices(db.session()),
+        solution_types=SOLUTION_TYPES,
+        scopes=SCOPES,
+        authors=MOST_AUTHORS,
+        most_photos=MOST_PHOTOS,
+    )
+    return page, status
+
+
+def read_form(form: Mapping[str, str]) -> tuple[Registration | None, list[Photo], dict[str, str]]:
+    """The registration and its photos, or the problems by field."""
+    registration, errors = read_registration(form, choices(db.session()))
+    try:
+        sent = sent_photos()
+    except Invalid as problem:
+        return None, [], {**errors, "photos": problem.message}
+    if registration is None and sent:
+        errors = {**errors, "photos": _("Vui lòng chọn lại ảnh.")}
+    return registration, sent, errors
+
+
+@bp.route("", methods=["GET", "POST"])
+@kiosk_page
+def register(event: Event) -> ResponseReturnValue:
+    """The registration form, one step a screen; it ends on the confirmation."""
+    if request.method == "GET":
+        return form_page(event, {}, {})
+    registration, sent, errors = read_form(request.form)
+    if registration is None:
+        return form_page(event, request.form, errors, None, 422)
+    exhibit, code = register_exhibit(db.write(), event, registration, sent, attachments_folder())
+    session[SHOWN_KEY] = {"token": exhibit.qr_token, "code": code}
+    return redirect(url_for("kiosk_tablet.done", slug=event.slug))
+
+
+takes_photos(register)
+
+
+@bp.route("/done")
+@kiosk_page
+def done(event: Event) -> ResponseReturnValue:
+    """The confirmation: the exhibit's QR code and its edit code, shown this once."""
+    shown = session.pop(SHOWN_KEY, None)
+    if not isinstance(shown, dict):
+        return redirect(url_for("kiosk_tablet.register", slug=event.slug))
+    exhibit = db.session().scalar(select(Exhibit).where(Exhibit.qr_token == shown.get("token")))
+    if exhibit is None:
+        return redirect(url_for("kiosk_tablet.register", slug=event.slug))
+    qr_image = qr.svg_data_uri(qr_text(public_url(), exhibit.qr_token))
+    return render_template(
+        "kiosk/tablet/done.html",
+        event=event,
+        exhibit=exhibit,
+        code=shown.get("code"),
+        qr_image=qr_image,
+    )
+
+
+def _edit_failed(response: Response) -> bool:
+    return response.status_code == 422
+
+
+@bp.route("/edit", methods=["GET", "POST"])
+@kiosk_page
+@limiter.limit(
+    setting("KIOSK_EDIT_LIMIT_PER_ADDRESS"),
+    key_func=by_address,
+    methods=["POST"],
+    deduct_when=_edit_failed,
+    on_breach=lambda _limit: _edit_refused(throttle_message()),
+)
+def edit(event: Event) -> ResponseReturnValue:
+    """The exhibitor types the exhibit's code and the edit code to correct the registration."""
+    if request.method == "GET":
+        return render_template("kiosk/tablet/edit.html", event=event, token="", problem="")
+    token = "".join(request.form.get("token", "").split()).upper()[:16]
+    exhibit = db.session().scalar(
+        select(Exhibit).where(Exhibit.event_id == event.id, Exhibit.qr_token == token)
+    )
+    stored = exhibit.edit_code_hash if exhibit is not None else ""
+    if exhibit is None or not edit_code_matches(exhibit.id, stored, request.form.get("code", "")):
+        message = _("Mã sản phẩm hoặc mã sửa không đúng.")
+        page = render_template("kiosk/tablet/edit.html", event=event, token=token, problem=message)
+        return page, 422
+    session[EDITING_KEY] = exhibit.id
+    return redirect(url_for("kiosk_tablet.correct", slug=event.slug))
+
+
+def _edit_refused(message: str) -> Response:
+    page = render_template("core/error.html", status=429, message=message)
+    return Response(page, status=429, mimetype="text/html")
+
+
+def form_of(exhibit: Exhibit) -> dict[str, str]:
+    """The exhibit's record as the form's fields, to correct it."""
+    initiative = exhibit.initiative
+    form = {
+        "title": initiative.title,
+        "unit": str(initiative.unit_id or ""),
+        "theme": initiative.theme,
+        "field": initiative.field,
+        "solution_type": initiative.solution_type.value,
+        "first_applied_on": initiative.first_applied_on.strftime("%d/%m/%Y")
+        if initiative.first_applied_on
+        else "",
+        "prior_state": initiative.prior_state,
+        "solution": initiative.solution,
+        "applicability": initiative.applicability,
+        "effects": initiative.effects,
+        "benefit": f"{initiative.benefit_vnd:,}".replace(",", ".")
+        if initiative.benefit_vnd is not None
+        else "",
+        "benefit_unknown": "1" if initiative.benefit_vnd is None else "",
+        "non_monetary": initiative.non_monetary_benefits,
+        "scope": initiative.scope.value,
+        "confidential": initiative.confidential,
+    }
+    for row, author in enumerate(initiative.authors, start=1):
+        key = f"author-{row}-"
+        form[key + "name"] = author.full_name
+        form[key + "birth"] = author.birth_date.strftime("%d/%m/%Y") if author.birth_date else ""
+        form[key + "workplace"] = author.workplace
+        form[key + "job_title"] = author.job_title
+        form[key + "qualification"] = author.qualification
+        share = author.contribution_pct
+        form[key + "share"] = str(share.normalize() if share % 1 else int(share)).replace(".", ",")
+    return form
+
+
+def editing(event: Event) -> Exhibit | None:
+    exhibit_id = session.get(EDITING_KEY)
+    if not isinstance(exhibit_id, int):
+        return None
+    return db.session().scalar(
+        select(Exhibit)
+        .where(Exhibit.id == exhibit_id, Exhibit.event_id == event.id)
+        .options(
+            selectinload(Exhibit.initiative).selectinload(Initiative.authors),
+            selectinload(Exhibit.initiative).selectinload(Initiative.attachments),
+        )
+    )
+
+
+@bp.route("/edit/form", methods=["GET", "POST"])
+@kiosk_page
+def correct(event: Event) -> ResponseReturnValue:
+    """The registration's form, filled in, for the exhibitor who gave the edit code."""
+    exhibit = editing(event)
+    if exhibit is None:
+        return redirect(url_for("kiosk_tablet.edit", slug=event.slug))
+    if request.method == "GET":
+        return form_page(event, form_of(exhibit), {}, exhibit)
+    registration, sent, errors = read_form(request.form)
+    if registration is None:
+        return form_page(event, request.form, errors, exhibit, 422)
+    removed = {int(v) for v in request.form.getlist("remove_photo") if v.isdigit()}
+    writing = db.write()
+    exhibit = editing(event)
+    assert exhibit is not None  # read again in the write transaction: still there
+    try:
+        correct_exhibit(writing, exhibit, registration, sent, removed, attachments_folder())
+    except DomainError as error:
+        db.rollback()
+        return form_page(event, request.form, {"photos": error.message}, editing(event), 422)
+    session.pop(EDITING_KEY, None)
+    session[SHOWN_KEY] = {"token": exhibit.qr_token, "code": None}
+    flash(_("Đã lưu phần sửa. Ban Tổ chức sẽ duyệt lại sản phẩm."), "info")
+    return redirect(url_for("kiosk_tablet.done", slug=event.slug))
+
+
+takes_photos(correct)
+
+
+@bp.route("/edit/photos/<int:photo_id>")
+@kiosk_page
+def photo(event: Event, photo_id: int) -> ResponseReturnValue:
+    """A photo of the registration being corrected, and of no other."""
+    exhibit = editing(event)
+    if exhibit is None:
+        abort(404)
+    return photo_response(exhibit, photo_id, small=True)
+
+
+def _too_many_pins(_limit: RequestLimit) -> Response:
+    page = render_template("core/error.html", status=429, message=throttle_message())
+    return Response(page, status=429, mimetype="text/html")
+
+
+@bp.route("/exit", methods=["GET", "POST"])
+@kiosk_page
+@limiter.limit(
+    setting("KIOSK_PIN_LIMIT_PER_ADDRESS"),
+    key_func=by_address,
+    methods=["POST"],
+    on_breach=_too_many_pins,
+)
+def leave(event: Event) -> ResponseReturnValue:
+    """Leave kiosk mode: only with the organiser's kiosk PIN."""
+    if request.method == "GET":
+        return render_template("kiosk/tablet/exit.html", event=event, problem="")
+    pin = "".join(request.form.get("pin", "").split())[:16]
+    if not pin_matches(event, pin):
+        message = _("PIN không đúng.")
+        return render_template("kiosk/tablet/exit.html", event=event, problem=message), 422
+    close_kiosk()
+    flash(_("Đã thoát chế độ kiosk."), "info")
+    return redirect(url_for("core.login"))
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault(UPLOAD_LIMIT, MOST_PHOTOS * 8 * 1024 * 1024 + 1024 * 1024)
+    app.config.setdefault("KIOSK_PIN_LIMIT_PER_ADDRESS", "10 per 15 minutes")
+    app.config.setdefault("KIOSK_EDIT_LIMIT_PER_ADDRESS", "10 per 15 minutes")
+    app.register_blueprint(bp)
