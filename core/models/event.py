@@ -71,6 +71,12 @@ class Event(Base):
     min_prize_score: Mapped[float] = mapped_column(Numeric(5, 2), default=50)
     vote_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     vote_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The people's-choice count stays hidden from everyone until the organiser releases it.
+    votes_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An informed vote: a ballot may vote for an exhibit only after scanning its booth's QR code,
+    # and at least this many seconds later.
+    vote_requires_scan: Mapped[bool] = mapped_column(default=False)
+    vote_scan_min_seconds: Mapped[int] = mapped_column(Integer, default=0)
     # Grows by one in every transaction that changes what a screen or phone shows (core/live.py);
     # every snapshot carries it.
     live_version: Mapped[int] = mapped_column(Integer, default=0)

@@ -5,7 +5,7 @@ from core import db, live, signals
 from core.models import AuditLog, Base, Event, EventMember, Job, Organiser, Round, Unit
 from display.models import Screen
 from initiatives.models import Attachment, Author, EventInitiative, Initiative, Term
-from kiosk.models import Ballot, Exhibit, Visit, Vote
+from kiosk.models import Ballot, Exhibit, Scan, Visit, Vote
 from scoring.models import (
     Criterion,
     Entry,
@@ -40,7 +40,7 @@ SHOWN = {
     Vote,
     Screen,
 }
-NEVER_SHOWN = {Organiser, EventMember, AuditLog, Job, Ballot, Visit, Term, EventInitiative}
+NEVER_SHOWN = {Organiser, EventMember, AuditLog, Job, Ballot, Scan, Visit, Term, EventInitiative}
 
 
 def test_every_model_has_a_decision_about_the_screens(app):
