@@ -48,6 +48,8 @@ class Ballot(Base):
     channel: Mapped[BallotChannel] = mapped_column(enum_column(BallotChannel))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    event: Mapped[Event] = relationship()
+
 
 class Vote(Base):
     """A people's-choice vote. The unique ballot is what stops stuffing, not cookies or IPs."""
