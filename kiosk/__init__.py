@@ -7,12 +7,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core import signals
-    from kiosk import cli, figures, manage, views, visits, vote
+    from kiosk import cli, figures, manage, manage_votes, views, visits, vote
 
     visits.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(vote.bp)
+    app.register_blueprint(manage_votes.bp)
     app.cli.add_command(cli.issue_ballots_command)
     signals.management_menu.connect(manage.menu_item, weak=False)
+    signals.management_menu.connect(manage_votes.menu_item, weak=False)
     signals.dashboard_figures.connect(figures.dashboard_figures, weak=False)

@@ -6,8 +6,8 @@ import pytest
 
 from core.auth import ADMINISTRATOR, ANYONE, ORGANISER, event_audience, hash_token
 from core.models import EventMember, EventRole, Job
-from scoring.auth import CHAIR_OR_MANAGER, JUDGE, card_of
 from kiosk.models import Ballot, BallotChannel
+from scoring.auth import CHAIR_OR_MANAGER, JUDGE, card_of
 from scoring.models import Entry
 
 KINDS = ("anonymous", "judge", "chair", "stranger", "viewer", "manager", "owner", "admin")
@@ -90,6 +90,7 @@ def visitors(app, factory, contest, judge):
         "token": exhibit.qr_token,
         "exhibit_id": exhibit.id,
         "exhibit_token": exhibit.qr_token,
+        "vote_id": 1,
         # A ballot's pages take its token (a voter holds nothing else).
         **{(f"vote.{name}", "token"): ballot.token for name in VOTE_PAGES},
         ("scoring.magic_link", "token"): judge.token,
