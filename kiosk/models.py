@@ -66,10 +66,6 @@ class Vote(Base):
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     void_reason: Mapped[str] = mapped_column(String(500), default="")
 
-    @property
-    def counts(self) -> bool:
-        return self.voided_at is None
-
 
 class Scan(Base):
     """A ballot's phone opened an exhibit's booth QR code: what an informed vote requires."""
