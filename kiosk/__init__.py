@@ -8,11 +8,15 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core import signals
-    from kiosk import figures, manage, tablet, views, visits
+    from kiosk import cli, figures, manage, manage_votes, tablet, views, visits, vote
 
     visits.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(manage.bp)
     tablet.init_app(app)
+    app.register_blueprint(vote.bp)
+    app.register_blueprint(manage_votes.bp)
+    app.cli.add_command(cli.issue_ballots_command)
     signals.management_menu.connect(manage.menu_item, weak=False)
+    signals.management_menu.connect(manage_votes.menu_item, weak=False)
     signals.dashboard_figures.connect(figures.dashboard_figures, weak=False)

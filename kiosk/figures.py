@@ -14,12 +14,11 @@ from sqlalchemy.orm import Session
 from core.manage import Figure
 from core.models import Event
 from initiatives.models import Initiative
-from kiosk.models import Exhibit, Visit, Vote
+from kiosk.ballots import register, tally
+from kiosk.models import Exhibit, Visit
 
 
-def _per_exhibit(
-    session: Session, event: Event, model: type[Visit] | type[Vote]
-) -> list[tuple[str, int]]:
+def _per_exhibit(session: Session, event: Event, model: type[Visit]) -> list[tuple[str, int]]:
     """(booth and title, count) for every exhibit of the event, by booth."""
     counted = (
         select(model.exhibit_id, func.count().label("n")).group_by(model.exhibit_id).subquery()
@@ -31,12 +30,21 @@ def _per_exhibit(
         .where(Exhibit.event_id == event.id)
         .order_by(Exhibit.booth, Initiative.title)
     ).tuples()
-    return [(f"{booth} · {title}" if booth else title, int(n)) for booth, title, n in rows]
+    return [(_label(booth, title), int(n)) for booth, title, n in rows]
+
+
+def _label(booth: str, title: str) -> str:
+    return f"{booth} · {title}" if booth else title
 
 
 def dashboard_figures(event: Event, *, session: Session) -> list[Figure]:
+    """Visits per exhibit; for the vote, the register (ballots that voted) and, only once the
+    organiser released the count, the votes per exhibit (voided ones left out)."""
     visits = _per_exhibit(session, event, Visit)
-    votes = _per_exhibit(session, event, Vote)
+    standings = tally(session, event)
+    votes = [
+        (_label(s.exhibit.booth, s.exhibit.initiative.title), s.votes) for s in standings or []
+    ]
     return [
         Figure(
             "visits",
@@ -45,5 +53,5 @@ def dashboard_figures(event: Event, *, session: Session) -> list[Figure]:
             visits,
             lazy_gettext("Lượt xem theo sản phẩm trưng bày"),
         ),
-        Figure("votes", lazy_gettext("Phiếu bình chọn"), sum(n for _, n in votes), votes),
+        Figure("votes", lazy_gettext("Phiếu bình chọn"), register(session, event).used, votes),
     ]

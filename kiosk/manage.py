@@ -1,28 +1,46 @@
-"""The organiser's pages of the exhibition: the exhibits with their state, QR codes and visits;
-the registrations from the kiosk to approve (at a booth) or reject (with a reason); the kiosk's
-PIN, and the button that turns this tablet into the kiosk."""
+"""The organiser's pages of the exhibition: the exhibits with their state, QR codes, posters and
+visits; the registrations from the kiosk to approve (at a booth) or reject (with a reason); the
+kiosk's PIN, and the button that turns this tablet into the kiosk."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, lazy_gettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 from flask_login import logout_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from core import db
+from core import db, jobs
+from core.api import job_or_404
 from core.auth import can_manage, signed_in_organiser
 from core.errors import Conflict, DomainError
+from core.i18n import locale_code
 from core.links import external_url, is_guessed, public_url
 from core.manage import MenuItem, event_page
 from core.models import Event, EventRole, Organiser
 from initiatives.models import Initiative
 from kiosk.auth import open_kiosk
+from kiosk.ballots import votable_exhibits
 from kiosk.models import Exhibit, ExhibitStatus, Visit
+from kiosk.posters import SIZES, Poster, posters_pdf
+from kiosk.qr import qr_text
 from kiosk.registration import SCOPES, SOLUTION_TYPES
 from kiosk.service import approve_exhibit, photos, reject_exhibit, set_kiosk_pin
 from kiosk.views import photo_response
@@ -76,6 +94,7 @@ def exhibits_page(
         link=lambda e: external_url("kiosk.scan", token=e.qr_token),
         errors=errors or {},
         manager=can_manage(event, EventRole.MANAGER),
+        sizes=list(SIZES),
         section="exhibits",
     )
     return page, status
@@ -171,3 +190,97 @@ def menu_item(_event: Event) -> MenuItem:
     return MenuItem(
         "exhibits", lazy_gettext("Sản phẩm trưng bày"), "kiosk_manage.exhibits", position=20
     )
+
+
+POSTERS = "posters"
+
+
+def _size() -> str:
+    size = request.values.get("size", "A4")
+    return size if size in SIZES else "A4"
+
+
+def posters_of(exhibits: list[Exhibit], base_url: str) -> list[Poster]:
+    """The posters of ``exhibits``, worded in the current language."""
+    call = _("Quét mã QR để xem chi tiết và bình chọn")
+    return [
+        Poster(
+            event=exhibit.event.name,
+            booth=_("Gian %(booth)s", booth=exhibit.booth) if exhibit.booth else "",
+            title=exhibit.initiative.title,
+            unit=exhibit.initiative.unit.name if exhibit.initiative.unit else "",
+            code=exhibit.qr_token,
+            link=qr_text(base_url, exhibit.qr_token),
+            call=call,
+        )
+        for exhibit in exhibits
+    ]
+
+
+def _pdf_response(data: bytes | Path, name: str) -> ResponseReturnValue:
+    body = data if isinstance(data, Path) else io.BytesIO(data)
+    return send_file(body, mimetype="application/pdf", as_attachment=True, download_name=name)
+
+
+@bp.route("/exhibits/<int:exhibit_id>/poster.pdf")
+@event_page()
+def poster(event: Event, exhibit_id: int) -> ResponseReturnValue:
+    """One exhibit's poster, drawn at once (a page is quick)."""
+    session = db.session()
+    found = [e for e in votable_exhibits(session, event) if e.id == exhibit_id]
+    if not found:
+        abort(404)
+    data = posters_pdf(posters_of(found, public_url()), _size())
+    return _pdf_response(data, f"ap-phich-{found[0].booth or found[0].qr_token}.pdf")
+
+
+@bp.route("/exhibits/posters", methods=["POST"])
+@event_page(EventRole.MANAGER)
+def all_posters(event: Event) -> ResponseReturnValue:
+    """Every exhibit's poster, drawn by a job with its progress (300 take a few seconds)."""
+    organiser = signed_in_organiser()
+    job = jobs.start(
+        db.write(),
+        POSTERS,
+        event_id=event.id,
+        organiser_id=organiser.id if organiser else None,
+        event=event.id,
+        size=_size(),
+        public_url=public_url(),
+        locale=locale_code(),
+    )
+    return redirect(url_for("manage.job", slug=event.slug, job_id=job.id))
+
+
+def posters_folder() -> Path:
+    return Path(current_app.instance_path) / "posters"
+
+
+def _exhibits_of(session: Session, event_id: int) -> tuple[Event, list[Exhibit]]:
+    event = session.get_one(Event, event_id)
+    return event, votable_exhibits(session, event)
+
+
+@jobs.task(POSTERS, lazy_gettext("In áp phích sản phẩm trưng bày"))
+def make_posters(progress: jobs.Progress, params: dict[str, Any]) -> dict[str, Any]:
+    with db.unit_of_work() as session, force_locale(params.get("locale", "vi")):
+        event, exhibits = _exhibits_of(session, params["event"])
+        posters = posters_of(exhibits, params["public_url"])
+        slug = event.slug
+        label = _("Tải tệp PDF áp phích")
+    progress.expect(len(posters))
+    data = posters_pdf(posters, params["size"], progress.step)
+    folder = posters_folder()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (folder / f"{progress.job_id}.pdf").write_bytes(data)
+    return {"url": f"/manage/{slug}/exhibits/posters/{progress.job_id}", "label": label}
+
+
+@bp.route("/exhibits/posters/<job_id>")
+@event_page()
+def posters_file(event: Event, job_id: str) -> ResponseReturnValue:
+    found = job_or_404(job_id)
+    path = posters_folder() / f"{found.id}.pdf"
+    if found.event_id != event.id or found.kind != POSTERS or not path.is_file():
+        abort(404)
+    return _pdf_response(path, f"ap-phich-{event.slug}.pdf")

@@ -70,6 +70,8 @@ class Ballot(Base):
     channel: Mapped[BallotChannel] = mapped_column(enum_column(BallotChannel))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    event: Mapped[Event] = relationship()
+
 
 class Vote(Base):
     """A people's-choice vote. The unique ballot is what stops stuffing, not cookies or IPs."""
@@ -80,6 +82,25 @@ class Vote(Base):
     ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id"), unique=True)
     exhibit_id: Mapped[int] = mapped_column(ForeignKey("exhibit.id"), index=True)
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A salted hash of the phone's address, for the review of bursts; never the address itself.
+    address_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    # A vote the organiser voided (with its reason, audited) stays, uncounted: its ballot is spent.
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    void_reason: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Scan(Base):
+    """A ballot's phone opened an exhibit's booth QR code: what an informed vote requires."""
+
+    __tablename__ = "scan"
+    __table_args__ = (UniqueConstraint("ballot_id", "exhibit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id", ondelete="CASCADE"))
+    exhibit_id: Mapped[int] = mapped_column(
+        ForeignKey("exhibit.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Visit(Base):
@@ -106,6 +127,7 @@ def _events_of_exhibits(column: Any, ids: Collection[Any]) -> Select[tuple[int]]
 live.watch(Exhibit.event_id)
 live.watch(Vote.exhibit_id, lambda ids: select(Exhibit.event_id).where(Exhibit.id.in_(ids)))
 live.ignore(Ballot, "an unused ballot shows nowhere; its vote is watched")
+live.ignore(Scan, "a scan only unlocks a ballot's vote; no screen shows it")
 live.ignore(Visit, "visits are counted on the organiser's page; one push per scan would flood")
 # The exhibit wall shows titles, units and photos.
 live.watch(Initiative.id, lambda ids: _events_of_exhibits(Initiative.id, ids))
@@ -135,3 +157,4 @@ backup.owned(
 )
 backup.owned(Vote, _of_exhibits(Vote))
 backup.owned(Visit, _of_exhibits(Visit))
+backup.owned(Scan, _of_exhibits(Scan))

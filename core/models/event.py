@@ -85,6 +85,12 @@ class Event(Base):
     vote_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The PIN that takes a tablet out of kiosk mode (kiosk.auth.kiosk_pin_digest); empty: unset.
     kiosk_pin_hash: Mapped[str] = mapped_column(String(64), default="")
+    # The people's-choice count stays hidden from everyone until the organiser releases it.
+    votes_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An informed vote: a ballot may vote for an exhibit only after scanning its booth's QR code,
+    # and at least this many seconds later.
+    vote_requires_scan: Mapped[bool] = mapped_column(default=False)
+    vote_scan_min_seconds: Mapped[int] = mapped_column(Integer, default=0)
     # Grows by one in every transaction that changes what a screen or phone shows (core/live.py);
     # every snapshot carries it.
     live_version: Mapped[int] = mapped_column(Integer, default=0)

@@ -7,6 +7,7 @@ import pytest
 from core.auth import ADMINISTRATOR, ANYONE, KIOSK, ORGANISER, event_audience, hash_token
 from core.models import EventMember, EventRole, Job
 from display.models import RunSheetStep, Screen
+from kiosk.models import Ballot, BallotChannel
 from scoring.auth import CHAIR_OR_MANAGER, JUDGE, card_of
 from scoring.models import Entry
 
@@ -70,6 +71,9 @@ def visitor_sessions(factory, event, judge):
     }
 
 
+VOTE_PAGES = ("ballot", "printed", "confirm", "booth_scan")
+
+
 def round_of(factory, entry_id):
     with factory.writing() as session:
         return session.get(Entry, entry_id).round_id
@@ -91,7 +95,8 @@ def visitors(app, factory, contest, judge):
         member = EventMember(
             event_id=contest.event.id, organiser_id=colleague.id, role=EventRole.VIEWER
         )
-        session.add_all([job, member])
+        ballot = Ballot(event_id=contest.event.id, channel=BallotChannel.BADGE)
+        session.add_all([job, member, ballot])
     values = {
         "job_id": job.id,
         "slug": contest.slug,
@@ -103,6 +108,10 @@ def visitors(app, factory, contest, judge):
         # An approved exhibit with no photo of that number: its photo routes answer 404.
         "exhibit_id": exhibit.id,
         "photo_id": 1,
+        "exhibit_token": exhibit.qr_token,
+        "vote_id": 1,
+        # A ballot's pages take its token (a voter holds nothing else).
+        **{(f"vote.{name}", "token"): ballot.token for name in VOTE_PAGES},
         ("scoring.magic_link", "token"): judge.token,
         # A judge of the event whose card the managers renew, and whose recusal from the entry
         # they take back: not the one visiting.
