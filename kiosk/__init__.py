@@ -7,10 +7,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core import signals
-    from kiosk import figures, manage, views, visits
+    from kiosk import appearances, figures, manage, views, visits
 
     visits.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(manage.bp)
     signals.management_menu.connect(manage.menu_item, weak=False)
     signals.dashboard_figures.connect(figures.dashboard_figures, weak=False)
+    signals.initiative_appearances.connect(appearances.exhibited, weak=False)

@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core import realtime, signals
-    from scoring import api, dashboard, events, imports, setup, standings, views
+    from scoring import api, appearances, dashboard, events, imports, setup, standings, views
     from scoring.manage import dashboard as dashboard_page
     from scoring.manage import judging, jury, panels, results, rounds, rubric
 
@@ -40,3 +40,4 @@ def init_app(app: Flask) -> None:
     signals.event_created.connect(setup.add_defaults, weak=False)
     signals.event_copied.connect(setup.copy_setup, weak=False)
     signals.event_transition_checks.connect(setup.transition_blockers, weak=False)
+    signals.initiative_appearances.connect(appearances.pitched, weak=False)
