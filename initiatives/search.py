@@ -180,7 +180,7 @@ def parse_query(args: Mapping[str, str]) -> Query:
     )
 
 
-def benefit() -> ColumnElement[int]:
+def benefit() -> ColumnElement[int | None]:
     """The benefit the library counts: the actual one when measured, else the projected one."""
     return func.coalesce(Initiative.benefit_actual_vnd, Initiative.benefit_vnd)
 
