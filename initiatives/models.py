@@ -98,7 +98,7 @@ class Initiative(Base):
     # words of the title, a "|", then those of the code, summary, sections and authors.
     search_text: Mapped[str] = mapped_column(Text, default="")
     # The title's Vietnamese collation key, in ASCII, so that the database sorts by it.
-    title_key: Mapped[str] = mapped_column(Text, default="")
+    title_key: Mapped[str] = mapped_column(Text, default="", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

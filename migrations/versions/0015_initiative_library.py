@@ -66,6 +66,7 @@ def upgrade() -> None:
     with op.batch_alter_table("initiative", schema=None) as batch_op:
         batch_op.alter_column("search_text", server_default=None)
         batch_op.alter_column("title_key", server_default=None)
+        batch_op.create_index(batch_op.f("ix_initiative_title_key"), ["title_key"])
     op.create_table(
         "similarity",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -109,6 +110,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("similarity")
     with op.batch_alter_table("initiative", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_initiative_title_key"))
         batch_op.drop_column("title_key")
         batch_op.drop_column("search_text")
         batch_op.drop_column("benefit_actual_vnd")
