@@ -94,3 +94,15 @@ admin_menu = _signals.signal(
     URL argument. ``core.admin`` adds the units, ``initiatives`` the themes and fields.
     """,
 )
+
+initiative_appearances = _signals.signal(
+    "initiative-appearances",
+    doc="""The initiative library is showing where an initiative has been.
+
+    Sent by ``initiatives.appearances.appearances`` with the initiative as sender and ``session``
+    (read only), when the library draws a record. Each receiver returns a list of
+    ``initiatives.appearances.Appearance``: the events it appeared in and how (a booth, a round of
+    the pitch contest), with the award it won once the results are published. ``kiosk`` answers
+    for exhibits, ``scoring`` for entries: the library may import neither.
+    """,
+)

@@ -7,7 +7,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from initiatives import imports, manage
+    from core import db
+    from initiatives import imports, library, manage, search
 
     manage.init_app(app)
+    library.init_app(app)
     imports.init_app()
+    search.listen(app.extensions[db.EXTENSION].sessions)

@@ -47,6 +47,7 @@ from initiatives.models import (
     Term,
     TermKind,
 )
+from initiatives.novelty import check_novelty
 
 CODE = re.compile(r"[A-Z0-9][A-Z0-9._/-]{0,39}")
 LONG_TEXT = 20_000
@@ -498,6 +499,11 @@ def _described(record: InitiativeRecord) -> dict[str, Any]:
     return described
 
 
+def _described_text(record: InitiativeRecord) -> tuple[str, str, str, str | None]:
+    """What the novelty check compares: a change to it checks the initiative again."""
+    return record.title, record.summary, record.solution, record.unit
+
+
 def write(session: Session, event: Event | None, item: Item[InitiativeRecord], actor: str) -> None:
     """Add the initiative or bring it up to date, and put it on the event's list."""
     assert event is not None
@@ -542,6 +548,8 @@ def write(session: Session, event: Event | None, item: Item[InitiativeRecord], a
                 for position, author in enumerate(record.authors, start=1)
             ]
         session.flush()
+        if before is None or _described_text(before) != _described_text(record):
+            check_novelty(session, initiative)
         action = "initiative.imported" if before is None else "initiative.updated"
         audit.record(
             session,

@@ -80,8 +80,11 @@ class Initiative(Base):
     solution: Mapped[str] = mapped_column(Text, default="")
     applicability: Mapped[str] = mapped_column(Text, default="")
     effects: Mapped[str] = mapped_column(Text, default="")
+    # Giá trị làm lợi dự kiến: the benefit declared on registration or import, projected.
     # None means "chưa lượng hóa được bằng tiền", which is not the same as 0.
     benefit_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    # Giá trị làm lợi thực tế: measured once applied; the library counts it before the projection.
+    benefit_actual_vnd: Mapped[int | None] = mapped_column(BigInteger)
     non_monetary_benefits: Mapped[str] = mapped_column(Text, default="")
     scope: Mapped[Scope] = mapped_column(enum_column(Scope), default=Scope.UNIT)
     recognition_level: Mapped[RecognitionLevel | None] = mapped_column(
@@ -91,6 +94,11 @@ class Initiative(Base):
     decision_date: Mapped[date | None]
     # Never shown on a public page.
     confidential: Mapped[str] = mapped_column(Text, default="")
+    # What the library's search reads, kept by ``initiatives.search`` on every flush: the folded
+    # words of the title, a "|", then those of the code, summary, sections and authors.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    # The title's Vietnamese collation key, in ASCII, so that the database sorts by it.
+    title_key: Mapped[str] = mapped_column(Text, default="", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -204,3 +212,49 @@ class Term(Base):
 live.ignore(Term, "the lists are read by the organisers' forms; a screen shows initiatives' names")
 # The lists are carried whole; a restore adds the names this instance lacks.
 backup.shared(Term, "kind", "name", every=True)
+
+
+class SimilarityKind(TextEnum):
+    """What an earlier, similar initiative means for a new one (Nghị định 13/2012, Điều 3: an
+    initiative must be new within its own unit)."""
+
+    NOVELTY = "novelty"  # the same unit: is it new at all? The organisers decide.
+    REPLICATION = "replication"  # another unit: nhân rộng, credit to the original
+
+
+class SimilarityDecision(TextEnum):
+    DISTINCT = "distinct"  # khác biệt: new after all
+    DUPLICATE = "duplicate"  # trùng lặp
+
+
+class Similarity(Base):
+    """An earlier initiative (``other``) found close to ``initiative`` by the novelty check,
+    with its score (0 to 1) and, for a novelty problem, the organisers' decision."""
+
+    __tablename__ = "similarity"
+    __table_args__ = (UniqueConstraint("initiative_id", "other_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative.id", ondelete="CASCADE"), index=True
+    )
+    other_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[Decimal] = mapped_column(Numeric(4, 3))
+    kind: Mapped[SimilarityKind] = mapped_column(enum_column(SimilarityKind))
+    # None: not decided yet (a replication needs no decision).
+    decision: Mapped[SimilarityDecision | None] = mapped_column(enum_column(SimilarityDecision))
+    decided_by: Mapped[str] = mapped_column(String(64), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    initiative: Mapped[Initiative] = relationship(foreign_keys=[initiative_id])
+    other: Mapped[Initiative] = relationship(foreign_keys=[other_id])
+
+
+live.ignore(Similarity, "the novelty check's findings, read on the library's pages only")
+backup.exclude(
+    Similarity,
+    "findings across the whole library, not an event's; the instance restored into checks anew",
+)

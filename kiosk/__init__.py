@@ -8,7 +8,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core import signals
-    from kiosk import cli, figures, manage, manage_votes, tablet, views, visits, vote
+    from kiosk import appearances, cli, figures, manage, manage_votes, tablet, views, visits, vote
 
     visits.init_app(app)
     app.register_blueprint(views.bp)
@@ -20,3 +20,4 @@ def init_app(app: Flask) -> None:
     signals.management_menu.connect(manage.menu_item, weak=False)
     signals.management_menu.connect(manage_votes.menu_item, weak=False)
     signals.dashboard_figures.connect(figures.dashboard_figures, weak=False)
+    signals.initiative_appearances.connect(appearances.exhibited, weak=False)

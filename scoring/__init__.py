@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core import realtime, signals
-    from scoring import api, dashboard, events, imports, seal, setup, standings, views
+    from scoring import api, appearances, dashboard, events, imports, seal, setup, standings, views
     from scoring.manage import audit_log, chair, judging, jury, panels, results, rounds, rubric
     from scoring.manage import dashboard as dashboard_page
 
@@ -45,3 +45,4 @@ def init_app(app: Flask) -> None:
     signals.event_copied.connect(setup.copy_setup, weak=False)
     signals.event_transition_checks.connect(setup.transition_blockers, weak=False)
     signals.event_status_changed.connect(seal.seal_open_rounds, weak=False)
+    signals.initiative_appearances.connect(appearances.pitched, weak=False)

@@ -4,7 +4,14 @@ from sqlalchemy import select, update
 from core import db, live, signals
 from core.models import AuditLog, Base, Event, EventMember, Job, Organiser, Round, Unit
 from display.models import Ceremony, Reveal, RunSheetStep, Screen
-from initiatives.models import Attachment, Author, EventInitiative, Initiative, Term
+from initiatives.models import (
+    Attachment,
+    Author,
+    EventInitiative,
+    Initiative,
+    Similarity,
+    Term,
+)
 from kiosk.models import Ballot, Exhibit, Scan, Visit, Vote
 from scoring.models import (
     Criterion,
@@ -45,7 +52,18 @@ SHOWN = {
     RunSheetStep,
     Ceremony,
 }
-NEVER_SHOWN = {Organiser, EventMember, AuditLog, Job, Ballot, Scan, Visit, Term, EventInitiative}
+NEVER_SHOWN = {
+    Organiser,
+    EventMember,
+    AuditLog,
+    Job,
+    Ballot,
+    Scan,
+    Visit,
+    Term,
+    EventInitiative,
+    Similarity,
+}
 
 
 def test_every_model_has_a_decision_about_the_screens(app):

@@ -2,11 +2,14 @@
 scoring.auth); this tries every route with every kind of visitor and checks that the right ones,
 and only they, get past the door."""
 
+from decimal import Decimal
+
 import pytest
 
 from core.auth import ADMINISTRATOR, ANYONE, KIOSK, ORGANISER, event_audience, hash_token
 from core.models import EventMember, EventRole, Job
 from display.models import RunSheetStep, Screen
+from initiatives.models import Attachment, AttachmentKind, Similarity, SimilarityKind
 from kiosk.models import Ballot, BallotChannel
 from scoring.auth import CHAIR_OR_MANAGER, JUDGE, card_of
 from scoring.models import Entry
@@ -131,8 +134,32 @@ def visitors(app, factory, contest, judge):
         "step_id": step.id,
         # A sheet of the visiting judge: the chair and the managers read and verify it.
         "sheet_id": factory.sheet(judge, contest.entries[0]),
+        # The library: a record, its novelty problem with an earlier one, an export's format.
+        **library_values(factory),
     }
     return sessions, values
+
+
+def library_values(factory):
+    """A record of the library close to an earlier one of its unit, and a file of it."""
+    unit = factory.unit(name="Điện lực Sơn Trà")
+    earlier = factory.initiative(title="Tiết kiệm điện chiếu sáng", unit_id=unit.id)
+    later = factory.initiative(title="Tiết kiệm điện chiếu sáng", unit_id=unit.id)
+    with factory.writing() as session:
+        found = Similarity(
+            initiative_id=later.id,
+            other_id=earlier.id,
+            score=Decimal(1),
+            kind=SimilarityKind.NOVELTY,
+        )
+        file = Attachment(initiative_id=later.id, kind=AttachmentKind.PHOTO, path="missing.jpg")
+        session.add_all([found, file])
+    return {
+        "initiative_id": later.id,
+        "similarity_id": found.id,
+        "attachment_id": file.id,
+        ("library.export", "kind"): "xlsx",
+    }
 
 
 def visit(app, session, path, method):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from core import db
 from core.models import AuditLog, EventRole, Job
 from initiatives.imports import COLUMNS
-from initiatives.models import Author, EventInitiative, Initiative
+from initiatives.models import Author, EventInitiative, Initiative, Similarity, SimilarityKind
 from tests.imports import cells, confirm, csv_file, finished, upload, xlsx
 
 HEADER = [column.label for column in COLUMNS]
@@ -188,3 +188,19 @@ def test_the_import_is_for_the_events_managers(organiser_client, setup):
     event, _client, _path = setup
     viewer = organiser_client(event, EventRole.VIEWER)
     assert viewer.get(f"/manage/{event.slug}/import").status_code == 403
+
+
+def test_an_imported_initiative_is_checked_for_novelty(app, factory, setup):
+    _event, client, path = setup
+    earlier = factory.initiative(
+        title="Lắp chụp chống chim trên đầu cột đường dây 22 kV",
+        unit_id=factory.unit(code="PCQNGAI", name="Công ty Điện lực Quảng Ngãi").id,
+    )
+    rows = [
+        row("SK-0100", "Lap chup chong chim tren dau cot duong day 22 kV", "Võ Thanh Tùng", "100")
+    ]
+    confirm(app, client, upload(app, client, path, xlsx([HEADER, *rows]))[0])
+    with app.app_context(), db.unit_of_work() as session:
+        found = session.scalars(select(Similarity)).one()
+        assert found.other_id == earlier.id
+        assert found.kind == SimilarityKind.REPLICATION  # another unit: nhân rộng
