@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, send_from_directory
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from core import db, qr
 from core.auth import public
 from core.links import public_url
-from initiatives.models import Initiative
+from initiatives.models import Attachment, AttachmentKind, Initiative, attachments_folder
 from kiosk.models import Exhibit
 from kiosk.qr import qr_text
 from kiosk.visits import count_visit
@@ -59,3 +59,22 @@ def qr_png(token: str) -> ResponseReturnValue:
 def qr_svg(token: str) -> ResponseReturnValue:
     shown = exhibit_or_404(token)
     return Response(qr.svg(qr_text(public_url(), shown.qr_token)), mimetype="image/svg+xml")
+
+
+@bp.route("/e/<token>/photo")
+@public
+def photo(token: str) -> ResponseReturnValue:
+    """The exhibit's first photo, as the big screens' exhibit wall shows it."""
+    shown = exhibit_or_404(token)
+    found = db.session().scalar(
+        select(Attachment.path)
+        .where(
+            Attachment.initiative_id == shown.initiative_id,
+            Attachment.kind == AttachmentKind.PHOTO,
+        )
+        .order_by(Attachment.id)
+        .limit(1)
+    )
+    if found is None:
+        abort(404)
+    return send_from_directory(attachments_folder(), found, max_age=3600)

@@ -6,6 +6,7 @@ import pytest
 
 from core.auth import ADMINISTRATOR, ANYONE, ORGANISER, event_audience, hash_token
 from core.models import EventMember, EventRole, Job
+from display.models import Screen
 from scoring.auth import CHAIR_OR_MANAGER, JUDGE, card_of
 from scoring.models import Entry
 
@@ -71,10 +72,11 @@ def visitors(app, factory, contest, judge):
     colleague = factory.organiser()
     with factory.writing() as session:
         job = Job(kind="posters", event_id=contest.event.id)
+        screen = Screen(event_id=contest.event.id, name="Hội trường chính", key="hoi-truong")
         member = EventMember(
             event_id=contest.event.id, organiser_id=colleague.id, role=EventRole.VIEWER
         )
-        session.add_all([job, member])
+        session.add_all([job, member, screen])
     values = {
         "job_id": job.id,
         "slug": contest.slug,
@@ -99,6 +101,9 @@ def visitors(app, factory, contest, judge):
         "term_id": factory.term().id,
         # A panel of the event's round, with no judge and no entry: the managers delete it.
         "panel_id": factory.panel(contest.event).id,
+        # A big screen of the event: the managers drive, rename and delete it.
+        "screen_id": screen.id,
+        "key": screen.key,
     }
     return sessions, values
 
