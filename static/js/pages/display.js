@@ -66,7 +66,9 @@ function draw() {
     }
     shown = { mode, view: kind.render(stage) };
   }
-  if (kind) shown.view.update(kind.feed ? latest[kind.feed] : null, context(settings));
+  // A feed not received yet draws when it comes.
+  const snapshot = kind && kind.feed ? latest[kind.feed] : null;
+  if (kind && (!kind.feed || snapshot)) shown.view.update(snapshot, context(settings));
 }
 
 function receive(feed, snapshot) {
