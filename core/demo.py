@@ -195,7 +195,9 @@ class SeededDemo:
             ],
             "entries": [{"id": e.id, "title": e.initiative.title} for e in self.entries],
             "criteria": [{"key": c.key, "max": int(c.max_score)} for c in self.criteria],
-            "display_url": link("display.screen", slug=self.event.slug),
+            "display_url": link(
+                "display.named_screen", slug=self.event.slug, key="hoi-truong-chinh"
+            ),
             "organiser_url": link("manage.overview", slug=self.event.slug),
         }
 
@@ -238,7 +240,13 @@ def seed(session: Session) -> SeededDemo:
     demo = SeededDemo(event, DEMO_ORGANISER, password)
     demo.criteria.extend(default_criteria(event))
     final = Round(event=event, name="Vòng chung khảo", position=1)
-    session.add_all([*demo.criteria, final, Screen(event=event, name="main")])
+    session.add_all(
+        [
+            *demo.criteria,
+            final,
+            Screen(event=event, name="Hội trường chính", key="hoi-truong-chinh"),
+        ]
+    )
 
     for order, (title, unit, theme, kind, benefit, scope, booth, authors) in enumerate(
         INITIATIVES, start=1

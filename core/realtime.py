@@ -149,6 +149,34 @@ class Publisher:
             return self._idle.wait_for(lambda: not self._building, timeout)
 
 
+@dataclass
+class Presence:
+    """Which clients of a namespace are connected, by (event slug, name): the big screens that
+    are on, for the organiser's control page.
+
+    It knows the connections of this process only; with several server processes (a message
+    queue) each would count its own, and the control page would need them summed through Redis.
+    """
+
+    _by_sid: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def join(self, sid: str, slug: str, name: str) -> None:
+        with self._lock:
+            self._by_sid[sid] = (slug, name)
+
+    def leave(self, sid: str) -> tuple[str, str] | None:
+        """Forget a connection; returns what it was, if it was known."""
+        with self._lock:
+            return self._by_sid.pop(sid, None)
+
+    def counts(self, slug: str) -> dict[str, int]:
+        """How many connections each name of the event has."""
+        with self._lock:
+            names = [name for (event, name) in self._by_sid.values() if event == slug]
+        return {name: names.count(name) for name in set(names)}
+
+
 def publisher() -> Publisher:
     found: Publisher = current_app.extensions[EXTENSION]
     return found

@@ -106,3 +106,25 @@ initiative_appearances = _signals.signal(
     for exhibits, ``scoring`` for entries: the library may import neither.
     """,
 )
+
+peoples_choice = _signals.signal(
+    "peoples-choice",
+    doc="""A big screen or a phone is about to show the people's choice (Bình chọn của khán giả).
+
+    Sent by ``display.feeds`` with the event as sender and ``session`` (read only), each time the
+    event's snapshots are built. ``kiosk``, which owns the votes, returns the released result, a
+    list of ``{"rank", "title", "unit", "booth", "votes"}`` from the most voted, or None while
+    the organiser has not released it: nothing may show a count before then.
+    """,
+)
+
+exhibit_wall = _signals.signal(
+    "exhibit-wall",
+    doc="""A big screen is about to rotate through the exhibits (Trưng bày).
+
+    Sent by ``display.feeds`` with the event as sender and ``session`` (read only), each time the
+    event's snapshots are built. ``kiosk`` returns a list of ``{"title", "unit", "booth", "qr",
+    "photo"}``: ``qr`` is the address of the exhibit's QR code image, ``photo`` that of its first
+    photo or None.
+    """,
+)

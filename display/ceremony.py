@@ -209,11 +209,17 @@ def reveal_snapshot(session: Session, event: Event, version: int) -> Snapshot:
     """What every screen of the event receives of the reveal: only the steps shown."""
     real = find_reveal(session, event, rehearsal=False)
     practice = find_reveal(session, event, rehearsal=True)
-    screens = session.scalars(
-        select(Screen.name)
-        .where(Screen.event_id == event.id, Screen.mode == ScreenMode.REVEAL)
-        .order_by(Screen.name)
+    keys = dict(
+        session.execute(select(Screen.name, Screen.key).where(Screen.event_id == event.id))
+        .tuples()
+        .all()
     )
+    screens = session.scalars(
+        select(Screen.key)
+        .where(Screen.event_id == event.id, Screen.mode == ScreenMode.REVEAL)
+        .order_by(Screen.key)
+    )
+    # Screens know themselves by their key (their address); a rehearsal names its screen.
     return {
         "event": event.slug,
         "version": version,
@@ -222,7 +228,10 @@ def reveal_snapshot(session: Session, event: Event, version: int) -> Snapshot:
         "steps": [] if real is None else reveal.shown(real.steps, real.shown),
         "rehearsal": None
         if practice is None
-        else {"screen": practice.screen, "steps": reveal.shown(practice.steps, practice.shown)},
+        else {
+            "screen": keys.get(practice.screen, ""),
+            "steps": reveal.shown(practice.steps, practice.shown),
+        },
     }
 
 

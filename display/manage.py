@@ -1,35 +1,144 @@
-"""The organiser's pages of the big screens."""
+"""The organiser's control page of the big screens (Điều khiển màn hình lớn): create, rename and
+delete screens, switch each one's mode and settings, start a pitch's countdown; each screen's
+live miniature and whether it is on. The writes and their refusals are in ``display.service``."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import select
 
-from core import db
+from core import audit, db
+from core.auth import can_manage, signed_in_organiser
+from core.errors import DomainError, status_of
+from core.i18n import sort_key
 from core.links import external_url
 from core.manage import MenuItem, event_page
-from core.models import Event
+from core.models import Event, EventRole
+from display import service
 from display.models import Screen
+from display.modes import modes
 
 bp = Blueprint("display_manage", __name__, url_prefix="/manage/<slug>", template_folder="templates")
+
+
+def _page(event: Event, *, status: int = 200, problem: str = "") -> ResponseReturnValue:
+    rows = db.session().scalars(select(Screen).where(Screen.event_id == event.id)).all()
+    page = render_template(
+        "display/manage/screens.html",
+        event=event,
+        screens=sorted(rows, key=lambda s: sort_key(s.name)),
+        modes=modes(),
+        link=lambda key: external_url("display.named_screen", slug=event.slug, key=key),
+        may_edit=can_manage(event, EventRole.MANAGER),
+        problem=problem,
+        section="screens",
+    )
+    return page, status
+
+
+def _actor() -> str:
+    organiser = signed_in_organiser()
+    assert organiser is not None  # the view's decorator let only organisers in
+    return audit.actor(organiser)
+
+
+def _number(text: str | None) -> int:
+    return int(text) if text and text.isdecimal() and len(text) < 12 else 0
+
+
+def _refused(event: Event, error: DomainError) -> ResponseReturnValue:
+    db.rollback()  # let go of the write lock before the page is drawn
+    return _page(event, status=status_of(error), problem=error.message)
+
+
+def _back(event: Event) -> ResponseReturnValue:
+    return redirect(url_for("display_manage.screens", slug=event.slug))
 
 
 @bp.route("/screens")
 @event_page()
 def screens(event: Event) -> ResponseReturnValue:
-    """The event's big screens and the address each one opens."""
-    rows = db.session().scalars(
-        select(Screen).where(Screen.event_id == event.id).order_by(Screen.name)
+    """Every screen of the event: what it shows now, whether it is on, and its address."""
+    return _page(event)
+
+
+@bp.route("/screens", methods=["POST"])
+@event_page(EventRole.MANAGER)
+def screen_add(event: Event) -> ResponseReturnValue:
+    """A new screen, showing the standings until told otherwise."""
+    try:
+        screen = service.create_screen(db.write(), event, request.form.get("name", ""), _actor())
+    except DomainError as error:
+        return _refused(event, error)
+    flash(
+        _(
+            "Đã thêm màn hình “%(name)s”. Hãy mở địa chỉ của nó trên máy nối với màn hình.",
+            name=screen.name,
+        ),
+        "info",
     )
-    return render_template(
-        "display/manage/screens.html",
-        event=event,
-        screens=rows.all(),
-        link=lambda name: external_url("display.screen", slug=event.slug, screen=name),
-        section="screens",
-    )
+    return _back(event)
+
+
+@bp.route("/screens/<int:screen_id>/mode", methods=["POST"])
+@event_page(EventRole.MANAGER)
+def screen_mode(event: Event, screen_id: int) -> ResponseReturnValue:
+    """Switch a screen's mode and settings; the open screen changes at once, without reloading."""
+    writing = db.write()
+    try:
+        screen = service.screen_of(writing, event, screen_id)
+        fields = {key: value for key, value in request.form.items() if key != "csrf_token"}
+        service.set_mode(writing, event, screen, request.form.get("mode", ""), fields, _actor())
+    except DomainError as error:
+        return _refused(event, error)
+    flash(_("Màn hình “%(name)s” đã chuyển nội dung.", name=screen.name), "info")
+    return _back(event)
+
+
+@bp.route("/screens/<int:screen_id>/timer", methods=["POST"])
+@event_page(EventRole.MANAGER)
+def screen_timer(event: Event, screen_id: int) -> ResponseReturnValue:
+    """Start the pitch's countdown on a screen, or stop it."""
+    writing = db.write()
+    try:
+        screen = service.screen_of(writing, event, screen_id)
+        running = request.form.get("run") == "start"
+        service.set_timer(writing, event, screen, running, _actor())
+    except DomainError as error:
+        return _refused(event, error)
+    return _back(event)
+
+
+@bp.route("/screens/<int:screen_id>/rename", methods=["POST"])
+@event_page(EventRole.MANAGER)
+def screen_rename(event: Event, screen_id: int) -> ResponseReturnValue:
+    """A new name; the screen keeps its address."""
+    writing = db.write()
+    try:
+        screen = service.screen_of(writing, event, screen_id)
+        service.rename_screen(writing, event, screen, request.form.get("name", ""), _actor())
+    except DomainError as error:
+        return _refused(event, error)
+    flash(_("Đã đổi tên màn hình thành “%(name)s”.", name=screen.name), "info")
+    return _back(event)
+
+
+@bp.route("/screens/<int:screen_id>/delete", methods=["POST"])
+@event_page(EventRole.MANAGER)
+def screen_delete(event: Event, screen_id: int) -> ResponseReturnValue:
+    """Forget a screen."""
+    writing = db.write()
+    try:
+        screen = service.screen_of(writing, event, screen_id)
+        name = screen.name
+        service.delete_screen(writing, event, screen, _actor())
+    except DomainError as error:
+        return _refused(event, error)
+    flash(_("Đã xóa màn hình “%(name)s”.", name=name), "info")
+    return _back(event)
 
 
 def menu_item(_event: Event) -> MenuItem:

@@ -2,27 +2,94 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
 
 from core import db, realtime
 from core.auth import public
+from core.links import external_url
 from core.lookup import event_or_404
+from core.models import Event, utcnow
 from display.ceremony import reveal_labels
-from scoring.standings import FEED
+from display.events import feeds
+from display.feeds import at_the_freeze
+from display.models import Screen
 
 bp = Blueprint("display", __name__, template_folder="templates")
+
+
+def texts() -> dict[str, str]:
+    """Every word a screen's renderers may draw, in the page's language."""
+    return {
+        "provisional": _("Dự kiến"),
+        "final": _("Chính thức"),
+        "rank": _("Hạng"),
+        "initiative": _("Sáng kiến"),
+        "score": _("Điểm"),
+        "sheets": _("Phiếu"),
+        "standings": _("Bảng xếp hạng"),
+        "pitching": _("Đang thuyết trình"),
+        "nobody_pitching": _("Chưa có phần thuyết trình nào đang diễn ra."),
+        "judges_done": _("Giám khảo đã chấm"),
+        "time_up": _("Hết giờ"),
+        "one_minute": _("Còn 1 phút"),
+        "peoples_choice": _("Bình chọn của khán giả"),
+        "not_released": _("Kết quả bình chọn sẽ được công bố sau."),
+        "votes": _("phiếu bầu"),
+        "exhibits": _("Trưng bày sáng kiến"),
+        "no_exhibits": _("Chưa có gian trưng bày nào."),
+        "booth": _("Gian"),
+        "scan": _("Quét mã để xem chi tiết"),
+        "agenda": _("Chương trình"),
+        "follow": _("Theo dõi trên điện thoại"),
+        "unknown_screen": _("Màn hình này không còn trong danh sách của Ban Tổ chức."),
+        "offline": _("Mất kết nối"),
+    }
+
+
+def screen_config(event: Event, key: str, *, preview: bool) -> dict[str, Any]:
+    """What a screen's page starts from: every feed's current snapshot, so it draws at once."""
+    session = db.session()
+    return {
+        "event": event.slug,
+        "name": event.name,
+        "screen": key,
+        "preview": preview,
+        "now": utcnow().isoformat(),
+        "snapshots": at_the_freeze(
+            {feed: realtime.snapshot(feed, session, event) for feed in feeds()}
+        ),
+        "live_url": external_url("live.page", slug=event.slug),
+        "live_qr": url_for("live.qr_code", slug=event.slug),
+        "texts": texts(),
+        "reveal": reveal_labels(),
+    }
 
 
 @bp.route("/display/<slug>")
 @public
 def screen(slug: str) -> ResponseReturnValue:
-    """A big screen: the leaderboard, kept live over the ``/display`` namespace."""
+    """A big screen that no organiser drives: the standings, kept live."""
     event = event_or_404(slug)
     return render_template(
-        "display/leaderboard.html",
-        event=event,
-        screen=request.args.get("screen", "main")[:64],
-        initial=realtime.snapshot(FEED, db.session(), event),
-        reveal_labels=reveal_labels(),
+        "display/screen.html", event=event, config=screen_config(event, "", preview=False)
     )
+
+
+@bp.route("/display/<slug>/<key>")
+@public
+def named_screen(slug: str, key: str) -> ResponseReturnValue:
+    """A named screen, opened once and then driven from the control page; ``?preview=1`` is
+    the control page's miniature of it, which is not counted as the screen being on."""
+    event = event_or_404(slug)
+    found = db.session().scalar(
+        select(Screen.id).where(Screen.event_id == event.id, Screen.key == key[:64])
+    )
+    if found is None:
+        abort(404)
+    config = screen_config(event, key, preview=request.args.get("preview") == "1")
+    return render_template("display/screen.html", event=event, config=config)

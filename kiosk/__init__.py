@@ -8,7 +8,18 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core import signals
-    from kiosk import appearances, cli, figures, manage, manage_votes, tablet, views, visits, vote
+    from kiosk import (
+        appearances,
+        cli,
+        figures,
+        manage,
+        manage_votes,
+        screens,
+        tablet,
+        views,
+        visits,
+        vote,
+    )
 
     visits.init_app(app)
     app.register_blueprint(views.bp)
@@ -21,3 +32,5 @@ def init_app(app: Flask) -> None:
     signals.management_menu.connect(manage_votes.menu_item, weak=False)
     signals.dashboard_figures.connect(figures.dashboard_figures, weak=False)
     signals.initiative_appearances.connect(appearances.exhibited, weak=False)
+    signals.exhibit_wall.connect(screens.exhibit_wall, weak=False)
+    signals.peoples_choice.connect(screens.peoples_choice, weak=False)

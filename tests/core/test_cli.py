@@ -28,7 +28,8 @@ def test_seed_demo_json_follows_the_contract(app, runner):
         "pitch",
     ]
     assert sum(c["max"] for c in data["criteria"]) == 100
-    assert data["display_url"].endswith(f"/display/{data['event']}")
+    # The demo's big screen, driven from the control page (Màn hình lớn).
+    assert data["display_url"].endswith(f"/display/{data['event']}/hoi-truong-chinh")
 
 
 def test_the_demo_is_realistic_and_recuses_judges_of_the_same_unit(app, runner):

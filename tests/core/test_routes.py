@@ -91,8 +91,9 @@ def visitors(app, factory, contest, judge):
     colleague = factory.organiser()
     with factory.writing() as session:
         job = Job(kind="posters", event_id=contest.event.id)
-        # A screen to rehearse on, and a step of the run-sheet the managers edit, move, delete.
-        screen = Screen(event_id=contest.event.id, name="main")
+        # A screen to drive and rehearse on, and a step of the run-sheet the managers edit, move,
+        # delete.
+        screen = Screen(event_id=contest.event.id, name="main", key="hoi-truong")
         step = RunSheetStep(event_id=contest.event.id, position=1, title="Khai mạc")
         session.add_all([screen, step])
         member = EventMember(
@@ -136,6 +137,9 @@ def visitors(app, factory, contest, judge):
         "sheet_id": factory.sheet(judge, contest.entries[0]),
         # The library: a record, its novelty problem with an earlier one, an export's format.
         **library_values(factory),
+        # A big screen of the event: the managers drive, rename and delete it.
+        "screen_id": screen.id,
+        "key": screen.key,
     }
     return sessions, values
 

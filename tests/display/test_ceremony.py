@@ -22,8 +22,8 @@ def manager(organiser_client, contest):
 def screens(factory, contest):
     with factory.writing() as session:
         made = [
-            Screen(event_id=contest.event.id, name="main", mode=ScreenMode.REVEAL),
-            Screen(event_id=contest.event.id, name="sanh"),
+            Screen(event_id=contest.event.id, name="main", key="main", mode=ScreenMode.REVEAL),
+            Screen(event_id=contest.event.id, name="sanh", key="sanh"),
         ]
         session.add_all(made)
         session.flush()

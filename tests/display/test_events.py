@@ -1,3 +1,4 @@
+import json
 import shutil
 import uuid
 
@@ -194,3 +195,91 @@ def test_the_bare_broadcast_reaches_the_screens_without_the_database(tmp_path, t
     (received,) = screen.get_received("/display")
     assert (received["name"], received["args"][0]) == ("bench", payload)
     app.extensions[db.EXTENSION].dispose()
+
+
+def received(connection, name):
+    return [m["args"][0] for m in connection.get_received("/display") if m["name"] == name]
+
+
+@pytest.mark.parametrize("feed", ["screens", "standings", "pitching", "peoples_choice", "exhibits"])
+def test_a_screen_receives_the_payload_of_every_mode_on_connect(app, client, contest, feed):
+    factory = Factory(app)
+    factory.exhibit(contest.event)
+    connection = connect(app, client, contest.slug)
+    (payload,) = received(connection, feed)
+    assert payload["event"] == contest.slug and payload["version"] >= 1
+
+
+def test_the_pitching_payload_names_who_submitted_and_never_a_score(app, client, contest, judge):
+    with app.app_context():
+        session = db.write()
+        session.get(Entry, contest.entries[0]).status = EntryStatus.PITCHING
+        db.session().commit()
+    connection = connect(app, client, contest.slug)
+    submit(client, judge, contest.entries[0])
+    settle(app)
+    latest = received(connection, "pitching")[-1]
+    (entry,) = latest["entries"]
+    assert (entry["entry_id"], entry["submitted"], entry["expected"]) == (contest.entries[0], 1, 1)
+    assert entry["judges"] == [{"name": judge.name, "done": True}]
+    assert "score" not in json.dumps(latest)
+
+
+def test_the_peoples_choice_stays_hidden_until_released(app, client, contest):
+    connection = connect(app, client, contest.slug)
+    (payload,) = received(connection, "peoples_choice")
+    assert (payload["released"], payload["results"]) == (False, [])
+
+
+def test_twenty_screens_cost_one_build_per_change(app, client, contest, judge, monkeypatch):
+    screens = [connect(app, client, contest.slug) for _ in range(20)]
+    built = []
+    publisher = app.extensions[realtime.EXTENSION]
+    original = dict(publisher.feeds)
+    for name, build in original.items():
+        monkeypatch.setitem(
+            publisher.feeds, name, lambda s, e, v, b=build, n=name: built.append(n) or b(s, e, v)
+        )
+    submit(client, judge, contest.entries[0])
+    settle(app)
+    assert sorted(built) == sorted(original)  # each feed once, whatever the number of screens
+    assert all(len(received(screen, "standings")) == 2 for screen in screens)
+
+
+def test_the_control_page_hears_screens_come_and_go(app, client, factory, contest):
+    from core.models import EventRole
+
+    organiser = factory.organiser(event=contest.event, role=EventRole.VIEWER)
+    with client.session_transaction() as stored:
+        stored["_user_id"] = organiser.get_id()
+        stored["_fresh"] = True
+    control = realtime.socketio.test_client(
+        app,
+        namespace="/display",
+        auth={"event": contest.slug, "control": True},
+        flask_test_client=client,
+    )
+    assert received(control, "presence") == [{}]
+    screen = realtime.socketio.test_client(
+        app,
+        namespace="/display",
+        auth={"event": contest.slug, "screen": "hoi-truong"},
+        flask_test_client=client,
+    )
+    preview = realtime.socketio.test_client(
+        app,
+        namespace="/display",
+        auth={"event": contest.slug, "screen": "hoi-truong", "preview": True},
+        flask_test_client=client,
+    )
+    assert received(control, "presence") == [{"hoi-truong": 1}]
+    screen.disconnect(namespace="/display")
+    preview.disconnect(namespace="/display")
+    assert received(control, "presence") == [{}]
+
+
+def test_a_stranger_cannot_open_the_control_channel(app, contest):
+    control = realtime.socketio.test_client(
+        app, namespace="/display", auth={"event": contest.slug, "control": True}
+    )
+    assert not control.is_connected(namespace="/display")

@@ -14,7 +14,10 @@ from tests.display.test_events import connect, pushed, submit
 
 SCREEN_CONFIG = r'<script type="application/json" id="screen-config">(.*?)</script>'
 # What differs between two requests of the same page whatever the data: nonces and CSRF tokens.
-PER_REQUEST = re.compile(r'(nonce="[^"]*"|name="csrf_token" value="[^"]*"|"csrf": "[^"]*")')
+# Per request: nonces, CSRF tokens, and the server's clock that a screen's countdown follows.
+PER_REQUEST = re.compile(
+    r'(nonce="[^"]*"|name="csrf_token" value="[^"]*"|"csrf": "[^"]*"|"now": "[^"]*")'
+)
 
 
 def standings(client, slug):
@@ -23,7 +26,7 @@ def standings(client, slug):
 
 def screen_snapshot(client, slug):
     page = client.get(f"/display/{slug}").get_data(as_text=True)
-    return json.loads(re.findall(SCREEN_CONFIG, page)[0])["snapshot"]
+    return json.loads(re.findall(SCREEN_CONFIG, page)[0])["snapshots"]["standings"]
 
 
 @pytest.fixture

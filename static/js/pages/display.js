@@ -1,102 +1,114 @@
-// A big screen: the only renderer of the leaderboard. It draws the snapshot the page came with,
-// then every newer one pushed over the /display namespace; a snapshot whose version is not newer
-// than the one shown is ignored. After every (re)connect, and every 30 seconds, the screen gets
-// the current snapshot again.
+// A big screen. It learns its mode from the "screens" feed and draws the feed that mode names
+// with the mode's renderer (#lib/mode-*.js); the organiser switches it from the control page and
+// it changes in place, never reloading. Every snapshot carries a version: one not newer than the
+// one held is ignored. After every (re)connect the server sends every feed again, and the client
+// reconnects quickly (backoff capped at 2 s), so a screen that lost the server, or a server that
+// restarted, is back in its mode within seconds. "Mất kết nối" shows while it is away.
 import { io } from "socket.io-client";
 import { readConfig } from "#lib/config.js";
-import { renderReveal } from "#lib/reveal.js";
+import { standings } from "#lib/mode-standings.js";
+import { pitching } from "#lib/mode-pitching.js";
+import { exhibitWall } from "#lib/mode-exhibits.js";
+import { peoplesChoice, announcement, clock, blank } from "#lib/mode-messages.js";
+import { reveal } from "#lib/mode-reveal.js";
 
+// Each mode: the feed it draws (null: its settings are enough) and how it is drawn.
+const MODES = {
+  leaderboard: { feed: "standings", render: standings },
+  pitching: { feed: "pitching", render: pitching },
+  peoples_choice: { feed: "peoples_choice", render: peoplesChoice },
+  exhibit_wall: { feed: "exhibits", render: exhibitWall },
+  announcement: { feed: null, render: announcement },
+  clock: { feed: null, render: clock },
+  blank: { feed: null, render: blank },
+  reveal: { feed: "reveal", render: reveal },
+};
 const REFRESH_EVERY = 30000;
 
 const config = readConfig("screen-config");
-const board = document.getElementById("board");
-const body = board.tBodies[0];
+const stage = document.getElementById("stage");
 const link = document.getElementById("link");
-const lang = document.documentElement.lang === "en" ? "en" : "vi-VN";
-let shown = null;
+const latest = {};
+let shown = null; // { mode, view }
+// How far the server's clock is ahead of this computer's: countdowns and the clock follow it.
+const skew = Date.parse(config.now) - Date.now() || 0;
 
-function cell(text, className) {
-  const td = document.createElement("td");
-  if (className) td.className = className;
-  td.textContent = text;
-  return td;
+function mine(screens) {
+  // A screen opened without a name shows the standings; a deleted one says so; the screen a
+  // reveal's rehearsal names shows the rehearsal while it lasts.
+  if (!config.screen) return { mode: "leaderboard", settings: {} };
+  const rehearsal = latest.reveal && latest.reveal.rehearsal;
+  if (rehearsal && rehearsal.screen === config.screen) return { mode: "reveal", settings: {} };
+  return screens.screens[config.screen] || { mode: "unknown", settings: {} };
 }
 
-function score(value) {
-  return value === null
-    ? "–"
-    : value.toLocaleString(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+function context(settings) {
+  return {
+    settings,
+    texts: config.texts,
+    lang: document.documentElement.lang === "en" ? "en" : "vi-VN",
+    liveUrl: config.live_url,
+    liveQr: config.live_qr,
+    screen: config.screen,
+    reveal: config.reveal,
+    skew,
+    reduced: window.matchMedia("(prefers-reduced-motion: reduce)").matches,
+  };
 }
 
-function row(entry, before) {
-  const tr = document.createElement("tr");
-  tr.dataset.entry = entry.entry_id;
-  tr.appendChild(cell(entry.rank === null ? "" : String(entry.rank), "rank"));
-  const what = document.createElement("td");
-  const title = document.createElement("span");
-  title.className = "title";
-  title.textContent = entry.title;
-  const unit = document.createElement("span");
-  unit.className = "unit";
-  unit.textContent = entry.unit;
-  what.append(title, unit);
-  tr.appendChild(what);
-  tr.appendChild(cell(score(entry.score), "num"));
-  tr.appendChild(cell(entry.sheets + "/" + entry.expected, "num"));
-  // A score that moved since the last snapshot is highlighted; nothing is on the first draw.
-  if (before[entry.entry_id] !== undefined && before[entry.entry_id] !== score(entry.score)) {
-    tr.className = "changed";
+function draw() {
+  if (!latest.screens) return; // the screens' feed comes first (see display/events.py)
+  const { mode, settings } = mine(latest.screens);
+  const kind = MODES[mode];
+  if (!shown || shown.mode !== mode) {
+    if (shown && shown.view.stop) shown.view.stop();
+    stage.replaceChildren();
+    document.body.dataset.mode = mode;
+    if (!kind) {
+      const note = document.createElement("p");
+      note.className = "announcement";
+      note.textContent = config.texts.unknown_screen;
+      stage.appendChild(note);
+      shown = { mode, view: {} };
+      return;
+    }
+    shown = { mode, view: kind.render(stage) };
   }
-  return tr;
+  // A feed not received yet draws when it comes.
+  const snapshot = kind && kind.feed ? latest[kind.feed] : null;
+  if (kind && (!kind.feed || snapshot)) shown.view.update(snapshot, context(settings));
 }
 
-function render(snapshot) {
-  const before = {};
-  Array.from(body.rows).forEach((tr) => {
-    before[tr.dataset.entry] = tr.cells[2].textContent;
-  });
-  const rows = document.createDocumentFragment();
-  snapshot.entries.forEach((entry) => rows.appendChild(row(entry, before)));
-  body.replaceChildren(rows);
-  board.style.setProperty("--rows", String(snapshot.entries.length));
-  board.dataset.version = String(snapshot.version);
-  shown = snapshot.version;
+function receive(feed, snapshot) {
+  if (!snapshot || snapshot.event !== config.event) return;
+  if (latest[feed] && snapshot.version <= latest[feed].version) return;
+  latest[feed] = snapshot;
+  const kind = shown && MODES[shown.mode];
+  // The reveal's feed may also start or end a rehearsal on this screen.
+  if (feed === "screens" || feed === "reveal" || (kind && kind.feed === feed)) draw();
 }
 
-render(config.snapshot);
+Object.entries(config.snapshots).forEach(([feed, snapshot]) => receive(feed, snapshot));
 
-const socket = io("/display", { auth: { event: config.event, screen: config.screen } });
+const socket = io("/display", {
+  auth: { event: config.event, screen: config.screen, preview: config.preview },
+  reconnectionDelay: 300,
+  reconnectionDelayMax: 2000,
+});
 socket.on("connect", () => {
   link.className = "link-state live";
 });
 socket.on("disconnect", () => {
   link.className = "link-state down";
 });
-socket.on("standings", (snapshot) => {
-  if (snapshot.event === config.event && snapshot.version > shown) render(snapshot);
+socket.on("connect_error", () => {
+  link.className = "link-state down";
 });
-// The ceremony reveal, or its rehearsal on this screen, takes the screen's place while it lasts.
-const reveal = document.getElementById("reveal");
-let revealed = { version: 0, steps: 0, key: "" };
-socket.on("reveal", (payload) => {
-  if (payload.mode !== "reveal" || payload.event !== config.event) return;
-  if (payload.version <= revealed.version) return;
-  const practice = payload.rehearsal && payload.rehearsal.screen === config.screen;
-  const on = practice || payload.screens.includes(config.screen);
-  board.hidden = on;
-  reveal.hidden = !on;
-  if (!on) {
-    revealed = { version: payload.version, steps: 0, key: "" };
-    return;
-  }
-  const steps = practice ? payload.rehearsal.steps : payload.steps;
-  const key = practice ? "rehearsal" : "real";
-  const before = revealed.key === key ? revealed.steps : steps.length;
-  const drawn = renderReveal(reveal, steps, config.reveal, { rehearsal: practice, before });
-  revealed = { version: payload.version, steps: drawn, key };
+Object.keys(config.snapshots).forEach((feed) => {
+  socket.on(feed, (snapshot) => receive(feed, snapshot));
 });
-// A broadcast lost on the way (a Redis outage, a failed emit) must not leave the screen stale
-// after the last sheet of the day: ask for the current snapshot now and then; it is cached.
+// A broadcast lost on the way (a Redis outage, a failed emit) must not leave the screen stale:
+// ask for the current snapshots now and then; they are cached.
 setInterval(() => {
   if (socket.connected) socket.emit("refresh", { event: config.event });
 }, REFRESH_EVERY);

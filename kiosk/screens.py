@@ -1,0 +1,59 @@
+"""What the big screens show of the exhibition, asked for by ``display`` through signals (it may
+not import this package): the approved exhibits for the wall, and the people's choice once the
+organiser has released it (``kiosk.ballots.tally``, the one count there is)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from core.models import Event
+from initiatives.models import AttachmentKind
+from kiosk.ballots import tally, votable_exhibits
+
+# The wall and the screens show the first ten of the people's choice.
+SHOWN = 10
+
+
+def exhibit_wall(event: Event, *, session: Session) -> list[dict[str, Any]]:
+    """The exhibits on show, by booth: title, unit, booth, QR code and first photo addresses."""
+    # Built off the request too (the snapshot's background task): paths, from the URL map.
+    paths = current_app.url_map.bind("")
+    wall: list[dict[str, Any]] = []
+    for exhibit in votable_exhibits(session, event):
+        photos = sorted(
+            a.id for a in exhibit.initiative.attachments if a.kind == AttachmentKind.PHOTO
+        )
+        token = exhibit.qr_token
+        wall.append(
+            {
+                "title": exhibit.initiative.title,
+                "unit": exhibit.initiative.unit.name if exhibit.initiative.unit else "",
+                "booth": exhibit.booth,
+                "qr": paths.build("kiosk.qr_svg", {"token": token}),
+                "photo": paths.build("kiosk.photo", {"token": token, "photo_id": photos[0]})
+                if photos
+                else None,
+            }
+        )
+    return wall
+
+
+def peoples_choice(event: Event, *, session: Session) -> list[dict[str, Any]] | None:
+    """The exhibits by votes, the most voted first (equal counts share a rank), or None until
+    released."""
+    counted = tally(session, event)
+    if counted is None:
+        return None
+    return [
+        {
+            "rank": row.rank,
+            "title": row.exhibit.initiative.title,
+            "unit": row.exhibit.initiative.unit.name if row.exhibit.initiative.unit else "",
+            "booth": row.exhibit.booth,
+            "votes": row.votes,
+        }
+        for row in counted[:SHOWN]
+    ]

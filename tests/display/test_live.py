@@ -1,0 +1,42 @@
+import json
+import re
+
+from tests.display.test_events import submit
+
+LIVE_CONFIG = r'<script type="application/json" id="live-config">(.*?)</script>'
+
+
+def test_the_phone_page_is_small_and_starts_from_the_snapshots(client, contest):
+    response = client.get(f"/live/{contest.slug}")
+    page = response.get_data(as_text=True)
+    config = json.loads(re.findall(LIVE_CONFIG, page)[0])
+    assert set(config["snapshots"]) == {"standings", "peoples_choice"}
+    assert config["snapshots"]["peoples_choice"] == config["snapshots"]["peoples_choice"] | {
+        "released": False,
+        "results": [],
+    }
+    script = client.get(re.findall(r'src="(/static/js/pages/live.js[^"]*)"', page)[0])
+    css = client.get(re.findall(r'href="(/static/css/app.css[^"]*)"', page)[0])
+    # No Socket.IO client: it alone would weigh more than the whole page may.
+    assert b"socket.io-client" not in script.data
+    weight = len(response.data) + len(script.data) + len(css.data)
+    assert weight < 30_000
+
+
+def test_polling_costs_a_304_until_something_changes(app, client, contest, judge):
+    url = f"/live/{contest.slug}/snapshot.json"
+    first = client.get(url)
+    tag = first.headers["ETag"]
+    assert first.get_json()["standings"]["event"] == contest.slug
+    again = client.get(url, headers={"If-None-Match": tag})
+    assert (again.status_code, again.data) == (304, b"")
+    submit(client, judge, contest.entries[0])
+    fresh = client.get(url, headers={"If-None-Match": tag})
+    assert fresh.status_code == 200 and fresh.headers["ETag"] != tag
+    assert fresh.get_json()["standings"]["entries"][0]["sheets"] == 1
+
+
+def test_the_qr_code_of_the_phone_page(client, contest):
+    response = client.get(f"/live/{contest.slug}/qr.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert client.get("/live/khong-co").status_code == 404

@@ -1,0 +1,62 @@
+"""The organiser drives a big screen from the control page, in Chromium: the screen changes mode
+without reloading, and comes back in its mode after the server restarts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.server import Server
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def running(tmp_path) -> Iterator[tuple[Server, dict]]:
+    """A server of its own: this test stops and starts it."""
+    server = Server(tmp_path)
+    demo = server.seed()
+    server.start()
+    yield server, demo
+    server.stop()
+
+
+def sign_in(page, demo):
+    page.goto(demo["organiser_url"])
+    page.get_by_label("Email").fill(demo["organiser"]["email"])
+    page.get_by_label("Mật khẩu").fill(demo["organiser"]["password"])
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def test_the_organiser_switches_a_screen_which_survives_a_restart(running, browser):
+    server, demo = running
+    screen = browser.new_page(viewport={"width": 1920, "height": 1080})
+    screen.goto(demo["display_url"])
+    expect(screen.locator("#link.live")).to_be_visible()
+    expect(screen.locator("#board")).to_be_visible()
+    screen.evaluate("window.notReloaded = true")
+
+    console = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(console, demo)
+    console.goto(f"{server.url}/manage/{demo['event']}/screens")
+    card = console.get_by_test_id("screen-hoi-truong-chinh")
+    expect(card.locator("[data-presence]")).to_have_text("Đang mở (1)")
+    card.get_by_label("Nội dung").select_option(label="Thông báo")
+    card.get_by_role("textbox", name="Thông báo").fill("Mời các đại biểu về chỗ ngồi")
+    card.get_by_role("button", name="Hiển thị").click()
+
+    expect(screen.locator(".announcement")).to_have_text("Mời các đại biểu về chỗ ngồi")
+    assert screen.evaluate("window.notReloaded") is True
+
+    server.kill()
+    expect(screen.locator("#link.down")).to_be_visible()
+    expect(screen.get_by_text("Mất kết nối")).to_be_visible()
+    server.start()
+    back = time.monotonic()
+    expect(screen.locator("#link.live")).to_be_visible(timeout=5000)
+    assert time.monotonic() - back < 5
+    expect(screen.locator(".announcement")).to_have_text("Mời các đại biểu về chỗ ngồi")
+    assert screen.evaluate("window.notReloaded") is True
