@@ -7,11 +7,13 @@ from display.models import Screen
 from initiatives.models import Attachment, Author, EventInitiative, Initiative, Term
 from kiosk.models import Ballot, Exhibit, Visit, Vote
 from scoring.models import (
+    Certificate,
     Criterion,
     Entry,
     Judge,
     Panel,
     PanelMember,
+    Paperwork,
     Recusal,
     Score,
     ScoreSheet,
@@ -40,7 +42,18 @@ SHOWN = {
     Vote,
     Screen,
 }
-NEVER_SHOWN = {Organiser, EventMember, AuditLog, Job, Ballot, Visit, Term, EventInitiative}
+NEVER_SHOWN = {
+    Organiser,
+    EventMember,
+    AuditLog,
+    Job,
+    Ballot,
+    Visit,
+    Term,
+    EventInitiative,
+    Paperwork,
+    Certificate,
+}
 
 
 def test_every_model_has_a_decision_about_the_screens(app):
