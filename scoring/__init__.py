@@ -9,11 +9,11 @@ def init_app(app: Flask) -> None:
     from core import realtime, signals
     from scoring import api, dashboard, events, imports, setup, standings, views
     from scoring.manage import dashboard as dashboard_page
-    from scoring.manage import judging, jury, panels, results, rounds, rubric
+    from scoring.manage import exports, judging, jury, panels, results, rounds, rubric
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    for pages in (dashboard_page, judging, jury, panels, rubric, rounds, results):
+    for pages in (dashboard_page, judging, jury, panels, rubric, rounds, results, exports):
         app.register_blueprint(pages.bp)
     app.register_blueprint(rounds.api)
     imports.init_app()
