@@ -7,13 +7,35 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core import realtime, signals
-    from scoring import api, dashboard, events, imports, setup, standings, views
+    from scoring import api, dashboard, events, imports, setup, standings, verify, views
     from scoring.manage import dashboard as dashboard_page
-    from scoring.manage import exports, judging, jury, panels, results, rounds, rubric
+    from scoring.manage import (
+        exports,
+        judging,
+        jury,
+        panels,
+        paperwork,
+        results,
+        rounds,
+        rubric,
+    )
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(verify.bp)
     app.register_blueprint(api.bp)
-    for pages in (dashboard_page, judging, jury, panels, rubric, rounds, results, exports):
+    # The chair's downloads before the jury page: tests/core/test_routes.py visits the routes in
+    # this order, and the jury page's printing of cards gives the chair a new card.
+    for pages in (
+        exports,
+        paperwork,
+        dashboard_page,
+        judging,
+        jury,
+        panels,
+        rubric,
+        rounds,
+        results,
+    ):
         app.register_blueprint(pages.bp)
     app.register_blueprint(rounds.api)
     imports.init_app()
@@ -37,6 +59,7 @@ def init_app(app: Flask) -> None:
     signals.management_menu.connect(rubric.menu_item, weak=False)
     signals.management_menu.connect(rounds.menu_item, weak=False)
     signals.management_menu.connect(results.menu_item, weak=False)
+    signals.management_menu.connect(paperwork.menu_item, weak=False)
     signals.event_created.connect(setup.add_defaults, weak=False)
     signals.event_copied.connect(setup.copy_setup, weak=False)
     signals.event_transition_checks.connect(setup.transition_blockers, weak=False)

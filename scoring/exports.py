@@ -212,7 +212,7 @@ def xlsx_bytes(found: dict[str, Table]) -> bytes:
     """One workbook, a sheet per table, headers bold and frozen, scores shown to two decimals and
     money with thousands separators (the cells hold the plain numbers)."""
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.worksheets[0])
     for table in found.values():
         sheet = book.create_sheet(table.title[:31])
         sheet.append(table.headers)
