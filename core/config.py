@@ -125,6 +125,8 @@ def from_environment() -> dict[str, Any]:
         "PIN_LIMIT_PER_ADDRESS": "10 per minute",
         "PIN_LIMIT_PER_CARD": "5 per 15 minutes",
         "JUDGE_LINK_LIMIT_PER_ADDRESS": "20 per minute",
+        # Certificate codes looked up in vain on /verify (scoring/verify.py).
+        "VERIFY_LIMIT_PER_ADDRESS": "20 per minute",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     }

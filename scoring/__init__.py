@@ -7,15 +7,51 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core import realtime, signals
-    from scoring import api, appearances, dashboard, events, imports, seal, setup, standings, views
-    from scoring.manage import audit_log, chair, judging, jury, panels, results, rounds, rubric
+    from scoring import (
+        api,
+        appearances,
+        dashboard,
+        events,
+        imports,
+        seal,
+        setup,
+        standings,
+        verify,
+        views,
+    )
+    from scoring.manage import (
+        audit_log,
+        chair,
+        exports,
+        judging,
+        jury,
+        panels,
+        paperwork,
+        results,
+        rounds,
+        rubric,
+    )
     from scoring.manage import dashboard as dashboard_page
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(verify.bp)
     app.register_blueprint(api.bp)
-    # The chair's pages first: the generated route test visits them before the jury's pages
-    # issue new cards (which sign every tablet out).
-    for pages in (chair, audit_log, dashboard_page, judging, jury, panels, rubric, rounds, results):
+    # The chair's pages and downloads first: tests/core/test_routes.py visits the routes in this
+    # order, and the jury page's printing of cards gives the chair a new card (which signs every
+    # tablet out).
+    for pages in (
+        chair,
+        audit_log,
+        exports,
+        paperwork,
+        dashboard_page,
+        judging,
+        jury,
+        panels,
+        rubric,
+        rounds,
+        results,
+    ):
         app.register_blueprint(pages.bp)
     app.register_blueprint(rounds.api)
     imports.init_app()
@@ -41,6 +77,7 @@ def init_app(app: Flask) -> None:
     signals.management_menu.connect(results.menu_item, weak=False)
     signals.management_menu.connect(chair.menu_item, weak=False)
     signals.management_menu.connect(audit_log.menu_item, weak=False)
+    signals.management_menu.connect(paperwork.menu_item, weak=False)
     signals.event_created.connect(setup.add_defaults, weak=False)
     signals.event_copied.connect(setup.copy_setup, weak=False)
     signals.event_transition_checks.connect(setup.transition_blockers, weak=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal
@@ -362,3 +363,81 @@ backup.owned(
         .where(Judge.event_id == event_id)
     ),
 )
+
+
+class CertificateTier(TextEnum):
+    """Who grants a Giấy chứng nhận Lao động sáng tạo."""
+
+    CONFEDERATION = "confederation"  # Tổng Liên đoàn Lao động Việt Nam
+    UNION = "union"  # Công đoàn Điện lực Việt Nam
+
+
+class Paperwork(Base):
+    """What the event's minutes and certificates print beyond the results: the place in the date
+    line, the jury's secretary, each tier's signer, the unit's logo, and whether a team gets one
+    certificate or each author one."""
+
+    __tablename__ = "paperwork"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
+    )
+    # "Hà Nội" in "Hà Nội, ngày 05 tháng 01 năm 2026"; empty: the city at the end of the venue.
+    place: Mapped[str] = mapped_column(String(100), default="")
+    secretary: Mapped[str] = mapped_column(String(200), default="")
+    confederation_title: Mapped[str] = mapped_column(String(200), default="")
+    confederation_signer: Mapped[str] = mapped_column(String(200), default="")
+    union_title: Mapped[str] = mapped_column(String(200), default="")
+    union_signer: Mapped[str] = mapped_column(String(200), default="")
+    per_author: Mapped[bool] = mapped_column(default=False)
+    # The logo as a base64 PNG, checked and resized on upload: small, and carried by backups.
+    logo: Mapped[str] = mapped_column(Text, default="")
+
+
+class Certificate(Base):
+    """A Giấy chứng nhận as issued: to whom, for which initiative and prize, under which seal.
+
+    ``code`` is printed with a QR code of ``/verify/<code>``: random, so that it cannot be
+    guessed from another. Issuing the batch again keeps the codes of certificates that still
+    stand and revokes those that do not (a prize changed after a reopening).
+    """
+
+    __tablename__ = "certificate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative.id"), info={"referrer": lazy_gettext("Giấy chứng nhận")}
+    )
+    recipient: Mapped[str] = mapped_column(String(1000))
+    prize: Mapped[str] = mapped_column(String(20))
+    tier: Mapped[CertificateTier] = mapped_column(enum_column(CertificateTier))
+    seal_id: Mapped[int | None] = mapped_column(ForeignKey("seal.id", ondelete="SET NULL"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+    initiative: Mapped[Initiative] = relationship()
+    seal: Mapped[Seal | None] = relationship()
+
+
+live.ignore(Paperwork, "printed on the minutes and certificates; no screen shows it")
+live.ignore(Certificate, "checked one at a time on /verify; no screen shows the list")
+backup.owned(Paperwork, lambda event_id: select(Paperwork).where(Paperwork.event_id == event_id))
+# A restored copy on the instance that still holds the original gets new codes: the printed ones
+# stay the original's.
+backup.owned(
+    Certificate,
+    lambda event_id: select(Certificate).where(Certificate.event_id == event_id),
+    renew={"code": lambda _session, _old: new_certificate_code()},
+)
+
+# Verification codes: no 0/O, 1/I/L or U/V, so that a code read off paper is typed right.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTWXYZ23456789"
+CODE_LENGTH = 10
+
+
+def new_certificate_code() -> str:
+    """Ten letters of :data:`CODE_ALPHABET`: about 48 bits, beyond guessing at any rate limit."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))

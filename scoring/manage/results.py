@@ -60,6 +60,13 @@ PRIZE_NAMES = {
     THIRD: lazy_gettext("Giải Ba"),
     MERIT: lazy_gettext("Giải Khuyến khích"),
 }
+# The results' tables offered one by one as CSV (scoring/exports.py), in the order they come.
+EXPORT_TABLES = (
+    ("standings", lazy_gettext("Xếp hạng")),
+    ("judges", lazy_gettext("Theo giám khảo")),
+    ("criteria", lazy_gettext("Theo tiêu chí")),
+    ("sheets", lazy_gettext("Phiếu chấm điểm")),
+)
 # Which field of the form a refusal is about.
 FIELD_OF = {"invalid_method": "method", "invalid_reason": "reason", "reason_required": "reason"}
 
@@ -77,6 +84,7 @@ def _page(
         flag_names=FLAG_NAMES,
         prize_names=PRIZE_NAMES,
         slots=results.DEFAULT_SLOTS,
+        export_tables=EXPORT_TABLES,
         needs_reason=needs_reason(event),
         max_reason=MAX_REASON,
         errors=errors or {},

@@ -14,12 +14,14 @@ from initiatives.models import (
 )
 from kiosk.models import Ballot, Exhibit, Scan, Visit, Vote
 from scoring.models import (
+    Certificate,
     Criterion,
     Entry,
     Freeze,
     Judge,
     Panel,
     PanelMember,
+    Paperwork,
     Recusal,
     Score,
     ScoreSheet,
@@ -63,6 +65,8 @@ NEVER_SHOWN = {
     Term,
     EventInitiative,
     Similarity,
+    Paperwork,
+    Certificate,
 }
 
 

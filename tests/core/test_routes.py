@@ -140,6 +140,8 @@ def visitors(app, factory, contest, judge):
         # A big screen of the event: the managers drive, rename and delete it.
         "screen_id": screen.id,
         "key": screen.key,
+        # A table of the results' exports.
+        "table": "standings",
     }
     return sessions, values
 

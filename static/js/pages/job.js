@@ -41,6 +41,8 @@ function render(job) {
   result.hidden = !(job.result && job.result.url);
   if (!result.hidden) {
     link.href = job.result.url;
+    // A file to save (a printed batch), not a page to open.
+    link.toggleAttribute("download", Boolean(job.result.download));
     link.textContent = job.result.label;
   }
 }
