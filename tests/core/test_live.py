@@ -4,7 +4,15 @@ from sqlalchemy import select, update
 from core import db, live, signals
 from core.models import AuditLog, Base, Event, EventMember, Job, Organiser, Round, Unit
 from display.models import Screen
-from initiatives.models import Attachment, Author, EventInitiative, Initiative, Term
+from initiatives.models import (
+    Attachment,
+    Author,
+    EventInitiative,
+    Initiative,
+    ProgrammeTarget,
+    RollupSigner,
+    Term,
+)
 from kiosk.models import Ballot, Exhibit, Visit, Vote
 from scoring.models import (
     Criterion,
@@ -40,7 +48,18 @@ SHOWN = {
     Vote,
     Screen,
 }
-NEVER_SHOWN = {Organiser, EventMember, AuditLog, Job, Ballot, Visit, Term, EventInitiative}
+NEVER_SHOWN = {
+    Organiser,
+    EventMember,
+    AuditLog,
+    Job,
+    Ballot,
+    Visit,
+    Term,
+    EventInitiative,
+    ProgrammeTarget,
+    RollupSigner,
+}
 
 
 def test_every_model_has_a_decision_about_the_screens(app):
