@@ -7,7 +7,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from initiatives import imports, manage
+    from initiatives import imports, manage, manage_programme
 
     manage.init_app(app)
+    manage_programme.init_app(app)
     imports.init_app()
