@@ -99,6 +99,8 @@ def visitors(app, factory, contest, judge):
         "term_id": factory.term().id,
         # A panel of the event's round, with no judge and no entry: the managers delete it.
         "panel_id": factory.panel(contest.event).id,
+        # An initiative whose application for recognition the organisers download.
+        "initiative_id": factory.initiative().id,
     }
     return sessions, values
 
