@@ -7,9 +7,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from initiatives import imports, manage, manage_paperwork, manage_programme
+    from initiatives import imports, manage, manage_paperwork, manage_programme, manage_rollup
 
     manage.init_app(app)
     manage_programme.init_app(app)
     manage_paperwork.init_app(app)
+    manage_rollup.init_app(app)
     imports.init_app()

@@ -6,6 +6,7 @@ import pytest
 
 from core.auth import ADMINISTRATOR, ANYONE, ORGANISER, event_audience, hash_token
 from core.models import EventMember, EventRole, Job
+from initiatives.models import RollupSigner
 from scoring.auth import CHAIR_OR_MANAGER, JUDGE, card_of
 from scoring.models import Entry
 
@@ -57,6 +58,13 @@ def visitor_sessions(factory, event, judge):
     }
 
 
+def signer_of(factory):
+    with factory.writing() as session:
+        signer = RollupSigner(name="Công ty Điện lực Quảng Nam", public_key="ab" * 32)
+        session.add(signer)
+    return signer.id
+
+
 def round_of(factory, entry_id):
     with factory.writing() as session:
         return session.get(Entry, entry_id).round_id
@@ -101,6 +109,8 @@ def visitors(app, factory, contest, judge):
         "panel_id": factory.panel(contest.event).id,
         # An initiative whose application for recognition the organisers download.
         "initiative_id": factory.initiative().id,
+        # A unit's roll-up key that the administrators stop trusting.
+        "signer_id": signer_of(factory),
     }
     return sessions, values
 
