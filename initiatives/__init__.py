@@ -8,9 +8,20 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core import db
-    from initiatives import imports, library, manage, search
+    from initiatives import (
+        imports,
+        library,
+        manage,
+        manage_paperwork,
+        manage_programme,
+        manage_rollup,
+        search,
+    )
 
     manage.init_app(app)
     library.init_app(app)
+    manage_programme.init_app(app)
+    manage_paperwork.init_app(app)
+    manage_rollup.init_app(app)
     imports.init_app()
     search.listen(app.extensions[db.EXTENSION].sessions)

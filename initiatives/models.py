@@ -64,6 +64,9 @@ class Initiative(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Mã sáng kiến: the stable code a unit gives the initiative; imports find it again by it.
     code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # The id a roll-up file gave it on the instance it came from ("<signer key>:<id there>"):
+    # importing the same file again finds it by this and changes nothing (initiatives.rollup).
+    global_id: Mapped[str | None] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(500))
     summary: Mapped[str] = mapped_column(Text, default="")
     unit_id: Mapped[int | None] = mapped_column(
@@ -122,6 +125,9 @@ class Author(Base):
     )
     position: Mapped[int] = mapped_column(default=1)
     full_name: Mapped[str] = mapped_column(String(200))
+    # Mã nhân viên: who the person is across initiatives, for the share of staff who are authors;
+    # None: not known, and the person is told apart by name and birth date instead.
+    employee_code: Mapped[str | None] = mapped_column(String(40))
     birth_date: Mapped[date | None]
     workplace: Mapped[str] = mapped_column(String(300), default="")
     job_title: Mapped[str] = mapped_column(String(200), default="")
@@ -258,3 +264,51 @@ backup.exclude(
     Similarity,
     "findings across the whole library, not an event's; the instance restored into checks anew",
 )
+
+
+class ProgrammeTarget(Base):
+    """Chỉ tiêu of the 10.000 programme (Chỉ thị liên tịch 155/CTLT-EVN-CĐ): for the whole
+    programme (``unit_id`` None, a single row) or one unit's own (EVNNPT: 200 a year, 800 by
+    2028). Every number is optional: an empty one is no target, which is not 0."""
+
+    __tablename__ = "programme_target"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unit.id"), unique=True, info={"referrer": lazy_gettext("Chỉ tiêu chương trình")}
+    )
+    per_year: Mapped[int | None]
+    cumulative: Mapped[int | None]
+    # The share of staff (%) who are authors or co-authors over the programme's years.
+    author_share_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    first_year: Mapped[int] = mapped_column(default=2025)
+    last_year: Mapped[int] = mapped_column(default=2028)
+
+    unit: Mapped[Unit | None] = relationship()
+
+
+live.ignore(ProgrammeTarget, "targets are read by the programme page, which no screen shows")
+backup.exclude(ProgrammeTarget, "targets belong to the instance's programme, not to an event")
+
+
+class RollupSigner(Base):
+    """A unit's instance whose roll-up files this instance accepts: its Ed25519 public key, as
+    the unit's administrator read it from their own roll-up page, registered by an
+    administrator here (initiatives.rollup)."""
+
+    __tablename__ = "rollup_signer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The raw 32-byte key in hexadecimal.
+    public_key: Mapped[str] = mapped_column(String(64), unique=True)
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unit.id"), info={"referrer": lazy_gettext("Khóa ký của đơn vị")}
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    unit: Mapped[Unit | None] = relationship()
+
+
+live.ignore(RollupSigner, "the keys are read by the roll-up import alone")
+backup.exclude(RollupSigner, "the keys trusted belong to the instance, not to an event")

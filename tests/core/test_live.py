@@ -9,6 +9,8 @@ from initiatives.models import (
     Author,
     EventInitiative,
     Initiative,
+    ProgrammeTarget,
+    RollupSigner,
     Similarity,
     Term,
 )
@@ -67,6 +69,8 @@ NEVER_SHOWN = {
     Similarity,
     Paperwork,
     Certificate,
+    ProgrammeTarget,
+    RollupSigner,
 }
 
 

@@ -9,7 +9,7 @@ import pytest
 from core.auth import ADMINISTRATOR, ANYONE, KIOSK, ORGANISER, event_audience, hash_token
 from core.models import EventMember, EventRole, Job
 from display.models import RunSheetStep, Screen
-from initiatives.models import Attachment, AttachmentKind, Similarity, SimilarityKind
+from initiatives.models import Attachment, AttachmentKind, RollupSigner, Similarity, SimilarityKind
 from kiosk.models import Ballot, BallotChannel
 from scoring.auth import CHAIR_OR_MANAGER, JUDGE, card_of
 from scoring.models import Entry
@@ -77,6 +77,13 @@ def visitor_sessions(factory, event, judge):
 VOTE_PAGES = ("ballot", "printed", "confirm", "booth_scan")
 
 
+def signer_of(factory):
+    with factory.writing() as session:
+        signer = RollupSigner(name="Công ty Điện lực Quảng Nam", public_key="ab" * 32)
+        session.add(signer)
+    return signer.id
+
+
 def round_of(factory, entry_id):
     with factory.writing() as session:
         return session.get(Entry, entry_id).round_id
@@ -135,13 +142,16 @@ def visitors(app, factory, contest, judge):
         "step_id": step.id,
         # A sheet of the visiting judge: the chair and the managers read and verify it.
         "sheet_id": factory.sheet(judge, contest.entries[0]),
-        # The library: a record, its novelty problem with an earlier one, an export's format.
+        # The library: a record (whose application for recognition the organisers download too),
+        # its novelty problem with an earlier one, an export's format.
         **library_values(factory),
         # A big screen of the event: the managers drive, rename and delete it.
         "screen_id": screen.id,
         "key": screen.key,
         # A table of the results' exports.
         "table": "standings",
+        # A unit's roll-up key that the administrators stop trusting.
+        "signer_id": signer_of(factory),
     }
     return sessions, values
 

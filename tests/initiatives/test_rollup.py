@@ -1,0 +1,182 @@
+"""Roll-up across instances: two units' signed files imported into a fresh instance give the sum
+of both without duplicates; importing one twice changes nothing; a file with one changed byte or
+an unknown signer is refused, and nothing is written."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import func, select
+
+from core import db
+from core.errors import Invalid
+from core.models import Unit
+from initiatives.models import Author, Initiative, RecognitionLevel, RollupSigner
+from initiatives.rollup import import_files, instance_key, public_hex, signed_file
+
+
+def add_library(factory, unit_code, count, shared_code=None):
+    with factory.writing() as session:
+        unit = session.scalar(select(Unit).where(Unit.code == unit_code))
+        if unit is None:
+            unit = Unit(code=unit_code, name=f"Công ty Điện lực {unit_code}", staff_count=900)
+            session.add(unit)
+            session.flush()
+        for number in range(count):
+            session.add(
+                Initiative(
+                    title=f"Sáng kiến tiết kiệm điện số {number} của {unit_code}",
+                    code=shared_code if number == 0 and shared_code else f"{unit_code}-{number}",
+                    unit_id=unit.id,
+                    recognition_level=RecognitionLevel.BASE,
+                    decision_date=date(2025, 3, 1 + number % 28),
+                    benefit_vnd=None if number % 2 else 85_000_000,
+                    confidential="Bản vẽ chi tiết",
+                    authors=[
+                        Author(
+                            position=1,
+                            full_name="Đặng Ngọc Ánh",
+                            employee_code=f"{unit_code}{number:03d}",
+                            birth_date=date(1988, 5, 6),
+                            contribution_pct=Decimal(60),
+                        ),
+                        Author(position=2, full_name="Bùi Đức Thắng", contribution_pct=Decimal(40)),
+                    ],
+                )
+            )
+
+
+def export_and_clear(app, factory, key):
+    """The instance's library as a file signed with ``key``; then the instance forgets it, as a
+    fresh corporation instance would not have it."""
+    with app.app_context(), db.unit_of_work() as session:
+        data = signed_file(session, key)
+    with factory.writing() as session:
+        for initiative in session.scalars(select(Initiative)):
+            session.delete(initiative)
+    return data
+
+
+def counts(factory):
+    with factory.writing() as session:
+        return (
+            session.scalar(select(func.count()).select_from(Initiative)),
+            session.scalar(select(func.count()).select_from(Author)),
+        )
+
+
+def trust(factory, *keys):
+    with factory.writing() as session:
+        for number, key in enumerate(keys):
+            session.add(RollupSigner(name=f"Đơn vị {number}", public_key=public_hex(key)))
+
+
+def merge(app, files):
+    with app.test_request_context(), db.unit_of_work(write=True) as session:
+        return import_files(session, files, "test")
+
+
+@pytest.fixture
+def two_files(app, factory):
+    keys = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    add_library(factory, "PCQNAM", 30, shared_code="EVNCPC-2025-001")
+    first = export_and_clear(app, factory, keys[0])
+    add_library(factory, "PCDNANG", 20, shared_code="EVNCPC-2025-001")
+    second = export_and_clear(app, factory, keys[1])
+    return keys, first, second
+
+
+def test_two_units_give_the_sum_without_duplicates_and_twice_changes_nothing(
+    app, factory, two_files
+):
+    keys, first, second = two_files
+    trust(factory, *keys)
+    merged = merge(app, [("pcqnam.sangtao", first), ("pcdnang.sangtao", second)])
+    # The initiative both units carry under one code is one initiative.
+    assert (merged.created, merged.files) == (49, ["pcqnam.sangtao", "pcdnang.sangtao"])
+    assert counts(factory) == (49, 98)
+    with factory.writing() as session:
+        kept = session.scalars(select(Initiative)).all()
+        assert all(initiative.confidential == "" for initiative in kept)
+        assert all(initiative.global_id for initiative in kept)
+
+    again = merge(app, [("pcqnam.sangtao", first)])
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 30)
+    assert counts(factory) == (49, 98)
+
+
+def test_a_file_with_one_changed_byte_is_refused(app, factory, two_files):
+    keys, first, _second = two_files
+    trust(factory, *keys)
+    header_end = first.index(b"\n\n") + 2
+    positions = [*range(header_end), *range(header_end, len(first), max(1, len(first) // 150))]
+    for position in positions:
+        changed = bytearray(first)
+        changed[position] = changed[position] ^ 0x01
+        with pytest.raises(Invalid) as refused:
+            merge(app, [("sua.sangtao", bytes(changed))])
+        assert refused.value.code in {"bad_signature", "not_a_rollup", "unknown_signer"}
+    assert counts(factory) == (0, 0)
+
+
+def test_an_unknown_signer_is_refused_with_the_whole_lot(app, factory, two_files):
+    keys, first, second = two_files
+    trust(factory, keys[0])
+    with pytest.raises(Invalid) as refused:
+        merge(app, [("pcqnam.sangtao", first), ("pcdnang.sangtao", second)])
+    assert refused.value.code == "unknown_signer"
+    assert "pcdnang.sangtao" in refused.value.message and "chưa đăng ký" in refused.value.message
+    assert counts(factory) == (0, 0)
+
+
+def test_the_administrators_page_exports_registers_and_imports(
+    app, factory, organiser_client, two_files
+):
+    app.config["WTF_CSRF_ENABLED"] = False
+    keys, first, _second = two_files
+    admin = organiser_client(admin=True)
+    page = admin.get("/manage/rollup").get_data(as_text=True)
+    own = public_hex(instance_key(__import__("pathlib").Path(app.instance_path)))
+    assert own[:8] in page
+
+    bad = admin.post("/manage/rollup/signers", data={"name": "", "public_key": "xyz"})
+    assert bad.status_code == 422 and "64 chữ số thập lục phân" in bad.get_data(as_text=True)
+    added = admin.post(
+        "/manage/rollup/signers",
+        data={"name": "Công ty Điện lực Quảng Nam", "public_key": public_hex(keys[0])},
+    )
+    assert added.status_code == 302
+
+    refused = admin.post(
+        "/manage/rollup/import",
+        data={"files": (io.BytesIO(first[:-1] + b" "), "pcqnam.sangtao")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422 and "đã bị thay đổi" in refused.get_data(as_text=True)
+    done = admin.post(
+        "/manage/rollup/import",
+        data={"files": (io.BytesIO(first), "pcqnam.sangtao")},
+        content_type="multipart/form-data",
+    )
+    assert done.status_code == 302
+    assert counts(factory) == (30, 60)
+
+    exported = admin.get("/manage/rollup/library.sangtao")
+    assert exported.status_code == 200 and exported.data.startswith(b"SANGTAO-ROLLUP 1\n")
+
+
+def test_the_command_line_imports_files(app, factory, runner, two_files, tmp_path):
+    keys, first, second = two_files
+    trust(factory, *keys)
+    paths = []
+    for name, data in (("a.sangtao", first), ("b.sangtao", second)):
+        (tmp_path / name).write_bytes(data)
+        paths.append(str(tmp_path / name))
+    result = runner.invoke(args=["rollup-import", *paths])
+    assert result.exit_code == 0, result.output
+    assert "49 sáng kiến mới" in result.output
+    (tmp_path / "c.sangtao").write_bytes(first.replace(b"PCQNAM-1", b"PCQNAM-9", 1))
+    result = runner.invoke(args=["rollup-import", str(tmp_path / "c.sangtao")])
+    assert result.exit_code != 0 and "đã bị thay đổi" in result.output
