@@ -1,7 +1,7 @@
 """people's-choice vote: release time, informed vote settings, vote review, booth scans
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-11-27 10:00:00.000000
 """
 

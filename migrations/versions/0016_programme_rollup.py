@@ -1,7 +1,7 @@
 """programme targets, authors' employee codes, roll-up signers and initiatives' global ids
 
 Revision ID: 0016
-Revises: 0008
+Revises: 0015
 Create Date: 2026-11-26 10:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0010"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """the ceremony: standings freezes, the reveal and its rehearsal, the run-sheet and where it stands
 
-Revision ID: 0014
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-25 21:40:56.321787
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 from core.models.base import UTCDateTime
 
-revision = "0014"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """certificates and their verification codes; the event's paperwork settings
 
-Revision ID: 0010
-Revises: 0008
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-26 10:00:00.000000
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from core.models.base import UTCDateTime
 
-revision = "0010"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """screen keys: a screen's address stays when the organiser renames it
 
-Revision ID: 0013
-Revises: 0008
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02 10:00:00.000000
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0015"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

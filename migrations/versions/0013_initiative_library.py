@@ -1,7 +1,7 @@
 """initiative library: search columns, actual benefit, the novelty check's similarities
 
-Revision ID: 0015
-Revises: 0008
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-01 09:00:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from core.models.base import UTCDateTime
 from initiatives.search import collation_key, search_text
 
-revision = "0015"
+revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
