@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.errors import Conflict, Invalid
 from core.i18n import fold, nfc, sort_key
-from core.models import Event, Round, RoundStatus, Unit
+from core.models import Event, Round, RoundKind, RoundStatus, Unit
 from core.service import SEALED
 from initiatives.models import EventInitiative, Initiative
 from scoring.models import Entry, EntryStatus, Judge, ScoreSheet
@@ -197,12 +197,15 @@ def read_round_name(session: Session, event: Event, text: str, round_id: int | N
     return name
 
 
-def add_round(session: Session, event: Event, name: str, actor: str) -> Round:
-    """A new round, after the event's last one."""
+def add_round(
+    session: Session, event: Event, name: str, actor: str, kind: RoundKind = RoundKind.CONTEST
+) -> Round:
+    """A new round, after the event's last one; a calibration round (Vòng hiệu chuẩn) is scored
+    by every judge on a sample pitch and never counts (scoring/calibration.py)."""
     _open_event(session, event.id)
     name = read_round_name(session, event, name, None)
     last = session.scalar(select(func.max(Round.position)).where(Round.event_id == event.id))
-    round_ = Round(event_id=event.id, name=name, position=(last or 0) + 1)
+    round_ = Round(event_id=event.id, name=name, position=(last or 0) + 1, kind=kind)
     session.add(round_)
     session.flush()
     audit.record(
@@ -211,7 +214,7 @@ def add_round(session: Session, event: Event, name: str, actor: str) -> Round:
         "round.added",
         f"round:{round_.id}",
         event_id=event.id,
-        after={"name": name, "position": round_.position},
+        after={"name": name, "position": round_.position, "kind": kind.value},
     )
     session.flush()
     return round_

@@ -16,7 +16,7 @@ from core import db
 from core.auth import limiter, public, throttle_message
 from core.errors import NotFound
 from core.i18n import nfc
-from core.models import Event, EventStatus, Round
+from core.models import Event, EventStatus, Round, RoundKind
 from core.views import by_address, setting
 from initiatives.models import Initiative
 from scoring import offline
@@ -30,6 +30,7 @@ from scoring.auth import (
     sign_in_judge,
     sign_out_judge,
 )
+from scoring.calibration import calibration_sheets, feedback, has_calibration
 from scoring.models import Entry, EntryStatus, Judge, Recusal, ScoreSheet, SheetStatus
 from scoring.rubric import criteria
 from scoring.service import round_locked, sheet_state
@@ -224,7 +225,12 @@ def pitches(judge: Judge) -> ResponseReturnValue:
     }
     recused = recusals_of(judge)
     entries = pitches_of(judge)
-    to_score = [entry for entry in entries if entry.id not in recused]
+    # The progress counts the contest: a calibration pitch is a rehearsal (see below).
+    to_score = [
+        entry
+        for entry in entries
+        if entry.id not in recused and entry.round.kind != RoundKind.CALIBRATION
+    ]
     done = sum(
         1
         for entry in to_score
@@ -238,7 +244,17 @@ def pitches(judge: Judge) -> ResponseReturnValue:
         recused=recused,
         done=done,
         total=len(to_score),
+        calibration=has_calibration(db.session(), judge.event),
     )
+
+
+@bp.route("/judge/calibration")
+@judge_required
+def calibration(judge: Judge) -> ResponseReturnValue:
+    """The judge's own calibration, privately: how lenient and how spread their sample sheets
+    are against the panel's. Never another judge's figures."""
+    found = feedback(calibration_sheets(db.session(), judge.event)).get(judge.id)
+    return render_template("scoring/calibration.html", judge=judge, mine=found)
 
 
 @bp.route("/judge/entries/<int:entry_id>")

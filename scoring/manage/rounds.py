@@ -21,7 +21,7 @@ from core import audit, db
 from core.auth import can_manage, signed_in_organiser
 from core.errors import Conflict, Invalid, Malformed, NotFound, status_of
 from core.manage import MenuItem, event_page
-from core.models import Event, EventRole, Round, RoundStatus
+from core.models import Event, EventRole, Round, RoundKind, RoundStatus
 from core.models.base import MAX_ID
 from core.service import SEALED
 from scoring.models import Entry, EntryStatus
@@ -135,9 +135,14 @@ def rounds(event: Event) -> ResponseReturnValue:
 @event_page(EventRole.MANAGER)
 def rounds_add(event: Event) -> ResponseReturnValue:
     """A new round, after the last."""
-    form = {"form": "add", "name": request.form.get("name", "")}
+    form = {
+        "form": "add",
+        "name": request.form.get("name", ""),
+        "kind": request.form.get("kind", ""),
+    }
+    kind = RoundKind.CALIBRATION if form["kind"] == RoundKind.CALIBRATION else RoundKind.CONTEST
     try:
-        added = add_round(db.write(), event, form["name"], _actor())
+        added = add_round(db.write(), event, form["name"], _actor(), kind)
     except (Invalid, Conflict) as error:
         db.rollback()
         return _rounds_page(

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from core import db
 from core.models import EventRole, Round, RoundKind
 from initiatives.models import Initiative
 from scoring.calibration import CalibrationSheet, feedback
@@ -58,3 +59,40 @@ def test_calibration_never_counts_in_standings_results_or_progress(
             )
             == RoundKind.CALIBRATION
         )
+
+
+def test_each_judge_sees_their_own_calibration_privately(factory, contest, judge_client):
+    sample = calibration_entry(factory, contest)
+    lenient, strict = (
+        factory.judge(contest.event, name=name) for name in ("Ngô Quang Vinh", "Bùi Đức Thắng")
+    )
+    for made, total in ((lenient, 90.0), (strict, 50.0)):
+        factory.sheet(made, sample, total)
+    tablet = judge_client(lenient)
+    assert "Kết quả hiệu chuẩn của tôi" in tablet.get("/judge").get_data(as_text=True)
+    page = tablet.get("/judge/calibration").get_data(as_text=True)
+    assert "rộng tay hơn Hội đồng 20,0 điểm" in page
+    assert "Bùi Đức Thắng" not in page and "50,0" not in page
+    assert "chặt tay hơn Hội đồng 20,0 điểm" in judge_client(strict).get(
+        "/judge/calibration"
+    ).get_data(as_text=True)
+    fresh = factory.judge(contest.event, name="Dương Thị Hồng Nhung")
+    assert 'data-testid="calibration-none"' in judge_client(fresh).get(
+        "/judge/calibration"
+    ).get_data(as_text=True)
+    progress = judge_client(fresh).get("/judge").get_data(as_text=True)
+    assert f'data-testid="progress">0/{len(contest.entries)}<' in progress
+
+
+def test_a_manager_adds_a_calibration_round(app, contest, organiser_client):
+    manager = organiser_client(contest.event, EventRole.MANAGER)
+    app.config["WTF_CSRF_ENABLED"] = False
+    answer = manager.post(
+        f"/manage/{contest.slug}/rounds", data={"name": "Vòng hiệu chuẩn", "kind": "calibration"}
+    )
+    assert answer.status_code == 302
+    page = manager.get(f"/manage/{contest.slug}/rounds").get_data(as_text=True)
+    assert 'class="badge">Vòng hiệu chuẩn<' in page
+    with app.app_context(), db.unit_of_work() as session:
+        kinds = dict(session.execute(select(Round.name, Round.kind)).tuples().all())
+    assert kinds["Vòng hiệu chuẩn"] == RoundKind.CALIBRATION
