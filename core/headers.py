@@ -24,7 +24,7 @@ def csp_nonce() -> str:
     return nonce
 
 
-def content_security_policy(nonce: str) -> str:
+def content_security_policy(nonce: str, frame_ancestors: str = "'none'") -> str:
     return "; ".join(
         (
             "default-src 'self'",
@@ -34,9 +34,17 @@ def content_security_policy(nonce: str) -> str:
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",
-            "frame-ancestors 'none'",
+            f"frame-ancestors {frame_ancestors}",
         )
     )
+
+
+def framed_by_this_site(response: Response) -> Response:
+    """Let this site's own pages show ``response`` in a frame (the screens' previews on their
+    control page); every other page may be framed by nobody."""
+    response.headers["Content-Security-Policy"] = content_security_policy(csp_nonce(), "'self'")
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
 
 
 def add_headers(response: Response) -> Response:

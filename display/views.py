@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core import db, realtime
 from core.auth import public
+from core.headers import framed_by_this_site
 from core.links import external_url
 from core.lookup import event_or_404
 from core.models import Event, utcnow
@@ -91,5 +92,10 @@ def named_screen(slug: str, key: str) -> ResponseReturnValue:
     )
     if found is None:
         abort(404)
-    config = screen_config(event, key, preview=request.args.get("preview") == "1")
-    return render_template("display/screen.html", event=event, config=config)
+    preview = request.args.get("preview") == "1"
+    page = Response(
+        render_template(
+            "display/screen.html", event=event, config=screen_config(event, key, preview=preview)
+        )
+    )
+    return framed_by_this_site(page) if preview else page

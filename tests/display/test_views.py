@@ -1,6 +1,8 @@
 import json
 import re
 
+from display.models import Screen
+
 SCREEN_CONFIG = r'<script type="application/json" id="screen-config">(.*?)</script>'
 
 
@@ -45,3 +47,14 @@ def test_the_big_screen_page_has_the_language_switch_too(client, contest):
     page = client.get(f"/display/{contest.slug}").get_data(as_text=True)
     assert f'href="/lang/en?next=/display/{contest.slug}"' in page
     assert "Mất kết nối" in page
+
+
+def test_only_a_screens_preview_may_be_framed_and_only_by_this_site(client, factory, contest):
+    with factory.writing() as session:
+        session.add(Screen(event_id=contest.event.id, name="Sảnh", key="sanh"))
+    opened = client.get(f"/display/{contest.slug}/sanh")
+    assert opened.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in opened.headers["Content-Security-Policy"]
+    preview = client.get(f"/display/{contest.slug}/sanh?preview=1")
+    assert preview.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in preview.headers["Content-Security-Policy"]

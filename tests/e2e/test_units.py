@@ -17,7 +17,7 @@ def test_the_administrator_adds_a_unit_and_a_theme(server, browser):
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page).to_have_url(server["organiser_url"])
 
-    page.get_by_role("banner").get_by_role("link", name="Đơn vị").click()
+    page.get_by_role("banner").get_by_role("link", name="Đơn vị", exact=True).click()
     expect(page.get_by_role("heading", name="Đơn vị", exact=True)).to_be_visible()
     page.get_by_role("link", name="Thêm đơn vị trực thuộc Tổng công ty Điện lực miền Trung").click()
     expect(page.get_by_label("Đơn vị cấp trên")).to_contain_text("Tổng công ty Điện lực miền Trung")
