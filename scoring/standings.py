@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Double, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from core.models import Event, EventStatus, Round, RoundKind, Unit, utcnow
+from core.models import Event, EventStatus, Round, RoundKind, RoundStatus, Unit, utcnow
 from core.realtime import Snapshot
 from initiatives.models import Initiative
 from scoring import results
@@ -117,9 +117,17 @@ def consensus_scores(session: Session, event: Event) -> dict[int, float]:
     return {entry_id: score for entry_id, score in rows if score is not None}
 
 
-def provisional(event: Event) -> bool:
-    """Standings are "Dự kiến" until approved; approval is yet to come, so until published."""
-    return event.status != EventStatus.PUBLISHED
+def provisional(session: Session, event: Event) -> bool:
+    """Standings are "Dự kiến" until the jury approves them: until the chair has locked (and so
+    sealed) every contest round, or the organisers have locked or published the results."""
+    if event.status in (EventStatus.LOCKED, EventStatus.PUBLISHED):
+        return False
+    open_round = session.scalar(
+        select(Round.id).where(
+            Round.event_id == event.id, CONTEST, Round.status != RoundStatus.LOCKED
+        )
+    )
+    return open_round is not None
 
 
 def frozen_snapshot(session: Session, event: Event) -> Snapshot | None:
@@ -154,7 +162,7 @@ def live_snapshot(session: Session, event: Event, version: int) -> Snapshot:
         "event": event.slug,
         "version": version,
         "method": event.aggregation.value,
-        "provisional": provisional(event),
+        "provisional": provisional(session, event),
         "frozen": False,
         "generated_at": utcnow().isoformat(),
         "entries": [
@@ -230,7 +238,7 @@ def compare(session: Session, event: Event) -> Comparison:
     method = event.aggregation.value
     return Comparison(
         method=method,
-        provisional=provisional(event),
+        provisional=provisional(session, event),
         entries=[
             Compared(
                 entry_id=standing.entry_id,

@@ -10,9 +10,10 @@ import random
 import uuid
 
 import pytest
+from sqlalchemy import select
 
 from core import db
-from core.models import Aggregation, Event, EventRole, EventStatus
+from core.models import Aggregation, Event, EventRole, Round, RoundStatus
 from tests.factories import DEFAULT_RUBRIC
 
 
@@ -211,7 +212,9 @@ def test_the_answer_names_the_method_in_force_and_says_it_is_provisional(
     assert first["prize"] == "first"
     assert [row["rank"] for row in body["entries"]] == [1, 2, 3]
 
-    change_event(app, contest.event.id, status=EventStatus.PUBLISHED)
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        for round_ in session.scalars(select(Round).where(Round.event_id == contest.event.id)):
+            round_.status = RoundStatus.LOCKED  # the chair has locked every round
     assert organiser_client(admin=True).get(url(contest)).get_json()["provisional"] is False
 
 
