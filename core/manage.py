@@ -114,6 +114,13 @@ def event_page(role: EventRole = EventRole.VIEWER) -> Callable[[View], View]:
     return decorate
 
 
+def acting_organiser() -> str:
+    """The signed-in organiser as the audit log names them, for a view behind ``event_page``."""
+    organiser = signed_in_organiser()
+    assert organiser is not None  # the page's decorator let only organisers in
+    return audit.actor(organiser)
+
+
 def managed_events(organiser: Organiser) -> list[tuple[Event, EventRole | None]]:
     """The events an organiser may open, newest first, with their role (None: administrator)."""
     session = db.session()

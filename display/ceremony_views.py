@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from core import db
-from core.auth import can_manage, signed_in_organiser
+from core.auth import can_manage
 from core.errors import Conflict, Invalid, Malformed
-from core.manage import MenuItem, event_page
+from core.manage import MenuItem, acting_organiser, event_page
 from core.models import Event, EventRole
 from core.models.base import MAX_ID
 from display import ceremony, reveal
@@ -42,12 +42,6 @@ MODE_NAMES = {
     ScreenMode.ANNOUNCEMENT: lazy_gettext("Thông báo"),
 }
 STEPS = {"up": -1, "down": 1}
-
-
-def _actor() -> str:
-    organiser = signed_in_organiser()
-    assert organiser is not None  # the view's decorator let only organisers in
-    return f"organiser:{organiser.id}"
 
 
 def _seen() -> int | None:
@@ -106,7 +100,7 @@ def ceremony_page(event: Event) -> ResponseReturnValue:
 @event_page(EventRole.MANAGER)
 def freeze_standings(event: Event) -> ResponseReturnValue:
     try:
-        freeze.freeze(db.write(), event, _actor())
+        freeze.freeze(db.write(), event, acting_organiser())
     except Conflict as error:
         return _refused(event, error)
     flash(
@@ -119,7 +113,7 @@ def freeze_standings(event: Event) -> ResponseReturnValue:
 @event_page(EventRole.MANAGER)
 def unfreeze_standings(event: Event) -> ResponseReturnValue:
     try:
-        freeze.lift(db.write(), event, _actor())
+        freeze.lift(db.write(), event, acting_organiser())
     except Conflict as error:
         return _refused(event, error)
     flash(_("Đã bỏ đóng băng: bảng xếp hạng công khai cập nhật trở lại."), "info")
@@ -132,7 +126,7 @@ def prepare_reveal(event: Event) -> ResponseReturnValue:
     """Prepare the reveal from the frozen standings (only the prizes, or every place)."""
     awarded_only = request.form.get("places") != "all"
     try:
-        ceremony.start_reveal(db.write(), event, _actor(), awarded_only=awarded_only)
+        ceremony.start_reveal(db.write(), event, acting_organiser(), awarded_only=awarded_only)
     except Conflict as error:
         return _refused(event, error)
     flash(_("Đã chuẩn bị phần công bố. Chưa có bước nào hiện trên màn hình."), "info")
@@ -143,7 +137,7 @@ def prepare_reveal(event: Event) -> ResponseReturnValue:
 @event_page(EventRole.MANAGER)
 def next_reveal_step(event: Event) -> ResponseReturnValue:
     try:
-        ceremony.reveal_next(db.write(), event, _actor(), rehearsal=False, seen=_seen())
+        ceremony.reveal_next(db.write(), event, acting_organiser(), rehearsal=False, seen=_seen())
     except Conflict as error:
         return _refused(event, error)
     return _back(event)
@@ -153,7 +147,9 @@ def next_reveal_step(event: Event) -> ResponseReturnValue:
 @event_page(EventRole.MANAGER)
 def start_rehearsal(event: Event) -> ResponseReturnValue:
     try:
-        ceremony.start_rehearsal(db.write(), event, _actor(), request.form.get("screen", ""))
+        ceremony.start_rehearsal(
+            db.write(), event, acting_organiser(), request.form.get("screen", "")
+        )
     except (Conflict, Invalid) as error:
         return _refused(event, error)
     flash(_("Đã bắt đầu tập dượt trên màn hình đã chọn, với dữ liệu mẫu."), "info")
@@ -164,7 +160,7 @@ def start_rehearsal(event: Event) -> ResponseReturnValue:
 @event_page(EventRole.MANAGER)
 def next_rehearsal_step(event: Event) -> ResponseReturnValue:
     try:
-        ceremony.reveal_next(db.write(), event, _actor(), rehearsal=True, seen=_seen())
+        ceremony.reveal_next(db.write(), event, acting_organiser(), rehearsal=True, seen=_seen())
     except Conflict as error:
         return _refused(event, error)
     return _back(event)
@@ -225,10 +221,10 @@ def _step_form(event: Event, key: str, step_id: int | None) -> ResponseReturnVal
         db.rollback()
         return _runsheet_page(event, form=form, error=error, status=422)
     if step_id is None:
-        ceremony.add_step(writing, event, fields, _actor())
+        ceremony.add_step(writing, event, fields, acting_organiser())
     else:
         step = ceremony.step_or_404(writing, event, step_id)
-        ceremony.edit_step(writing, step, fields, _actor())
+        ceremony.edit_step(writing, step, fields, acting_organiser())
     return None
 
 
@@ -268,7 +264,7 @@ def runsheet_move(event: Event, step_id: int) -> ResponseReturnValue:
         raise Malformed("invalid_direction", _("Hãy chọn Lên hoặc Xuống."))
     writing = db.write()
     step = ceremony.step_or_404(writing, event, step_id)
-    ceremony.move_step(writing, event, step, delta, _actor())
+    ceremony.move_step(writing, event, step, delta, acting_organiser())
     return _back_to_runsheet(event)
 
 
@@ -276,7 +272,9 @@ def runsheet_move(event: Event, step_id: int) -> ResponseReturnValue:
 @event_page(EventRole.MANAGER)
 def runsheet_delete(event: Event, step_id: int) -> ResponseReturnValue:
     writing = db.write()
-    ceremony.delete_step(writing, event, ceremony.step_or_404(writing, event, step_id), _actor())
+    ceremony.delete_step(
+        writing, event, ceremony.step_or_404(writing, event, step_id), acting_organiser()
+    )
     flash(_("Đã xóa bước khỏi kịch bản."), "info")
     return _back_to_runsheet(event)
 
@@ -287,7 +285,7 @@ def runsheet_start(event: Event) -> ResponseReturnValue:
     """Go back before the first step: for the ceremony, or for a rehearsal (``rehearsal=on``)
     in which the MC tablet follows and the screens do not."""
     rehearsal = request.form.get("rehearsal") == "on"
-    ceremony.start_run(db.write(), event, _actor(), rehearsal=rehearsal)
+    ceremony.start_run(db.write(), event, acting_organiser(), rehearsal=rehearsal)
     if rehearsal:
         flash(
             _(
@@ -306,7 +304,7 @@ def runsheet_start(event: Event) -> ResponseReturnValue:
 def runsheet_next(event: Event) -> ResponseReturnValue:
     """Bước tiếp theo: the screens and the MC tablet together."""
     try:
-        ceremony.advance(db.write(), event, _actor(), seen=_seen())
+        ceremony.advance(db.write(), event, acting_organiser(), seen=_seen())
     except Conflict as error:
         db.rollback()
         return _runsheet_page(event, problem=error.message, status=409)

@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import select
 
-from core import audit, db
-from core.auth import can_manage, signed_in_organiser
+from core import db
+from core.auth import can_manage
 from core.errors import DomainError, status_of
 from core.i18n import sort_key
 from core.links import external_url
-from core.manage import MenuItem, event_page
+from core.manage import MenuItem, acting_organiser, event_page
 from core.models import Event, EventRole
 from display import service
 from display.models import Screen
@@ -37,12 +37,6 @@ def _page(event: Event, *, status: int = 200, problem: str = "") -> ResponseRetu
         section="screens",
     )
     return page, status
-
-
-def _actor() -> str:
-    organiser = signed_in_organiser()
-    assert organiser is not None  # the view's decorator let only organisers in
-    return audit.actor(organiser)
 
 
 def _number(text: str | None) -> int:
@@ -70,7 +64,9 @@ def screens(event: Event) -> ResponseReturnValue:
 def screen_add(event: Event) -> ResponseReturnValue:
     """A new screen, showing the standings until told otherwise."""
     try:
-        screen = service.create_screen(db.write(), event, request.form.get("name", ""), _actor())
+        screen = service.create_screen(
+            db.write(), event, request.form.get("name", ""), acting_organiser()
+        )
     except DomainError as error:
         return _refused(event, error)
     flash(
@@ -91,7 +87,9 @@ def screen_mode(event: Event, screen_id: int) -> ResponseReturnValue:
     try:
         screen = service.screen_of(writing, event, screen_id)
         fields = {key: value for key, value in request.form.items() if key != "csrf_token"}
-        service.set_mode(writing, event, screen, request.form.get("mode", ""), fields, _actor())
+        service.set_mode(
+            writing, event, screen, request.form.get("mode", ""), fields, acting_organiser()
+        )
     except DomainError as error:
         return _refused(event, error)
     flash(_("Màn hình “%(name)s” đã chuyển nội dung.", name=screen.name), "info")
@@ -106,7 +104,7 @@ def screen_timer(event: Event, screen_id: int) -> ResponseReturnValue:
     try:
         screen = service.screen_of(writing, event, screen_id)
         running = request.form.get("run") == "start"
-        service.set_timer(writing, event, screen, running, _actor())
+        service.set_timer(writing, event, screen, running, acting_organiser())
     except DomainError as error:
         return _refused(event, error)
     return _back(event)
@@ -119,7 +117,9 @@ def screen_rename(event: Event, screen_id: int) -> ResponseReturnValue:
     writing = db.write()
     try:
         screen = service.screen_of(writing, event, screen_id)
-        service.rename_screen(writing, event, screen, request.form.get("name", ""), _actor())
+        service.rename_screen(
+            writing, event, screen, request.form.get("name", ""), acting_organiser()
+        )
     except DomainError as error:
         return _refused(event, error)
     flash(_("Đã đổi tên màn hình thành “%(name)s”.", name=screen.name), "info")
@@ -134,7 +134,7 @@ def screen_delete(event: Event, screen_id: int) -> ResponseReturnValue:
     try:
         screen = service.screen_of(writing, event, screen_id)
         name = screen.name
-        service.delete_screen(writing, event, screen, _actor())
+        service.delete_screen(writing, event, screen, acting_organiser())
     except DomainError as error:
         return _refused(event, error)
     flash(_("Đã xóa màn hình “%(name)s”.", name=name), "info")

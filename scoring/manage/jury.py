@@ -12,13 +12,13 @@ from flask_babel import lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from core import audit, db, qr
+from core import db, qr
 from core.admin import unit_lines
-from core.auth import can_manage, signed_in_organiser
+from core.auth import can_manage
 from core.errors import Conflict, Invalid, NotFound, status_of
 from core.i18n import nfc, sort_key
 from core.links import external_url
-from core.manage import MenuItem, event_page
+from core.manage import MenuItem, acting_organiser, event_page
 from core.models import Event, EventRole, Round
 from core.models.base import MAX_ID
 from core.service import SEALED
@@ -129,12 +129,6 @@ def _jury_page(
     return page, status
 
 
-def _actor() -> str:
-    organiser = signed_in_organiser()
-    assert organiser is not None  # the view's decorator let only organisers in
-    return audit.actor(organiser)
-
-
 def _judge_or_404(session: Session, event: Event, judge_id: int) -> Judge:
     judge = session.get(Judge, judge_id) if 0 < judge_id <= MAX_ID else None
     if judge is None or judge.event_id != event.id:
@@ -161,7 +155,7 @@ def jury_add(event: Event) -> ResponseReturnValue:
     form = _typed("code", "name", "role", "unit", "chair") | {"form": "add"}
     try:
         data = read_judge_form(db.session(), form)
-        added = add_judge(db.write(), event, data, _actor())
+        added = add_judge(db.write(), event, data, acting_organiser())
     except (Invalid, Conflict) as error:
         db.rollback()
         errors = error.details.get("fields", {})
@@ -190,7 +184,7 @@ def jury_edit(event: Event, judge_id: int) -> ResponseReturnValue:
     judge = _judge_or_404(writing, event, judge_id)
     try:
         data = read_judge_form(writing, form)
-        recused = edit_judge(writing, judge, data, _actor())
+        recused = edit_judge(writing, judge, data, acting_organiser())
     except (Invalid, Conflict) as error:
         db.rollback()
         errors = error.details.get("fields", {})
@@ -224,7 +218,7 @@ def jury_active(event: Event, judge_id: int) -> ResponseReturnValue:
     judge = _judge_or_404(writing, event, judge_id)
     active = request.form.get("active") == "1"
     try:
-        set_judge_active(writing, judge, active, _actor())
+        set_judge_active(writing, judge, active, acting_organiser())
     except Conflict as error:
         db.rollback()
         return _jury_page(event, status=status_of(error), problem=error.message)
@@ -258,7 +252,7 @@ def jury_recuse(event: Event) -> ResponseReturnValue:
         judge = _judge_or_404(writing, event, judge_id)
         if not 0 < entry_id <= MAX_ID:
             raise NotFound("entry_not_found", _("Hãy chọn một bài dự thi."), field="entry")
-        recuse_by_hand(writing, judge, entry_id, form["reason"], _actor())
+        recuse_by_hand(writing, judge, entry_id, form["reason"], acting_organiser())
     except (Invalid, Conflict, NotFound) as error:
         db.rollback()
         field = error.details.get("field") or {
@@ -288,7 +282,7 @@ def jury_unrecuse(event: Event, judge_id: int, entry_id: int) -> ResponseReturnV
     if not 0 < entry_id <= MAX_ID:
         raise NotFound("recusal_not_found", _("Giám khảo này không có lượt không chấm bài này."))
     try:
-        take_back_recusal(writing, judge, entry_id, _actor())
+        take_back_recusal(writing, judge, entry_id, acting_organiser())
     except Conflict as error:
         db.rollback()
         return _jury_page(event, status=status_of(error), problem=error.message)
@@ -352,7 +346,7 @@ def jury_cards(event: Event) -> ResponseReturnValue:
     writing = db.write()
     try:
         judges = _judges_to_print(writing, event, request.form.get("judge", "").strip())
-        issued = issue_cards(writing, event, judges, _actor())
+        issued = issue_cards(writing, event, judges, acting_organiser())
     except (Invalid, Conflict) as error:
         db.rollback()
         return _jury_page(event, status=status_of(error), problem=error.message)

@@ -13,11 +13,11 @@ from flask_babel import lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from core import audit, db
-from core.auth import can_manage, signed_in_organiser
+from core import db
+from core.auth import can_manage
 from core.errors import DomainError, status_of
 from core.i18n import sort_key
-from core.manage import MenuItem, event_page
+from core.manage import MenuItem, acting_organiser, event_page
 from core.models import Event, EventRole, Round, RoundStatus
 from core.models.base import MAX_ID
 from core.service import SEALED
@@ -96,12 +96,6 @@ def _page(event: Event, *, status: int = 200, problem: str = "") -> ResponseRetu
     return page, status
 
 
-def _actor() -> str:
-    organiser = signed_in_organiser()
-    assert organiser is not None  # the view's decorator let only organisers in
-    return audit.actor(organiser)
-
-
 def _number(text: str | None) -> int:
     return int(text) if text and text.isdecimal() and len(text) < 12 else 0
 
@@ -132,7 +126,7 @@ def panel_add(event: Event) -> ResponseReturnValue:
             event,
             _number(request.form.get("round")),
             request.form.get("name", ""),
-            _actor(),
+            acting_organiser(),
         )
     except DomainError as error:
         return _refused(event, error)
@@ -149,7 +143,7 @@ def panel_rename(event: Event, panel_id: int) -> ResponseReturnValue:
     writing = db.write()
     try:
         panel = panel_of(writing, event, panel_id)
-        rename_panel(writing, event, panel, request.form.get("name", ""), _actor())
+        rename_panel(writing, event, panel, request.form.get("name", ""), acting_organiser())
     except DomainError as error:
         return _refused(event, error)
     flash(_("Đã đổi tên tiểu ban thành “%(name)s”.", name=panel.name), "info")
@@ -164,7 +158,7 @@ def panel_judges(event: Event, panel_id: int) -> ResponseReturnValue:
     chosen = {_number(value) for value in request.form.getlist("judge")}
     try:
         panel = panel_of(writing, event, panel_id)
-        set_members(writing, event, panel, chosen - {0}, _actor())
+        set_members(writing, event, panel, chosen - {0}, acting_organiser())
     except DomainError as error:
         return _refused(event, error)
     flash(_("Đã lưu giám khảo của tiểu ban “%(name)s”.", name=panel.name), "info")
@@ -179,7 +173,7 @@ def panel_delete(event: Event, panel_id: int) -> ResponseReturnValue:
     try:
         panel = panel_of(writing, event, panel_id)
         name = panel.name
-        delete_panel(writing, event, panel, _actor())
+        delete_panel(writing, event, panel, acting_organiser())
     except DomainError as error:
         return _refused(event, error)
     flash(_("Đã xóa tiểu ban “%(name)s”.", name=name), "info")
@@ -199,7 +193,7 @@ def panel_entries(event: Event) -> ResponseReturnValue:
                 chosen[entry_id] = _number(value) or None
     try:
         changed = assign_entries(
-            db.write(), event, _number(request.form.get("round")), chosen, _actor()
+            db.write(), event, _number(request.form.get("round")), chosen, acting_organiser()
         )
     except DomainError as error:
         return _refused(event, error)

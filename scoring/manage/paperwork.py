@@ -16,7 +16,7 @@ from core.auth import signed_in_organiser
 from core.errors import Invalid, status_of
 from core.i18n import locale_code
 from core.links import public_url
-from core.manage import MenuItem, event_page
+from core.manage import MenuItem, acting_organiser, event_page
 from core.models import Event, EventRole
 from scoring import paperwork
 from scoring.auth import chair_or_manager
@@ -30,12 +30,6 @@ TIER_NAMES = {
     CertificateTier.CONFEDERATION: lazy_gettext("Tổng Liên đoàn Lao động Việt Nam"),
     CertificateTier.UNION: lazy_gettext("Công đoàn Điện lực Việt Nam"),
 }
-
-
-def _actor() -> str:
-    organiser = signed_in_organiser()
-    assert organiser is not None
-    return audit.actor(organiser)
 
 
 def _page(event: Event, error: Invalid | None = None) -> ResponseReturnValue:
@@ -70,7 +64,9 @@ def save(event: Event) -> ResponseReturnValue:
     """Save the place, the secretary, the signers and one certificate per author or team."""
     per_author = request.form.get("per_author") == "1"
     try:
-        paperwork.save_settings(db.write(), event, request.form.to_dict(), per_author, _actor())
+        paperwork.save_settings(
+            db.write(), event, request.form.to_dict(), per_author, acting_organiser()
+        )
     except Invalid as error:
         db.rollback()
         return _page(event, error)
@@ -84,11 +80,11 @@ def logo(event: Event) -> ResponseReturnValue:
     """Upload the unit's logo (PNG or JPEG), or take it off the certificates."""
     try:
         if request.form.get("remove") == "1":
-            paperwork.remove_logo(db.write(), event, _actor())
+            paperwork.remove_logo(db.write(), event, acting_organiser())
         else:
             upload = request.files.get("logo")
             data = upload.read() if upload is not None else b""
-            paperwork.save_logo(db.write(), event, data, _actor())
+            paperwork.save_logo(db.write(), event, data, acting_organiser())
     except Invalid as error:
         db.rollback()
         return _page(event, error)

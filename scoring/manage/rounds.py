@@ -17,10 +17,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy.orm import Session
 
-from core import audit, db
-from core.auth import can_manage, signed_in_organiser
+from core import db
+from core.auth import can_manage
 from core.errors import Conflict, Invalid, Malformed, NotFound, status_of
-from core.manage import MenuItem, event_page
+from core.manage import MenuItem, acting_organiser, event_page
 from core.models import Event, EventRole, Round, RoundKind, RoundStatus
 from core.models.base import MAX_ID
 from core.service import SEALED
@@ -56,12 +56,6 @@ ENTRY_STATUS_NAMES = {
     EntryStatus.DONE: lazy_gettext("Đã thuyết trình"),
     EntryStatus.WITHDRAWN: lazy_gettext("Đã rút khỏi hội thi"),
 }
-
-
-def _actor() -> str:
-    organiser = signed_in_organiser()
-    assert organiser is not None  # the view's decorator let only organisers in
-    return audit.actor(organiser)
 
 
 def _id(text: str) -> int | None:
@@ -142,7 +136,7 @@ def rounds_add(event: Event) -> ResponseReturnValue:
     }
     kind = RoundKind.CALIBRATION if form["kind"] == RoundKind.CALIBRATION else RoundKind.CONTEST
     try:
-        added = add_round(db.write(), event, form["name"], _actor(), kind)
+        added = add_round(db.write(), event, form["name"], acting_organiser(), kind)
     except (Invalid, Conflict) as error:
         db.rollback()
         return _rounds_page(
@@ -160,7 +154,7 @@ def rounds_rename(event: Event, round_id: int) -> ResponseReturnValue:
     writing = db.write()
     round_ = _round_or_404(writing, event, round_id)
     try:
-        rename_round(writing, round_, form["name"], _actor())
+        rename_round(writing, round_, form["name"], acting_organiser())
     except (Invalid, Conflict) as error:
         db.rollback()
         return _rounds_page(event, status=status_of(error), form=form, errors={key: error.message})
@@ -175,7 +169,7 @@ def rounds_move(event: Event, round_id: int) -> ResponseReturnValue:
     writing = db.write()
     round_ = _round_or_404(writing, event, round_id)
     try:
-        move_round(writing, round_, _step(), _actor())
+        move_round(writing, round_, _step(), acting_organiser())
     except Conflict as error:
         db.rollback()
         return _rounds_page(event, status=status_of(error), problem=error.message)
@@ -190,7 +184,7 @@ def rounds_delete(event: Event, round_id: int) -> ResponseReturnValue:
     round_ = _round_or_404(writing, event, round_id)
     name = round_.name
     try:
-        delete_round(writing, round_, _actor())
+        delete_round(writing, round_, acting_organiser())
     except Conflict as error:
         db.rollback()
         return _rounds_page(event, status=status_of(error), problem=error.message)
@@ -261,7 +255,7 @@ def round_add_entries(event: Event, round_id: int) -> ResponseReturnValue:
     try:
         if len(ids) != len(chosen):
             raise Conflict("initiative_unavailable", _("Hãy tải lại trang rồi chọn lại."))
-        added = add_entries(writing, round_, ids, _actor())
+        added = add_entries(writing, round_, ids, acting_organiser())
     except (Invalid, Conflict) as error:
         db.rollback()
         form = {"form": "add", "initiative": chosen}
@@ -292,7 +286,7 @@ def round_move_entry(event: Event, round_id: int, entry_id: int) -> ResponseRetu
     round_ = _round_or_404(writing, event, round_id)
     entry = _entry_or_404(writing, round_, entry_id)
     try:
-        move_entry(writing, entry, _step(), _actor())
+        move_entry(writing, entry, _step(), acting_organiser())
     except Conflict as error:
         db.rollback()
         return _round_page(event, round_, status=status_of(error), problem=error.message)
@@ -308,7 +302,7 @@ def round_remove_entry(event: Event, round_id: int, entry_id: int) -> ResponseRe
     entry = _entry_or_404(writing, round_, entry_id)
     title = entry.initiative.title
     try:
-        remove_entry(writing, entry, _actor())
+        remove_entry(writing, entry, acting_organiser())
     except Conflict as error:
         db.rollback()
         return _round_page(event, round_, status=status_of(error), problem=error.message)
@@ -326,7 +320,7 @@ def round_withdraw_entry(event: Event, round_id: int, entry_id: int) -> Response
     round_ = _round_or_404(writing, event, round_id)
     entry = _entry_or_404(writing, round_, entry_id)
     try:
-        withdraw_entry(writing, entry, form["reason"], _actor())
+        withdraw_entry(writing, entry, form["reason"], acting_organiser())
     except (Invalid, Conflict) as error:
         db.rollback()
         return _round_page(
@@ -344,7 +338,7 @@ def round_reinstate_entry(event: Event, round_id: int, entry_id: int) -> Respons
     round_ = _round_or_404(writing, event, round_id)
     entry = _entry_or_404(writing, round_, entry_id)
     try:
-        reinstate_entry(writing, entry, _actor())
+        reinstate_entry(writing, entry, acting_organiser())
     except Conflict as error:
         db.rollback()
         return _round_page(event, round_, status=status_of(error), problem=error.message)
@@ -373,7 +367,7 @@ def round_order(event: Event, round_id: int) -> ResponseReturnValue:
     order = _order_of(request.get_json(silent=True))
     writing = db.write()
     round_ = _round_or_404(writing, event, round_id)
-    reorder_entries(writing, round_, order, _actor())
+    reorder_entries(writing, round_, order, acting_organiser())
     return jsonify(order=[row.entry.id for row in round_entries(writing, round_)])
 
 
@@ -393,7 +387,7 @@ def round_pitch_entry(event: Event, round_id: int, entry_id: int) -> ResponseRet
     entry = _entry_or_404(writing, round_, entry_id)
     starting = request.form.get("pitching") == "1"
     try:
-        (start_pitch if starting else finish_pitch)(writing, entry, _actor())
+        (start_pitch if starting else finish_pitch)(writing, entry, acting_organiser())
     except Conflict as error:
         db.rollback()
         return _round_page(event, round_, status=status_of(error), problem=error.message)
