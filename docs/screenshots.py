@@ -1,6 +1,7 @@
 """Take the user guide's screenshots from the real server in headless Chromium.
 
-.venv/bin/python docs/screenshots.py      # writes docs/img/*.png
+.venv/bin/python docs/screenshots.py            # writes docs/img/*.png
+.venv/bin/python docs/screenshots.py screens    # only the big screen's modes, screen-*.png
 """
 
 from __future__ import annotations
@@ -119,6 +120,93 @@ def console_pages(console: Page, demo: dict[str, Any]) -> None:
     console.screenshot(path=IMAGES / "results.png", full_page=True)
 
 
+# Every mode a big screen offers, as the control page names it, in the guide's order.
+SCREEN_MODES = [
+    ("leaderboard", "Bảng xếp hạng"),
+    ("pitching", "Đang thuyết trình"),
+    ("peoples_choice", "Bình chọn của khán giả"),
+    ("exhibit_wall", "Tường trưng bày"),
+    ("announcement", "Thông báo"),
+    ("clock", "Đồng hồ và chương trình"),
+    ("blank", "Màn hình chờ (logo)"),
+]
+
+
+def screen_modes(browser: Any, console: Page, demo: dict[str, Any]) -> None:
+    """The main hall's screen of the demo event in every mode at 1920x1080, each switched from
+    the control page without reloading the screen; the ceremony reveal last, after a freeze."""
+    event = demo["organiser_url"]
+    screen = browser.new_page(viewport={"width": 1920, "height": 1080})
+    screen.goto(demo["display_url"])
+    screen.wait_for_selector("#link.live")
+    key = demo["display_url"].rstrip("/").rsplit("/", 1)[1]
+
+    def show(label: str, **fields: str) -> None:
+        console.goto(event + "screens")
+        card = console.get_by_test_id(f"screen-{key}")
+        card.get_by_label("Nội dung").select_option(label=label)
+        for name, value in fields.items():
+            card.locator(f'[name="{name}"]').fill(value)
+        card.get_by_role("button", name="Hiển thị").click()
+        console.wait_for_load_state("networkidle")
+
+    for mode, label in SCREEN_MODES:
+        fields = {
+            "announcement": {"text": "Mời các đại biểu về chỗ ngồi, lễ trao giải sắp bắt đầu"},
+            "clock": {
+                "agenda": "08:00 Đón tiếp đại biểu\n08:30 Khai mạc\n09:00 Thuyết trình"
+                "\n11:30 Lễ trao giải"
+            },
+        }.get(mode, {})
+        if mode == "pitching":  # the first entry of the final round takes the stage
+            console.goto(event + "rounds")
+            console.get_by_role("link", name="Vòng chung khảo").first.click()
+            console.locator('button[name="pitching"][value="1"]').first.click()
+            console.wait_for_load_state("networkidle")
+        show(label, **fields)
+        if mode == "pitching":
+            card = console.get_by_test_id(f"screen-{key}")
+            card.get_by_role("button", name="Bắt đầu đếm ngược").click()
+        screen.wait_for_timeout(1500)  # the mode draws, its photos and fonts load
+        screen.screenshot(path=IMAGES / f"screen-{mode}.png")
+
+    console.goto(event + "ceremony")
+    console.locator("summary", has_text="Đóng băng kết quả").click()
+    console.get_by_role("button", name="Đóng băng kết quả ngay").click()
+    console.get_by_label("Mọi thứ hạng, từ hạng cuối").check()
+    console.get_by_role("button", name="Chuẩn bị").click()
+    show("Công bố kết quả")
+    console.goto(event + "ceremony")
+    for _ in range(3):
+        console.get_by_test_id("reveal-next-button").click()
+        console.wait_for_load_state("networkidle")
+    screen.wait_for_timeout(1500)
+    screen.screenshot(path=IMAGES / "screen-reveal.png")
+    screen.close()
+
+
+def big_screens() -> None:
+    """The big screen's modes, on a demo event of their own (the reveal freezes its results)."""
+    with tempfile.TemporaryDirectory() as folder:
+        server = Server(Path(folder))
+        demo = server.seed()
+        server.start()
+        try:
+            score_some(server, demo)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                console = browser.new_page(viewport={"width": 1280, "height": 900})
+                console.goto(demo["organiser_url"])
+                console.fill('input[name="email"]', demo["organiser"]["email"])
+                console.fill('input[name="password"]', demo["organiser"]["password"])
+                console.click('button[type="submit"]')
+                console.wait_for_load_state("networkidle")
+                screen_modes(browser, console, demo)
+                browser.close()
+        finally:
+            server.stop()
+
+
 def main() -> None:
     IMAGES.mkdir(parents=True, exist_ok=True)
     first_run()
@@ -166,9 +254,13 @@ def main() -> None:
                 browser.close()
         finally:
             server.stop()
+    big_screens()
     for image in sorted(IMAGES.glob("*.png")):
         print(image.relative_to(ROOT), image.stat().st_size, "bytes")
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["screens"]:
+        big_screens()
+    else:
+        main()

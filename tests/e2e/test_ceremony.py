@@ -1,0 +1,153 @@
+"""The ceremony through the real stack, in headless Chromium: the organiser freezes the standings,
+a judge's later sheet changes nothing the public sees, then the reveal goes from the last place to
+the first on a big screen that never reloads and never shows a place before its turn."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+import uuid
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.server import Server
+from tests.e2e.test_judging import post_sheet, standings
+from tests.e2e.test_screens import sign_in
+
+pytestmark = pytest.mark.browser
+
+SCREEN = "hoi-truong-chinh"
+
+
+@pytest.fixture
+def running(tmp_path) -> Any:
+    """A server of its own: the freeze and the reveal change the event for good."""
+    server = Server(tmp_path)
+    demo = server.seed()
+    server.start()
+    yield server, demo
+    server.stop()
+
+
+def scores(total: int) -> dict[str, int]:
+    """A sheet whose points add up to ``total`` (at most 100), spread over the five criteria."""
+    caps = {"novelty": 20, "effectiveness": 25, "benefit": 25, "replicability": 20, "pitch": 10}
+    left, points = total, {}
+    for key, cap in caps.items():
+        points[key] = min(cap, left)
+        left -= points[key]
+    return points
+
+
+def submit(url: str, demo: dict[str, Any], entry: dict[str, Any], total: int) -> None:
+    """One submitted sheet for ``entry``, by the first judge who is not recused from it."""
+    for judge in demo["judges"]:
+        body = {"id": str(uuid.uuid4()), "entry": entry["id"], "scores": scores(total)}
+        status, _ = post_sheet(url, judge["token"], body | {"submit": True})
+        if status == 201:
+            return
+    raise AssertionError(f"no judge could score {entry['title']}")
+
+
+def phone_snapshot(url: str, slug: str) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{url}/live/{slug}/snapshot.json", timeout=10) as response:
+        return dict(json.load(response)["standings"])
+
+
+def public_view(url: str, slug: str) -> list[tuple[int, Any, Any]]:
+    """What the public API says of every entry: id, rank, score."""
+    return [(row["entry_id"], row["rank"], row["score"]) for row in standings(url, slug)["entries"]]
+
+
+def test_a_frozen_ceremony_reveals_from_last_to_first_without_leaking(running, browser):
+    server, demo = running
+    slug = demo["event"]
+    entries = demo["entries"]
+    for entry, total in zip(entries[:4], (60, 70, 80, 90), strict=True):
+        submit(server.url, demo, entry, total)
+
+    screen = browser.new_page(viewport={"width": 1920, "height": 1080})
+    screen.goto(demo["display_url"])
+    expect(screen.locator("#link.live")).to_be_visible()
+    screen.evaluate("window.notReloaded = true")
+    expect(screen.locator("#board tbody tr").first).to_have_attribute(
+        "data-entry", str(entries[3]["id"])
+    )
+
+    console = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(console, demo)
+    console.goto(f"{server.url}/manage/{slug}/ceremony")
+    console.locator("summary", has_text="Đóng băng kết quả").click()
+    console.get_by_role("button", name="Đóng băng kết quả ngay").click()
+    expect(console.get_by_test_id("frozen")).to_be_visible()
+
+    frozen_api = public_view(server.url, slug)
+    frozen_phone = phone_snapshot(server.url, slug)
+    frozen_version = standings(server.url, slug)["version"]
+    expect(screen.locator("#board")).to_have_attribute("data-version", str(frozen_version))
+
+    # After the freeze a judge's sheet makes the fifth entry the best one, for the organiser only.
+    late = entries[4]
+    submit(server.url, demo, late, 100)
+    assert public_view(server.url, slug) == frozen_api
+    assert phone_snapshot(server.url, slug) == frozen_phone
+    assert standings(server.url, slug)["version"] == frozen_version
+
+    # A message sent to the screen after the sheet arrives after anything the sheet caused:
+    # switch the screen away and back, then its board is still the frozen one.
+    console.goto(f"{server.url}/manage/{slug}/screens")
+    card = console.get_by_test_id(f"screen-{SCREEN}")
+    card.get_by_label("Nội dung").select_option(label="Thông báo")
+    card.get_by_role("textbox", name="Thông báo").fill("Xin chờ trong giây lát")
+    card.get_by_role("button", name="Hiển thị").click()
+    expect(screen.locator(".announcement")).to_have_text("Xin chờ trong giây lát")
+    card = console.get_by_test_id(f"screen-{SCREEN}")
+    card.get_by_label("Nội dung").select_option(label="Bảng xếp hạng")
+    card.get_by_role("button", name="Hiển thị").click()
+    expect(screen.locator("#board")).to_have_attribute("data-version", str(frozen_version))
+    expect(screen.locator(f'#board tr[data-entry="{late["id"]}"] td.rank')).not_to_have_text("1")
+    expect(screen.locator("#board tbody tr").first).to_have_attribute(
+        "data-entry", str(entries[3]["id"])
+    )
+
+    # The reveal: every ranked place, from the last to the first.
+    console.goto(f"{server.url}/manage/{slug}/ceremony")
+    console.get_by_label("Mọi thứ hạng, từ hạng cuối").check()
+    console.get_by_role("button", name="Chuẩn bị").click()
+    expect(console.get_by_test_id("reveal-progress")).to_contain_text("0/")
+
+    console.goto(f"{server.url}/manage/{slug}/screens")
+    card = console.get_by_test_id(f"screen-{SCREEN}")
+    card.get_by_label("Nội dung").select_option(label="Công bố kết quả")
+    card.get_by_role("button", name="Hiển thị").click()
+    shown = screen.get_by_test_id("reveal")
+    expect(shown).to_have_attribute("data-shown", "0")
+    expect(screen.locator(".reveal-step")).to_have_count(0)
+
+    ranked = [row for row in standings(server.url, slug)["entries"] if row["rank"] is not None]
+    places = sorted({row["rank"] for row in ranked}, reverse=True)
+    assert places[-1] == 1 and len(places) == 4
+    titles = {row["rank"]: row["title"] for row in ranked}
+    console.goto(f"{server.url}/manage/{slug}/ceremony")
+    for number, place in enumerate(places, start=1):
+        console.get_by_test_id("reveal-next-button").click()
+        expect(shown).to_have_attribute("data-shown", str(number))
+        latest = screen.locator(".reveal-step.latest")
+        expect(latest).to_have_attribute("data-step", str(number))
+        expect(latest).to_have_attribute("data-rank", str(place))
+        expect(latest.locator(".reveal-title")).to_have_text(titles[place])
+        drawn = [
+            int(rank)
+            for rank in screen.locator(".reveal-step").evaluate_all(
+                "steps => steps.map(step => step.dataset.rank)"
+            )
+        ]
+        assert drawn == sorted(places[:number])
+        screen_text = shown.inner_text()
+        for later in places[number:]:
+            assert titles[later] not in screen_text
+        assert late["title"] not in screen_text
+    expect(console.get_by_test_id("reveal-done")).to_be_visible()
+    assert screen.evaluate("window.notReloaded") is True
