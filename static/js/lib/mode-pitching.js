@@ -21,7 +21,7 @@ function clockText(seconds) {
 }
 
 export function pitching(stage) {
-  const box = element("div", "pitch");
+  const box = element("div", "now-pitching");
   stage.appendChild(box);
   let timer = null;
   let state = null;
