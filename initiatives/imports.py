@@ -213,6 +213,18 @@ COLUMNS = (
         18,
     ),
     Column(
+        "employee_code",
+        "Mã nhân viên",
+        "Employee code",
+        False,
+        lazy_gettext(
+            "Mã nhân viên của tác giả, tối đa 40 ký tự; chương trình 10.000 sáng kiến đếm mỗi "
+            "người một lần theo mã này"
+        ),
+        "NV00123",
+        14,
+    ),
+    Column(
         "contribution",
         "Tỷ lệ đóng góp (%)",
         "Contribution (%)",
@@ -254,6 +266,8 @@ class AuthorRecord:
     job_title: str
     qualification: str
     contribution_pct: Decimal
+    # None: the file gives none; the programme then tells people apart by name and birth date.
+    employee_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -298,6 +312,7 @@ def _record(initiative: Initiative, unit: str) -> InitiativeRecord:
             author.job_title,
             author.qualification,
             author.contribution_pct,
+            author.employee_code,
         )
         for author in initiative.authors
     )
@@ -451,6 +466,7 @@ def _authors(
                     reader.text("job_title", 200),
                     reader.text("qualification", 200),
                     share,
+                    reader.text("employee_code", 40) or None,
                 )
             )
     if any(reader.faulty for reader in readers):

@@ -204,3 +204,17 @@ def test_an_imported_initiative_is_checked_for_novelty(app, factory, setup):
         found = session.scalars(select(Similarity)).one()
         assert found.other_id == earlier.id
         assert found.kind == SimilarityKind.REPLICATION  # another unit: nhân rộng
+
+
+def test_authors_employee_codes_are_kept_and_an_unchanged_file_stays_unchanged(app, setup):
+    _event, client, path = setup
+    rows = [
+        row("SK-0100", "Khớp nối mặt bích", "Nguyễn Văn Hùng", "60", employee_code="nv 00123"),
+        row("SK-0100", "", "Trần Thị Thu Hà", "40"),
+    ]
+    confirm(app, client, upload(app, client, path, xlsx([HEADER, *rows]))[0])
+    with app.app_context(), db.unit_of_work() as session:
+        initiative = session.scalar(select(Initiative).where(Initiative.code == "SK-0100"))
+        assert [a.employee_code for a in initiative.authors] == ["nv 00123", None]
+    _url, page = upload(app, client, path, xlsx([HEADER, *rows]))
+    assert "Mục không đổi</dt><dd>1<" in page
