@@ -36,6 +36,7 @@ from core.auth import (
 from core.errors import Forbidden, Invalid
 from core.lookup import event_or_404
 from core.models import Event, EventMember, EventRole, EventStatus, Organiser
+from core.models.base import MAX_ID
 from core.service import (
     NEXT_STATUS,
     PREVIOUS_STATUS,
@@ -112,6 +113,15 @@ def event_page(role: EventRole = EventRole.VIEWER) -> Callable[[View], View]:
         return audience(event_audience(role))(wrapper)
 
     return decorate
+
+
+def form_id(text: str | None) -> int | None:
+    """A row's id as a form sends it, or None for anything else (ids beyond MAX_ID name nothing:
+    the databases would refuse to compare them)."""
+    if not text or not text.isascii() or not text.isdecimal():
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
 
 
 def acting_organiser() -> str:

@@ -39,10 +39,6 @@ def _page(event: Event, *, status: int = 200, problem: str = "") -> ResponseRetu
     return page, status
 
 
-def _number(text: str | None) -> int:
-    return int(text) if text and text.isdecimal() and len(text) < 12 else 0
-
-
 def _refused(event: Event, error: DomainError) -> ResponseReturnValue:
     db.rollback()  # let go of the write lock before the page is drawn
     return _page(event, status=status_of(error), problem=error.message)

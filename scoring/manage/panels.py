@@ -17,9 +17,8 @@ from core import db
 from core.auth import can_manage
 from core.errors import DomainError, status_of
 from core.i18n import sort_key
-from core.manage import MenuItem, acting_organiser, event_page
+from core.manage import MenuItem, acting_organiser, event_page, form_id
 from core.models import Event, EventRole, Round, RoundStatus
-from core.models.base import MAX_ID
 from core.service import SEALED
 from initiatives.models import Initiative
 from scoring.models import Entry, EntryStatus, Judge, Panel
@@ -96,10 +95,6 @@ def _page(event: Event, *, status: int = 200, problem: str = "") -> ResponseRetu
     return page, status
 
 
-def _number(text: str | None) -> int:
-    return int(text) if text and text.isdecimal() and len(text) < 12 else 0
-
-
 def _refused(event: Event, error: DomainError) -> ResponseReturnValue:
     db.rollback()  # let go of the write lock before the page is drawn
     return _page(event, status=status_of(error), problem=error.message)
@@ -124,7 +119,7 @@ def panel_add(event: Event) -> ResponseReturnValue:
         panel = create_panel(
             db.write(),
             event,
-            _number(request.form.get("round")),
+            form_id(request.form.get("round")) or 0,
             request.form.get("name", ""),
             acting_organiser(),
         )
@@ -155,10 +150,10 @@ def panel_rename(event: Event, panel_id: int) -> ResponseReturnValue:
 def panel_judges(event: Event, panel_id: int) -> ResponseReturnValue:
     """The panel's judges become those ticked."""
     writing = db.write()
-    chosen = {_number(value) for value in request.form.getlist("judge")}
+    chosen = {found for value in request.form.getlist("judge") if (found := form_id(value))}
     try:
         panel = panel_of(writing, event, panel_id)
-        set_members(writing, event, panel, chosen - {0}, acting_organiser())
+        set_members(writing, event, panel, chosen, acting_organiser())
     except DomainError as error:
         return _refused(event, error)
     flash(_("Đã lưu giám khảo của tiểu ban “%(name)s”.", name=panel.name), "info")
@@ -188,12 +183,12 @@ def panel_entries(event: Event) -> ResponseReturnValue:
     chosen: dict[int, int | None] = {}
     for key, value in request.form.items():
         if key.startswith("entry-"):
-            entry_id = _number(key.removeprefix("entry-"))
-            if 0 < entry_id <= MAX_ID:
-                chosen[entry_id] = _number(value) or None
+            entry_id = form_id(key.removeprefix("entry-"))
+            if entry_id is not None:
+                chosen[entry_id] = form_id(value)
     try:
         changed = assign_entries(
-            db.write(), event, _number(request.form.get("round")), chosen, acting_organiser()
+            db.write(), event, form_id(request.form.get("round")) or 0, chosen, acting_organiser()
         )
     except DomainError as error:
         return _refused(event, error)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from core import db
 from core.auth import can_manage
 from core.errors import Conflict, Invalid, Malformed, NotFound, status_of
-from core.manage import MenuItem, acting_organiser, event_page
+from core.manage import MenuItem, acting_organiser, event_page, form_id
 from core.models import Event, EventRole, Round, RoundKind, RoundStatus
 from core.models.base import MAX_ID
 from core.service import SEALED
@@ -56,10 +56,6 @@ ENTRY_STATUS_NAMES = {
     EntryStatus.DONE: lazy_gettext("Đã thuyết trình"),
     EntryStatus.WITHDRAWN: lazy_gettext("Đã rút khỏi hội thi"),
 }
-
-
-def _id(text: str) -> int | None:
-    return int(text) if text.isascii() and text.isdecimal() and 0 < int(text) <= MAX_ID else None
 
 
 def _round_or_404(session: Session, event: Event, round_id: int) -> Round:
@@ -251,7 +247,7 @@ def round_add_entries(event: Event, round_id: int) -> ResponseReturnValue:
     chosen = request.form.getlist("initiative")
     writing = db.write()
     round_ = _round_or_404(writing, event, round_id)
-    ids = [found for found in map(_id, chosen) if found is not None]
+    ids = [found for found in map(form_id, chosen) if found is not None]
     try:
         if len(ids) != len(chosen):
             raise Conflict("initiative_unavailable", _("Hãy tải lại trang rồi chọn lại."))
