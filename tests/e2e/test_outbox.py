@@ -116,3 +116,28 @@ def test_a_sheet_the_server_always_fails_on_does_not_hold_back_the_others(server
     expect(tablet.locator("#outbox-state")).to_be_hidden()
     expect(tablet.locator("#outbox-stuck")).to_be_hidden()
     context.close()
+
+
+def test_a_list_drawn_before_the_server_had_a_sheet_shows_it_sent(server, browser):
+    """The list of pitches may be drawn before a sheet it lists reaches the server: a kept copy
+    shown offline, or a list fetched while the sheet page's last send was on its way. The sheet
+    the server acknowledged since shows as sent, not as "Chưa chấm"."""
+    judge = next(j for j in server["judges"] if j["role"] == "expert")
+    context = browser.new_context(service_workers="block")
+    tablet = context.new_page()
+    tablet.goto(judge["login_url"])
+    entry = tablet.locator("li:has(a.pitch)").first
+    title = entry.get_attribute("data-title")
+    drawn_before = context.request.get(tablet.url)
+    expect(entry.locator(".badge")).to_have_text("Chưa chấm")
+
+    tablet.get_by_text(title).click()
+    expect(tablet.locator("#sheet")).to_have_attribute("data-state", "ready")
+    score_every_criterion(tablet)
+    tablet.locator("#submit").click()
+    expect(tablet.locator("#save-state")).to_have_text("Đã gửi lên máy chủ")
+
+    context.route(drawn_before.url, lambda route: route.fulfill(response=drawn_before))
+    tablet.get_by_text("Danh sách bài").click()
+    expect(tablet.locator(f'li[data-title="{title}"] .badge')).to_have_text("Đã gửi")
+    context.close()

@@ -1,6 +1,8 @@
 // The judge's list of pitches: marks the sheets still waiting in the tablet's outbox, names each
 // sheet the outbox could not get through (how often it tried, why it failed, when), and updates
-// each badge as the outbox gets them through; and asks before signing out with sheets unsent.
+// each badge as the outbox gets them through, even when the page was drawn before the server had
+// them (a kept copy, or a list fetched while the sheet page's last send was still on its way);
+// and asks before signing out with sheets unsent.
 // It hands the tablet's service worker every sheet page to keep, so that a sheet never opened
 // still opens without network.
 import { readConfig } from "#lib/config.js";
@@ -43,6 +45,22 @@ function stuckLine(entry, retry) {
   return row;
 }
 
+function showSaved(b, sheet) {
+  const draft = sheet.status === "draft";
+  b.textContent = draft ? text.draft : text.submitted;
+  b.className = draft ? "badge draft" : "badge done";
+}
+
+// A sheet the server acknowledged after it drew this page shows what the server acknowledged.
+function showAcknowledged() {
+  document.querySelectorAll(".pitches > li[data-entry]").forEach((item) => {
+    const { pending, server } = outbox.read(item.dataset.entry);
+    const b = item.querySelector(".badge");
+    const drawn = Date.parse(item.dataset.updated) || 0;
+    if (b && !pending && server && Date.parse(server.updated_at) > drawn) showSaved(b, server);
+  });
+}
+
 function render() {
   const waiting = outbox.waiting();
   stuck.textContent = "";
@@ -62,13 +80,10 @@ function render() {
 
 outbox.listen((entry, event) => {
   const b = badge(entry);
-  if (event.kind === "saved" && b && !outbox.read(entry).pending) {
-    const draft = event.sheet.status === "draft";
-    b.textContent = draft ? text.draft : text.submitted;
-    b.className = draft ? "badge draft" : "badge done";
-  }
+  if (event.kind === "saved" && b && !outbox.read(entry).pending) showSaved(b, event.sheet);
   render();
 });
+showAcknowledged();
 render();
 
 // Sheets still on the tablet would wait there, unsent, until the judge's card is scanned again.
