@@ -359,28 +359,37 @@ class IssuedCard:
     so they are printed or shown once."""
 
     judge: Judge
+    judge_id: int
+    code: str
     token: str
     pin: str
 
 
-def _new_card(session: Session, judge: Judge) -> IssuedCard:
-    """A new token and PIN for ``judge``; a judge added before codes existed gets the next free
-    one, since the card prints it."""
-    token, pin = new_token(), new_pin()
-    if judge.code is None:
-        judge.code = next_judge_code(session, judge.event_id)
-    judge.token_hash = hash_token(token)
-    judge.pin_hash = pin_digest(judge.id, pin)
-    session.flush()
-    return IssuedCard(judge, token, pin)
+def _card(judge: Judge, code: str) -> IssuedCard:
+    return IssuedCard(judge, judge.id, code, new_token(), new_pin())
 
 
-def issue_cards(
-    session: Session, event: Event, judges: Sequence[Judge], actor: str
-) -> list[IssuedCard]:
-    """New cards for ``judges`` of ``event``, to print. Each judge's old card (link, QR code and
-    PIN), and every tablet signed in with it, stop working at once. Refused for a judge who has
-    stopped judging: their card would not open anything."""
+def _give(session: Session, judge: Judge, card: IssuedCard, actor: str, action: str) -> None:
+    """Make ``card`` the judge's card: from now on only its token and PIN open their pages."""
+    judge.code = card.code
+    judge.token_hash = hash_token(card.token)
+    judge.pin_hash = pin_digest(judge.id, card.pin)
+    audit.record(
+        session,
+        actor,
+        action,
+        f"judge:{judge.id}",
+        event_id=judge.event_id,
+        after={"code": card.code},
+    )
+
+
+def mint_cards(session: Session, event: Event, judges: Sequence[Judge]) -> list[IssuedCard]:
+    """New cards for ``judges`` of ``event``, in memory only: the organiser prints them first and
+    :func:`record_cards` makes them the judges' cards afterwards, so printing never holds the
+    database's write lock. A judge added before codes existed gets the next free one, since the
+    card prints it. Refused for a judge who has stopped judging: their card would not open
+    anything."""
     if not judges:
         raise Invalid("no_judges", _("Sự kiện chưa có giám khảo nào đang chấm để in thẻ."))
     for judge in judges:
@@ -394,32 +403,33 @@ def issue_cards(
                     name=judge.name,
                 ),
             )
-    issued = [_new_card(session, judge) for judge in judges]
-    for card in issued:
-        audit.record(
-            session,
-            actor,
-            "judge.card_issued",
-            f"judge:{card.judge.id}",
-            event_id=event.id,
-            after={"code": card.judge.code},
-        )
+    taken = set(session.scalars(select(Judge.code).where(Judge.event_id == event.id)))
+    free = (code for n in count(1) if (code := f"GK{n:02d}") not in taken)
+    return [_card(judge, judge.code or next(free)) for judge in judges]
+
+
+def record_cards(session: Session, cards: Sequence[IssuedCard], actor: str) -> None:
+    """Make the printed ``cards`` the judges' cards, in the write transaction: each judge's old
+    card (link, QR code and PIN), and every tablet signed in with it, stop working at once. A judge
+    removed, stopped or given another code while the cards printed refuses them all."""
+    for card in cards:
+        judge = session.get(Judge, card.judge_id)
+        if judge is None or not judge.active or judge.code not in (None, card.code):
+            raise Conflict(
+                "cards_changed",
+                _("Hội đồng vừa thay đổi trong lúc in thẻ: hãy in lại."),
+            )
+        if judge.code is None:
+            _free_code(session, judge.event_id, card.code, judge.id)
+        _give(session, judge, card, actor, "judge.card_issued")
     session.flush()
-    return issued
 
 
 def reissue_card(session: Session, judge: Judge, actor: str) -> IssuedCard:
     """Give ``judge`` a new card: the old link and PIN, and every tablet signed in with them,
     stop working at once (``scoring.auth.signed_in_judge``)."""
-    card = _new_card(session, judge)
-    audit.record(
-        session,
-        actor,
-        "judge.card_reissued",
-        f"judge:{judge.id}",
-        event_id=judge.event_id,
-        after={"code": judge.code},
-    )
+    card = _card(judge, judge.code or next_judge_code(session, judge.event_id))
+    _give(session, judge, card, actor, "judge.card_reissued")
     session.flush()
     return card
 

@@ -30,8 +30,9 @@ from scoring.service import (
     IssuedCard,
     add_judge,
     edit_judge,
-    issue_cards,
+    mint_cards,
     read_judge_form,
+    record_cards,
     recuse_by_hand,
     set_judge_active,
     take_back_recusal,
@@ -300,22 +301,22 @@ def printed_cards(event: Event, issued: Sequence[IssuedCard]) -> bytes:
             role=str(JURY_ROLE_NAMES[card.judge.role]),
             chair=card.judge.is_chair,
             unit=card.judge.unit.name if card.judge.unit else "",
-            code=card.judge.code or "",
+            code=card.code,
             link=external_url("scoring.magic_link", token=card.token),
             pin=card.pin,
             pin_page=pin_page,
         )
-        for card in sorted(issued, key=lambda card: sort_key(card.judge.code or ""))
+        for card in sorted(issued, key=lambda card: sort_key(card.code))
     ]
     return cards_pdf(cards)
 
 
-def cards_download(event: Event, issued: Sequence[IssuedCard]) -> Response:
-    """The cards as a PDF to save or print; never kept by a browser's cache or a proxy: it
-    holds working links and PINs."""
-    suffix = f"-{issued[0].judge.code}" if len(issued) == 1 else ""
+def cards_download(event: Event, issued: Sequence[IssuedCard], pdf: bytes) -> Response:
+    """The cards' PDF to save or print; never kept by a browser's cache or a proxy: it holds
+    working links and PINs."""
+    suffix = f"-{issued[0].code}" if len(issued) == 1 else ""
     return Response(
-        printed_cards(event, issued),
+        pdf,
         mimetype="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="the-giam-khao-{event.slug}{suffix}.pdf"',
@@ -341,16 +342,18 @@ def _judges_to_print(session: Session, event: Event, chosen: str) -> list[Judge]
 @event_page(EventRole.MANAGER)
 def jury_cards(event: Event) -> ResponseReturnValue:
     """Print judge cards: new ones, for every active judge or the one chosen, since tokens and
-    PINs are kept only as digests. The PDF is built here, before the commit: if it cannot be,
-    no card changes."""
-    writing = db.write()
+    PINs are kept only as digests. The PDF is built before the cards are written, outside the
+    write transaction: if it cannot be, no card changes, and judges' saves never wait for it."""
+    reading = db.session()
     try:
-        judges = _judges_to_print(writing, event, request.form.get("judge", "").strip())
-        issued = issue_cards(writing, event, judges, acting_organiser())
+        judges = _judges_to_print(reading, event, request.form.get("judge", "").strip())
+        issued = mint_cards(reading, event, judges)
+        pdf = printed_cards(event, issued)
+        record_cards(db.write(), issued, acting_organiser())
     except (Invalid, Conflict) as error:
         db.rollback()
         return _jury_page(event, status=status_of(error), problem=error.message)
-    return cards_download(event, issued)
+    return cards_download(event, issued, pdf)
 
 
 def menu_item(_event: Event) -> MenuItem:

@@ -7,10 +7,12 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from core import db
+from core.errors import Conflict, Invalid
 from core.models import AuditLog, EventRole
 from scoring.auth import card_of, pin_digest
 from scoring.cards import Card, cards_pdf, spaced_pin
 from scoring.models import Judge
+from scoring.service import mint_cards, record_cards, set_judge_active
 from tests.scoring.test_manage import csrf_of
 
 NAMES = [
@@ -195,3 +197,49 @@ def test_a_new_card_shows_the_pin_once_and_offers_its_pdf(
         stored = db.session().get(Judge, judge.id)
         assert stored.pin_hash == pin_digest(judge.id, pin)
         assert card_of(stored.token_hash)  # a new token: the tablets of the old one stop
+
+
+def test_cards_are_printed_before_the_write_transaction_begins(
+    app, monkeypatch, contest, judge, organiser_client
+):
+    """Judges' saves never wait for the PDF: it is built before the cards are written."""
+    from scoring.manage import jury
+
+    writing_while_printing: list[bool] = []
+    real = jury.printed_cards
+
+    def printing(*args):
+        writing_while_printing.append(db.is_writing(db.session()))
+        return real(*args)
+
+    monkeypatch.setattr(jury, "printed_cards", printing)
+    answer = print_cards(organiser_client(contest.event, EventRole.MANAGER), contest)
+    assert answer.status_code == 200 and writing_while_printing == [False]
+
+
+def mint(app, contest, *made):
+    with app.app_context(), db.unit_of_work() as session:
+        return mint_cards(session, contest.event, [session.get(Judge, j.id) for j in made])
+
+
+def record(app, cards):
+    with app.test_request_context(), db.unit_of_work(write=True) as session:
+        record_cards(session, cards, actor="organiser:1")
+
+
+def test_a_judge_stopped_while_the_cards_print_refuses_them_all(app, factory, contest, judge):
+    other = factory.judge(contest.event, name="Trần Quốc Khánh", code="GK05")
+    cards = mint(app, contest, judge, other)
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        set_judge_active(session, session.get(Judge, other.id), False, actor="organiser:1")
+    with pytest.raises(Conflict, match="in lại"):
+        record(app, cards)
+    with app.app_context():
+        assert db.session().get(Judge, judge.id).pin_hash is None
+
+
+def test_a_code_taken_while_the_cards_print_refuses_them(app, factory, contest, judge):
+    [card] = mint(app, contest, judge)
+    factory.judge(contest.event, name="Trần Quốc Khánh", code=card.code)
+    with pytest.raises(Invalid, match=card.code):
+        record(app, [card])

@@ -5,7 +5,7 @@ import pytest
 from core import db
 from core.models import EventStatus
 from scoring.models import Judge
-from scoring.service import issue_cards, reissue_card, set_judge_active
+from scoring.service import mint_cards, record_cards, reissue_card, set_judge_active
 
 
 @pytest.fixture(autouse=True)
@@ -16,8 +16,9 @@ def no_csrf(app):
 def issue(app, event, made) -> str:
     """Print ``made``'s card; the PIN on it."""
     with app.app_context(), db.unit_of_work(write=True) as session:
-        judge = session.get(Judge, made.id)
-        return issue_cards(session, event, [judge], actor="organiser:1")[0].pin
+        [card] = mint_cards(session, event, [session.get(Judge, made.id)])
+        record_cards(session, [card], actor="organiser:1")
+        return card.pin
 
 
 def code_of(app, made) -> str:
