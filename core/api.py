@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, Flask, jsonify
+from flask import Blueprint, Flask, Response, abort, jsonify, send_file
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -35,6 +35,20 @@ def job_or_404(job_id: str) -> Job:
         if mine if event is None else can_manage(event):
             return job
     raise NotFound("job_not_found", _("Không tìm thấy công việc này."))
+
+
+def job_file(job_id: str, kind: str, event: Event, download_name: str) -> Response:
+    """The PDF a job of ``kind`` made for ``event``, as a download no cache keeps (it may hold
+    working links); not found once swept away."""
+    found = job_or_404(job_id)
+    path = jobs.kept_file(found.id)
+    if found.event_id != event.id or found.kind != kind or not path.is_file():
+        abort(404)
+    response = send_file(
+        path, mimetype="application/pdf", as_attachment=True, download_name=download_name
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def job_json(job: Job) -> dict[str, Any]:

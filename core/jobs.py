@@ -10,6 +10,8 @@ The job's row is written in the request's transaction; once that commits, the ta
 
 The task reports progress through :class:`Progress`, in short write transactions of its own, and
 returns its result (what the page offers next). The page polls ``GET /api/v1/jobs/<id>``.
+A file the job made (a PDF of 300 posters) is kept with :func:`keep_file` for a week, then swept
+away when a later job starts: the organiser runs the job again for a fresh one.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
@@ -36,6 +40,8 @@ log = logging.getLogger(__name__)
 
 # Progress is written at most this often (seconds), and always at the end.
 REPORT_EVERY = 0.5
+# How long a job's file is kept for its download.
+KEEP_FILES = timedelta(days=7)
 
 
 class Progress:
@@ -109,12 +115,41 @@ def start(
     """Queue a job in the caller's write transaction; it runs once that commits."""
     if kind not in _kinds:
         raise ValueError(f"no task of kind {kind!r}")
+    _sweep_files()
     job = Job(kind=kind, event_id=event_id, organiser_id=organiser_id, params=params)
     session.add(job)
     session.flush()
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     db.after_commit(session, partial(_launch, app, job.id))
     return job
+
+
+def _files() -> Path:
+    return Path(current_app.instance_path) / "jobs"
+
+
+def kept_file(job_id: str) -> Path:
+    """Where the file job ``job_id`` made is kept (it may be gone: swept away, or never made)."""
+    return _files() / job_id
+
+
+def keep_file(job_id: str, data: bytes) -> None:
+    """Keep the file a job made for its download, readable by the server's user only: it may
+    hold working links (ballots, judges' cards)."""
+    _files().mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = kept_file(job_id)
+    db.create_private_file(str(path))
+    path.write_bytes(data)
+
+
+def _sweep_files() -> None:
+    """Delete the jobs' files older than :data:`KEEP_FILES`."""
+    if not _files().is_dir():
+        return
+    limit = time.time() - KEEP_FILES.total_seconds()
+    for path in _files().iterdir():
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
 
 
 def _launch(app: Flask, job_id: str) -> None:

@@ -12,7 +12,6 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -28,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core import db, jobs
-from core.api import job_or_404
+from core.api import job_file
 from core.auth import can_manage, signed_in_organiser
 from core.errors import Conflict, DomainError
 from core.i18n import locale_code
@@ -252,10 +251,6 @@ def all_posters(event: Event) -> ResponseReturnValue:
     return redirect(url_for("manage.job", slug=event.slug, job_id=job.id))
 
 
-def posters_folder() -> Path:
-    return Path(current_app.instance_path) / "posters"
-
-
 def _exhibits_of(session: Session, event_id: int) -> tuple[Event, list[Exhibit]]:
     event = session.get_one(Event, event_id)
     return event, votable_exhibits(session, event)
@@ -269,18 +264,11 @@ def make_posters(progress: jobs.Progress, params: dict[str, Any]) -> dict[str, A
         slug = event.slug
         label = _("Tải tệp PDF áp phích")
     progress.expect(len(posters))
-    data = posters_pdf(posters, params["size"], progress.step)
-    folder = posters_folder()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    (folder / f"{progress.job_id}.pdf").write_bytes(data)
+    jobs.keep_file(progress.job_id, posters_pdf(posters, params["size"], progress.step))
     return {"url": f"/manage/{slug}/exhibits/posters/{progress.job_id}", "label": label}
 
 
 @bp.route("/exhibits/posters/<job_id>")
 @event_page()
 def posters_file(event: Event, job_id: str) -> ResponseReturnValue:
-    found = job_or_404(job_id)
-    path = posters_folder() / f"{found.id}.pdf"
-    if found.event_id != event.id or found.kind != POSTERS or not path.is_file():
-        abort(404)
-    return _pdf_response(path, f"ap-phich-{event.slug}.pdf")
+    return job_file(job_id, POSTERS, event, f"ap-phich-{event.slug}.pdf")

@@ -6,15 +6,12 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
     Response,
-    abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -30,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from core import db, jobs, qr
-from core.api import job_or_404
+from core.api import job_file
 from core.auth import can_manage, signed_in_organiser
 from core.errors import Conflict, DomainError, Invalid
 from core.i18n import locale_code, nfc
@@ -164,10 +161,6 @@ def print_ballots(event: Event) -> ResponseReturnValue:
     return redirect(url_for("manage.job", slug=event.slug, job_id=job.id))
 
 
-def slips_folder() -> Path:
-    return Path(current_app.instance_path) / "ballot-slips"
-
-
 @jobs.task(SLIPS, lazy_gettext("In phiếu bình chọn"))
 def make_slips(progress: jobs.Progress, params: dict[str, Any]) -> dict[str, Any]:
     """Draw the slips of the ballots just issued and keep the PDF (readable by its owner only:
@@ -201,12 +194,7 @@ def make_slips(progress: jobs.Progress, params: dict[str, Any]) -> dict[str, Any
         ]
         slug = found[0].event.slug if found else ""
     progress.expect(len(slips))
-    data = slips_pdf(slips, progress.step)
-    folder = slips_folder()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = folder / f"{progress.job_id}.pdf"
-    db.create_private_file(str(path))
-    path.write_bytes(data)
+    jobs.keep_file(progress.job_id, slips_pdf(slips, progress.step))
     with force_locale(params.get("locale", "vi")):
         label = _("Tải tệp PDF phiếu bình chọn")
     return {"url": f"/manage/{slug}/votes/slips/{progress.job_id}", "label": label}
@@ -215,15 +203,7 @@ def make_slips(progress: jobs.Progress, params: dict[str, Any]) -> dict[str, Any
 @bp.route("/slips/<job_id>")
 @event_page(EventRole.MANAGER)
 def slips_file(event: Event, job_id: str) -> ResponseReturnValue:
-    found = job_or_404(job_id)
-    path = slips_folder() / f"{found.id}.pdf"
-    if found.event_id != event.id or found.kind != SLIPS or not path.is_file():
-        abort(404)
-    response = send_file(
-        path, mimetype="application/pdf", as_attachment=True, download_name="phieu-binh-chon.pdf"
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return job_file(job_id, SLIPS, event, "phieu-binh-chon.pdf")
 
 
 @bp.route("/ballots/kiosk", methods=["POST"])

@@ -14,7 +14,6 @@ import base64
 import binascii
 import io
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from flask import current_app, url_for
@@ -328,14 +327,6 @@ def printed(
     return found
 
 
-def batch_folder() -> Path:
-    return Path(current_app.instance_path) / "certificates"
-
-
-def batch_path(job_id: str) -> Path:
-    return batch_folder() / f"{job_id}.pdf"
-
-
 @jobs.task(CERTIFICATES, lazy_gettext("In giấy chứng nhận Lao động sáng tạo"))
 def render_batch(progress: jobs.Progress, params: dict[str, Any]) -> dict[str, Any]:
     """The job: the certificates of a tier as one PDF, a page at a time, kept for download."""
@@ -347,9 +338,7 @@ def render_batch(progress: jobs.Progress, params: dict[str, Any]) -> dict[str, A
         progress.expect(len(pages))
         message = _("Đang in giấy chứng nhận…")
         data = certificates.certificates_pdf(pages, on_page=lambda: progress.step(message=message))
-        folder = batch_folder()
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        batch_path(progress.job_id).write_bytes(data)
+        jobs.keep_file(progress.job_id, data)
         progress.message = _("Đã in %(count)s giấy chứng nhận.", count=len(pages))
         return {
             "url": url_for("scoring_paperwork.batch", slug=slug, job_id=progress.job_id),

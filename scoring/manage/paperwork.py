@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import base64
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from core import audit, db, jobs
-from core.api import job_or_404
+from core.api import job_file
 from core.auth import signed_in_organiser
 from core.errors import Invalid, status_of
 from core.i18n import locale_code
@@ -127,12 +127,8 @@ def issue(event: Event) -> ResponseReturnValue:
 @event_page(EventRole.MANAGER)
 def batch(event: Event, job_id: str) -> ResponseReturnValue:
     """The PDF a certificates job printed."""
-    found = job_or_404(job_id)
-    path = paperwork.batch_path(found.id)
-    if found.event_id != event.id or found.kind != paperwork.CERTIFICATES or not path.is_file():
-        abort(404)
     name = f"giay-chung-nhan-{event.slug}.pdf"
-    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name)
+    return job_file(job_id, paperwork.CERTIFICATES, event, name)
 
 
 @bp.route("/minutes.pdf")

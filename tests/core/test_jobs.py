@@ -1,3 +1,4 @@
+import os
 import time
 
 import pytest
@@ -54,6 +55,19 @@ def test_a_failed_job_says_why(app):
     job = finished(app, start(app, "test-fail"))
     assert (job.status, job.done, job.total) == (JobStatus.FAILED, 1, 3)
     assert job.error == "Dòng 2: ngày không đúng định dạng dd/mm/yyyy"
+
+
+def test_a_jobs_file_is_private_and_swept_away_a_week_later(app, factory):
+    with app.app_context():
+        jobs.keep_file("old", b"%PDF old")
+        jobs.keep_file("recent", b"%PDF recent")
+        old, recent = jobs.kept_file("old"), jobs.kept_file("recent")
+        assert old.stat().st_mode & 0o777 == 0o600
+        eight_days_ago = time.time() - 8 * 24 * 3600
+        os.utime(old, (eight_days_ago, eight_days_ago))
+    finished(app, start(app, "test-count", factory.event(), up_to=1))
+    assert not old.exists()
+    assert recent.read_bytes() == b"%PDF recent"
 
 
 def test_a_job_rolled_back_with_its_request_never_runs(app):
