@@ -33,10 +33,10 @@ from initiatives.models import (
     Term,
     TermKind,
 )
+from initiatives.photos import MOST_PHOTOS, Photo, new_photo_path, small_path, write_photo
+from initiatives.record_form import Choices, Registration, clean
 from kiosk.auth import PIN_LENGTHS, edit_code_digest, kiosk_pin_digest, new_edit_code
 from kiosk.models import Exhibit, ExhibitStatus
-from kiosk.photos import MOST_PHOTOS, Photo, new_photo_path, small_path, write_photo
-from kiosk.registration import Choices, Registration, clean
 
 KIOSK_ACTOR = "kiosk"
 RECORD_FIELDS = (
@@ -101,7 +101,7 @@ def _add_photos(
 ) -> None:
     """The rows now, the files once they commit: a write that fails leaves no file behind."""
     for photo in sent:
-        path = new_photo_path()
+        path = new_photo_path("kiosk")
         initiative.attachments.append(Attachment(kind=AttachmentKind.PHOTO, path=path))
         db.after_commit(session, partial(write_photo, folder, path, photo))
 

@@ -38,6 +38,14 @@ from core.links import public_url
 from core.models import Event
 from core.views import by_address, setting
 from initiatives.models import Initiative, attachments_folder
+from initiatives.photos import MOST_PHOTOS, Photo, Unfit, prepare_photo, refusal
+from initiatives.record_form import (
+    MOST_AUTHORS,
+    SCOPES,
+    SOLUTION_TYPES,
+    Registration,
+    read_registration,
+)
 from kiosk.auth import (
     EDITING_KEY,
     close_kiosk,
@@ -46,15 +54,7 @@ from kiosk.auth import (
     pin_matches,
 )
 from kiosk.models import Exhibit
-from kiosk.photos import MOST_PHOTOS, Photo, Unfit, prepare_photo, refusal
 from kiosk.qr import qr_text
-from kiosk.registration import (
-    MOST_AUTHORS,
-    SCOPES,
-    SOLUTION_TYPES,
-    Registration,
-    read_registration,
-)
 from kiosk.service import choices, correct_exhibit, photos, register_exhibit
 from kiosk.views import photo_response
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from core import db
 from core.models import EventRole
 from initiatives.models import Attachment, EventInitiative, Initiative, attachments_folder
+from initiatives.photos import small_path
 from kiosk.models import Exhibit, ExhibitStatus
-from kiosk.photos import small_path
 from tests.kiosk.photos import picture
 
 FORM = {

@@ -1,5 +1,6 @@
-"""The kiosk's registration form, read field by field: the standardized record of an initiative
-(DOMAIN.md) as an exhibitor types it on a tablet.
+"""The form of the standardized record of an initiative (DOMAIN.md), read field by field, as a
+worker types it: at the kiosk (``kiosk.tablet``) or when starting a dossier
+(``initiatives.worker``).
 
 Pure: the form's fields and the lists to choose from go in, a :class:`Registration` or the
 problems by field (in the user's language) come out. Dates, money and shares are read by the same
