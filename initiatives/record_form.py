@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext
 from core.i18n import nfc, number
 from core.imports import Unreadable, folded, parse_date, parse_money, parse_percent
 from initiatives.imports import LONG_TEXT, MAX_BENEFIT, AuthorRecord
-from initiatives.models import Scope, SolutionType
+from initiatives.models import Author, Initiative, Scope, SolutionType
 
 T = TypeVar("T")
 MOST_AUTHORS = 5
@@ -224,3 +224,47 @@ def read_registration(
         ),
         {},
     )
+
+
+# The record's columns a registration fills, each from its field of the same name.
+RECORD_FIELDS = (
+    "title",
+    "unit_id",
+    "theme",
+    "field",
+    "solution_type",
+    "first_applied_on",
+    "prior_state",
+    "solution",
+    "applicability",
+    "effects",
+    "benefit_vnd",
+    "non_monetary_benefits",
+    "scope",
+    "confidential",
+)
+
+
+def described(registration: Registration) -> dict[str, Any]:
+    """What the audit log keeps of a registration; the confidential text stays out of it."""
+    described = asdict(registration)
+    described.pop("confidential")
+    described["first_applied_on"] = (
+        registration.first_applied_on.isoformat() if registration.first_applied_on else None
+    )
+    described["authors"] = [
+        {"full_name": author.full_name, "contribution_pct": str(author.contribution_pct)}
+        for author in registration.authors
+    ]
+    return described
+
+
+def fill_record(initiative: Initiative, registration: Registration) -> None:
+    """Write the registration on the initiative's record; its authors replace the old ones."""
+    for name in RECORD_FIELDS:
+        if getattr(initiative, name) != getattr(registration, name):
+            setattr(initiative, name, getattr(registration, name))
+    initiative.authors = [
+        Author(position=position, **asdict(author))
+        for position, author in enumerate(registration.authors, start=1)
+    ]

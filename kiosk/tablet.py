@@ -46,6 +46,7 @@ from initiatives.record_form import (
     Registration,
     read_registration,
 )
+from initiatives.service import record_choices
 from kiosk.auth import (
     EDITING_KEY,
     close_kiosk,
@@ -55,7 +56,7 @@ from kiosk.auth import (
 )
 from kiosk.models import Exhibit
 from kiosk.qr import qr_text
-from kiosk.service import choices, correct_exhibit, photos, register_exhibit
+from kiosk.service import correct_exhibit, photos, register_exhibit
 from kiosk.views import photo_response
 
 bp = Blueprint("kiosk_tablet", __name__, url_prefix="/kiosk/<slug>", template_folder="templates")
@@ -99,7 +100,7 @@ def form_page(
         exhibit=exhibit,
         photos=photos(exhibit.initiative) if exhibit is not None else [],
         unit_lines=unit_lines(db.session()),
-        lists=choices(db.session()),
+        lists=record_choices(db.session()),
         solution_types=SOLUTION_TYPES,
         scopes=SCOPES,
         authors=MOST_AUTHORS,
@@ -110,7 +111,7 @@ def form_page(
 
 def read_form(form: Mapping[str, str]) -> tuple[Registration | None, list[Photo], dict[str, str]]:
     """The registration and its photos, or the problems by field."""
-    registration, errors = read_registration(form, choices(db.session()))
+    registration, errors = read_registration(form, record_choices(db.session()))
     try:
         sent = sent_photos()
     except Invalid as problem:
