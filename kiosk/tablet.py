@@ -44,6 +44,7 @@ from initiatives.record_form import (
     SCOPES,
     SOLUTION_TYPES,
     Registration,
+    form_of_record,
     read_registration,
 )
 from initiatives.service import record_choices
@@ -193,42 +194,6 @@ def _edit_refused(message: str) -> Response:
     return Response(page, status=429, mimetype="text/html")
 
 
-def form_of(exhibit: Exhibit) -> dict[str, str]:
-    """The exhibit's record as the form's fields, to correct it."""
-    initiative = exhibit.initiative
-    form = {
-        "title": initiative.title,
-        "unit": str(initiative.unit_id or ""),
-        "theme": initiative.theme,
-        "field": initiative.field,
-        "solution_type": initiative.solution_type.value,
-        "first_applied_on": initiative.first_applied_on.strftime("%d/%m/%Y")
-        if initiative.first_applied_on
-        else "",
-        "prior_state": initiative.prior_state,
-        "solution": initiative.solution,
-        "applicability": initiative.applicability,
-        "effects": initiative.effects,
-        "benefit": f"{initiative.benefit_vnd:,}".replace(",", ".")
-        if initiative.benefit_vnd is not None
-        else "",
-        "benefit_unknown": "1" if initiative.benefit_vnd is None else "",
-        "non_monetary": initiative.non_monetary_benefits,
-        "scope": initiative.scope.value,
-        "confidential": initiative.confidential,
-    }
-    for row, author in enumerate(initiative.authors, start=1):
-        key = f"author-{row}-"
-        form[key + "name"] = author.full_name
-        form[key + "birth"] = author.birth_date.strftime("%d/%m/%Y") if author.birth_date else ""
-        form[key + "workplace"] = author.workplace
-        form[key + "job_title"] = author.job_title
-        form[key + "qualification"] = author.qualification
-        share = author.contribution_pct
-        form[key + "share"] = str(share.normalize() if share % 1 else int(share)).replace(".", ",")
-    return form
-
-
 def editing(event: Event) -> Exhibit | None:
     exhibit_id = session.get(EDITING_KEY)
     if not isinstance(exhibit_id, int):
@@ -251,7 +216,7 @@ def correct(event: Event) -> ResponseReturnValue:
     if exhibit is None:
         return redirect(url_for("kiosk_tablet.edit", slug=event.slug))
     if request.method == "GET":
-        return form_page(event, form_of(exhibit), {}, exhibit)
+        return form_page(event, form_of_record(exhibit.initiative), {}, exhibit)
     registration, sent, errors = read_form(request.form)
     if registration is None:
         return form_page(event, request.form, errors, exhibit, 422)
