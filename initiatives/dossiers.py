@@ -32,7 +32,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from core import audit, db
 from core.admin import descendants
@@ -742,21 +742,43 @@ def remove_member(session: Session, member: SupportMember, actor: Organiser) -> 
     session.flush()
 
 
-def unit_dossiers_options(session: Session, organiser: Organiser) -> list[Unit]:
-    """The units the queue's filter offers: those whose dossiers the organiser handles."""
-    units = support_units(session, organiser)
-    query = select(Unit)
-    if units is not None:
-        query = query.where(Unit.id.in_(units))
-    return sorted(session.scalars(query), key=lambda unit: unit.name)
+def duration(value: timedelta | None) -> str:
+    """A wait in the reader's words, to the day, hour or minute: "3 ngày 4 giờ", "25 phút"."""
+    if value is None:
+        return "–"
+    minutes = max(0, int(value.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return str(_("%(days)s ngày %(hours)s giờ", days=days, hours=hours))
+    if hours:
+        return str(_("%(hours)s giờ %(minutes)s phút", hours=hours, minutes=minutes))
+    return str(_("%(minutes)s phút", minutes=minutes))
 
 
-def with_records(session: Session, dossiers: Sequence[Dossier]) -> None:
-    """Load the authors of the dossiers' records in one query, for the queue's checklist."""
-    ids = [dossier.initiative_id for dossier in dossiers]
+ACTION_NAMES = {
+    "initiative.registered": lazy_gettext("Đăng ký sáng kiến"),
+    "dossier.started": lazy_gettext("Bắt đầu hồ sơ"),
+    "dossier.submit": lazy_gettext("Nộp hồ sơ"),
+    "dossier.support": lazy_gettext("Nhận hỗ trợ"),
+    "dossier.return": lazy_gettext("Trả lại hồ sơ"),
+    "dossier.complete": lazy_gettext("Xác nhận đủ hồ sơ"),
+    "dossier.recognise": lazy_gettext("Công nhận"),
+    "dossier.corrected": lazy_gettext("Sửa hồ sơ"),
+    "dossier.files_added": lazy_gettext("Thêm ảnh, tài liệu"),
+    "dossier.assigned": lazy_gettext("Phân công"),
+    "dossier.commented": lazy_gettext("Thêm ghi chú"),
+    "initiative.recognition": lazy_gettext("Ghi quyết định công nhận"),
+}
+
+
+def actor_names(session: Session, actors: Iterable[str]) -> dict[str, str]:
+    """How the pages name the actors of a history: organisers by name, the worker, the kiosk."""
+    names = {WORKER: str(_("Người lao động")), KIOSK: str(_("Kiosk đăng ký"))}
+    ids = {int(a.partition(":")[2]) for a in actors if a.startswith("organiser:")}
     if ids:
-        session.scalars(
-            select(Initiative)
-            .where(Initiative.id.in_(ids))
-            .options(selectinload(Initiative.authors))
-        ).all()
+        for organiser_id, name in session.execute(
+            select(Organiser.id, Organiser.name).where(Organiser.id.in_(ids))
+        ).tuples():
+            names[f"organiser:{organiser_id}"] = name
+    return names
