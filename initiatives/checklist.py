@@ -70,7 +70,10 @@ class Line:
 
 
 def _percent(value: Decimal) -> str:
-    return number(value, 0 if value == value.to_integral() else 2) + "%"
+    """60%, 60,5%, 33,33%: as many decimals as the share has, two at most."""
+    exponent = value.quantize(Decimal("0.01")).normalize().as_tuple().exponent
+    digits = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return number(value, digits) + "%"
 
 
 def _authors(facts: Facts) -> Line:

@@ -269,11 +269,11 @@ def team() -> ResponseReturnValue:
     return _team_page(template, members=dossiers.members(session), problem="", **context)
 
 
-@bp.route("/team/<int:member_id>/remove", methods=["POST"])
+@bp.route("/team/<int:support_member_id>/remove", methods=["POST"])
 @admin_required
-def remove_member(member_id: int) -> ResponseReturnValue:
+def remove_member(support_member_id: int) -> ResponseReturnValue:
     writing = db.write()
-    dossiers.remove_member(writing, dossiers.member_or_404(writing, member_id), _me())
+    dossiers.remove_member(writing, dossiers.member_or_404(writing, support_member_id), _me())
     flash(_("Đã bỏ thành viên khỏi Tổ hỗ trợ sáng kiến."), "info")
     return redirect(url_for("dossiers.team"))
 
@@ -300,11 +300,11 @@ def event_team(event: Event) -> ResponseReturnValue:
     return _team_page(template, members=members, problem="", **context)
 
 
-@team_bp.route("/support-team/<int:member_id>/remove", methods=["POST"])
+@team_bp.route("/support-team/<int:support_member_id>/remove", methods=["POST"])
 @event_page(EventRole.OWNER)
-def remove_event_member(event: Event, member_id: int) -> ResponseReturnValue:
+def remove_event_member(event: Event, support_member_id: int) -> ResponseReturnValue:
     writing = db.write()
-    member = dossiers.member_or_404(writing, member_id)
+    member = dossiers.member_or_404(writing, support_member_id)
     if member.unit_id != event.unit_id:
         raise NotFound("member_not_found", _("Không tìm thấy thành viên này."))
     dossiers.remove_member(writing, member, _me())

@@ -6,10 +6,22 @@ from decimal import Decimal
 
 import pytest
 
+from core import db
 from core.auth import ADMINISTRATOR, ANYONE, KIOSK, ORGANISER, event_audience, hash_token
 from core.models import EventMember, EventRole, Job
 from display.models import RunSheetStep, Screen
-from initiatives.models import Attachment, AttachmentKind, RollupSigner, Similarity, SimilarityKind
+from initiatives import dossiers
+from initiatives.manage_dossiers import SUPPORT
+from initiatives.models import (
+    Attachment,
+    AttachmentKind,
+    RollupSigner,
+    Similarity,
+    SimilarityKind,
+    SupportMember,
+)
+from initiatives.record_form import read_registration
+from initiatives.service import record_choices
 from kiosk.models import Ballot, BallotChannel
 from scoring.auth import CHAIR_OR_MANAGER, JUDGE, card_of
 from scoring.models import Entry
@@ -19,13 +31,14 @@ KINDS = (
     "judge",
     "chair",
     "kiosk",
+    "support",
     "stranger",
     "viewer",
     "manager",
     "owner",
     "admin",
 )
-ORGANISERS = {"stranger", "viewer", "manager", "owner", "admin"}
+ORGANISERS = {"support", "stranger", "viewer", "manager", "owner", "admin"}
 ALLOWED = {
     ANYONE: set(KINDS),
     JUDGE: {"judge", "chair"},
@@ -36,6 +49,7 @@ ALLOWED = {
     ADMINISTRATOR: {"admin"},
     CHAIR_OR_MANAGER: {"chair", "manager", "owner", "admin"},
     KIOSK: {"kiosk"},
+    SUPPORT: {"support", "admin"},
 }
 
 
@@ -108,7 +122,15 @@ def visitors(app, factory, contest, judge):
         )
         ballot = Ballot(event_id=contest.event.id, channel=BallotChannel.BADGE)
         session.add_all([job, member, ballot])
+    # A worker's dossier in a unit, and a member of that unit's support team.
+    link, dossier_id, support = dossier_of(app, factory)
+    sessions["support"] = {"_user_id": support.get_id()}
     values = {
+        # The worker's personal link and their dossier; the support member's team row, which
+        # the administrators and the event's owners take off.
+        "link": link,
+        "dossier_id": dossier_id,
+        "support_member_id": support.member_id,
         "job_id": job.id,
         "slug": contest.slug,
         "entry_id": contest.entries[0],
@@ -154,6 +176,38 @@ def visitors(app, factory, contest, judge):
         "signer_id": signer_of(factory),
     }
     return sessions, values
+
+
+class Support:
+    """A member of a unit's support team: their account's session id and their team row."""
+
+    def __init__(self, organiser, member_id):
+        self.organiser, self.member_id = organiser, member_id
+
+    def get_id(self):
+        return self.organiser.get_id()
+
+
+def dossier_of(app, factory):
+    """A submitted dossier of a unit, its personal link, and a member of the unit's team."""
+    unit = factory.unit(name="Điện lực Thăng Bình")
+    organiser = factory.organiser()
+    token, digest = dossiers.new_link()
+    form = {
+        "title": "Xe phun nước xử lý sự cố hạ áp trong hẻm nhỏ",
+        "unit": str(unit.id),
+        "solution_type": "technical",
+        "author-1-name": "Võ Thanh Tùng",
+        "author-1-share": "100",
+    }
+    with app.test_request_context(), db.unit_of_work(write=True) as session:
+        registration, problems = read_registration(form, record_choices(session), draft=True)
+        assert not problems
+        dossier = dossiers.start_dossier(session, registration, digest, submit=True)
+        member = SupportMember(unit_id=unit.id, organiser_id=organiser.id)
+        session.add(member)
+        session.flush()
+        return token, dossier.id, Support(organiser, member.id)
 
 
 def library_values(factory):
