@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from core import audit, db
 from core.errors import Conflict, Invalid
 from core.models import Event, Organiser
+from initiatives.dossiers import new_link, open_dossier
 from initiatives.models import (
     Attachment,
     AttachmentKind,
@@ -53,8 +54,9 @@ def _add_photos(
 
 def register_exhibit(
     session: Session, event: Event, registration: Registration, sent: Sequence[Photo], folder: Path
-) -> tuple[Exhibit, str]:
-    """A new pending exhibit and its initiative; the edit code, to show once."""
+) -> tuple[Exhibit, str, str]:
+    """A new pending exhibit and its initiative, with a draft dossier of recognition
+    (``initiatives.dossiers``); the edit code and the dossier's personal link, to show once."""
     if len(sent) > MOST_PHOTOS:
         raise Invalid("too_many_photos", _("Tối đa %(count)s ảnh.", count=MOST_PHOTOS))
     initiative = Initiative()
@@ -75,7 +77,9 @@ def register_exhibit(
         event_id=event.id,
         after=described(registration) | {"photos": len(sent)},
     )
-    return exhibit, code
+    link, digest = new_link()
+    open_dossier(session, initiative, KIOSK_ACTOR, digest, origin="kiosk")
+    return exhibit, code, link
 
 
 def correct_exhibit(

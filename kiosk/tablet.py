@@ -34,7 +34,7 @@ from core.admin import unit_lines
 from core.auth import limiter, off_the_loop, throttle_message
 from core.errors import DomainError, Invalid
 from core.i18n import nfc
-from core.links import public_url
+from core.links import external_url, public_url
 from core.models import Event
 from core.views import by_address, setting
 from initiatives.models import Initiative, attachments_folder
@@ -131,8 +131,9 @@ def register(event: Event) -> ResponseReturnValue:
     registration, sent, errors = read_form(request.form)
     if registration is None:
         return form_page(event, request.form, errors, None, 422)
-    exhibit, code = register_exhibit(db.write(), event, registration, sent, attachments_folder())
-    session[SHOWN_KEY] = {"token": exhibit.qr_token, "code": code}
+    writing = db.write()
+    exhibit, code, link = register_exhibit(writing, event, registration, sent, attachments_folder())
+    session[SHOWN_KEY] = {"token": exhibit.qr_token, "code": code, "link": link}
     return redirect(url_for("kiosk_tablet.done", slug=event.slug))
 
 
@@ -142,7 +143,8 @@ takes_photos(register)
 @bp.route("/done")
 @kiosk_page
 def done(event: Event) -> ResponseReturnValue:
-    """The confirmation: the exhibit's QR code and its edit code, shown this once."""
+    """The confirmation: the exhibit's QR code and its edit code, and the personal link of the
+    initiative's dossier of recognition, shown this once."""
     shown = session.pop(SHOWN_KEY, None)
     if not isinstance(shown, dict):
         return redirect(url_for("kiosk_tablet.register", slug=event.slug))
@@ -150,12 +152,16 @@ def done(event: Event) -> ResponseReturnValue:
     if exhibit is None:
         return redirect(url_for("kiosk_tablet.register", slug=event.slug))
     qr_image = qr.svg_data_uri(qr_text(public_url(), exhibit.qr_token))
+    link = shown.get("link")
+    dossier = external_url("dossier_worker.mine", link=link) if isinstance(link, str) else None
     return render_template(
         "kiosk/tablet/done.html",
         event=event,
         exhibit=exhibit,
         code=shown.get("code"),
         qr_image=qr_image,
+        dossier=dossier,
+        dossier_qr=qr.svg_data_uri(dossier) if dossier else None,
     )
 
 
