@@ -2,7 +2,8 @@
 in a unit's support team; a worker registers a dossier whose authors' shares add up to 90%; the
 support team member gets it, takes it in hand and returns it asking for the missing share; the
 worker corrects it from their personal link and submits it again; the member marks it complete
-and recognises it with its decision number; the dossier's audit shows every step."""
+and recognises it with its decision number; the dossier's audit shows every step. Each page on
+the way is checked by axe-core against WCAG 2.1 AA, as the console's pages are."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.conftest import unavailable
 from tests.e2e.server import SANGTAO, Server
+from tests.e2e.test_accessibility import AXE, violations
 
 pytestmark = pytest.mark.browser
 
@@ -57,9 +60,27 @@ def choose_unit(page: Page, name: str) -> None:
     units.select_option(units.locator("option", has_text=name).first.get_attribute("value"))
 
 
-def test_a_dossier_from_registration_to_recognition(dossier_server, browser):
+@pytest.fixture
+def pages(browser: Any) -> Iterator[Any]:
+    """New pages, each in a browser of its own that may add axe-core to the page."""
+    if not AXE.exists():
+        unavailable(f"axe-core not installed at {AXE} (npm ci)")
+    opened = []
+
+    def new_page(width: int = 1280, height: int = 900) -> Page:
+        context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": height})
+        opened.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in opened:
+        context.close()
+
+
+def test_a_dossier_from_registration_to_recognition(dossier_server, pages):
     url = dossier_server["url"]
-    admin = browser.new_page(viewport={"width": 1280, "height": 900})
+    found: list[str] = []
+    admin = pages()
     sign_in(
         admin, url, dossier_server["organiser"]["email"], dossier_server["organiser"]["password"]
     )
@@ -68,10 +89,12 @@ def test_a_dossier_from_registration_to_recognition(dossier_server, browser):
     admin.get_by_label("Email tài khoản").fill(MEMBER["email"])
     admin.get_by_role("button", name="Thêm vào Tổ").click()
     expect(admin.get_by_test_id("support-members")).to_contain_text(MEMBER["name"])
+    found += violations(admin)
 
     # The worker registers, on their phone.
-    worker = browser.new_page(viewport={"width": 412, "height": 915})
+    worker = pages(412, 915)
     worker.goto(f"{url}/dossier/new")
+    found += violations(worker)
     worker.locator('[name="title"]').fill(TITLE)
     choose_unit(worker, UNIT)
     worker.locator('[name="solution_type"]').select_option("technical")
@@ -86,17 +109,20 @@ def test_a_dossier_from_registration_to_recognition(dossier_server, browser):
     expect(worker.get_by_test_id("state")).to_have_text("Đã nộp")
     expect(worker.get_by_test_id("missing")).to_contain_text("90%")
     personal = worker.url
+    found += violations(worker)
     assert worker.get_by_test_id("personal-link").input_value().endswith(personal.split(url)[1])
 
     # The support team member gets it.
-    member = browser.new_page(viewport={"width": 1280, "height": 900})
+    member = pages()
     sign_in(member, url, MEMBER["email"], MEMBER["password"])
     member.get_by_role("banner").get_by_role("link", name="Hồ sơ sáng kiến").click()
     expect(member.get_by_test_id("waits")).to_contain_text("Đã nộp")
+    found += violations(member)
     member.get_by_test_id("queue").get_by_role("link", name=TITLE).click()
     member.get_by_role("button", name="Nhận hỗ trợ").click()
     expect(member.get_by_test_id("state")).to_have_text("Đang hỗ trợ")
     expect(member.get_by_test_id("checklist")).to_contain_text("90%")
+    found += violations(member)
     member.get_by_label("Ghi chú mới").fill("Đã gọi anh Thắng: còn anh Hùng 10%.")
     member.get_by_role("button", name="Thêm ghi chú").click()
     member.get_by_label("Trả lại cho người lao động").fill(REASON)
@@ -107,7 +133,9 @@ def test_a_dossier_from_registration_to_recognition(dossier_server, browser):
     worker.goto(personal)
     expect(worker.get_by_test_id("returned-reason")).to_contain_text(REASON)
     expect(worker.get_by_text("Đã gọi anh Thắng")).to_have_count(0)
+    found += violations(worker)
     worker.get_by_role("link", name=TITLE).click()
+    found += violations(worker)
     worker.locator('[name="author-3-name"]').fill("Nguyễn Văn Hùng")
     worker.locator('[name="author-3-share"]').fill("10")
     worker.get_by_role("button", name="Lưu phần sửa").click()
@@ -149,3 +177,5 @@ def test_a_dossier_from_registration_to_recognition(dossier_server, browser):
     expect(worker.get_by_test_id("state")).to_have_text("Đã công nhận")
     expect(worker.get_by_test_id("dossier")).to_contain_text("125/QĐ-PCQNA")
     assert os.path.basename(personal) not in member.content()
+    found += violations(member)
+    assert found == [], "\n".join(found)
