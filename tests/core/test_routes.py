@@ -72,6 +72,14 @@ def visitor_sessions(factory, event, judge):
     def organiser(event=None, role=None, admin=False):
         return {"_user_id": factory.organiser(event=event, role=role, admin=admin).get_id()}
 
+    def support():
+        """A member of a unit's support team (Tổ hỗ trợ sáng kiến)."""
+        member = factory.organiser()
+        unit = factory.unit(name="Công ty Điện lực Quảng Nam")
+        with factory.writing() as session:
+            session.add(SupportMember(unit_id=unit.id, organiser_id=member.id))
+        return {"_user_id": member.get_id()}
+
     def tablet(judge):
         return {"judge_id": judge.id, "judge_card": card_of(hash_token(judge.token))}
 
@@ -80,6 +88,7 @@ def visitor_sessions(factory, event, judge):
         "judge": tablet(judge),
         "chair": tablet(factory.judge(event, name="Phạm Quốc Bảo", is_chair=True)),
         "kiosk": {"kiosk_event": event.id},
+        "support": support(),
         "stranger": organiser(other, EventRole.OWNER),
         "viewer": organiser(event, EventRole.VIEWER),
         "manager": organiser(event, EventRole.MANAGER),
@@ -122,15 +131,15 @@ def visitors(app, factory, contest, judge):
         )
         ballot = Ballot(event_id=contest.event.id, channel=BallotChannel.BADGE)
         session.add_all([job, member, ballot])
-    # A worker's dossier in a unit, and a member of that unit's support team.
-    link, dossier_id, support = dossier_of(app, factory)
-    sessions["support"] = {"_user_id": support.get_id()}
+    # A worker's dossier in a unit whose support team the support member is in too.
+    support_id = int(sessions["support"]["_user_id"].split(":")[0])
+    link, dossier_id, support_member_id = dossier_of(app, factory, support_id)
     values = {
         # The worker's personal link and their dossier; the support member's team row, which
         # the administrators and the event's owners take off.
         "link": link,
         "dossier_id": dossier_id,
-        "support_member_id": support.member_id,
+        "support_member_id": support_member_id,
         "job_id": job.id,
         "slug": contest.slug,
         "entry_id": contest.entries[0],
@@ -178,20 +187,10 @@ def visitors(app, factory, contest, judge):
     return sessions, values
 
 
-class Support:
-    """A member of a unit's support team: their account's session id and their team row."""
-
-    def __init__(self, organiser, member_id):
-        self.organiser, self.member_id = organiser, member_id
-
-    def get_id(self):
-        return self.organiser.get_id()
-
-
-def dossier_of(app, factory):
-    """A submitted dossier of a unit, its personal link, and a member of the unit's team."""
+def dossier_of(app, factory, organiser_id):
+    """A submitted dossier of a unit, its personal link, and the team row that makes
+    ``organiser_id`` a member of the unit's support team."""
     unit = factory.unit(name="Điện lực Thăng Bình")
-    organiser = factory.organiser()
     token, digest = dossiers.new_link()
     form = {
         "title": "Xe phun nước xử lý sự cố hạ áp trong hẻm nhỏ",
@@ -204,10 +203,10 @@ def dossier_of(app, factory):
         registration, problems = read_registration(form, record_choices(session), draft=True)
         assert not problems
         dossier = dossiers.start_dossier(session, registration, digest, submit=True)
-        member = SupportMember(unit_id=unit.id, organiser_id=organiser.id)
+        member = SupportMember(unit_id=unit.id, organiser_id=organiser_id)
         session.add(member)
         session.flush()
-        return token, dossier.id, Support(organiser, member.id)
+        return token, dossier.id, member.id
 
 
 def library_values(factory):
