@@ -31,7 +31,7 @@ from core.auth import (
     signed_in_organiser,
     unauthorized,
 )
-from core.errors import STATUS, DomainError, Forbidden, Invalid, NotFound
+from core.errors import STATUS, Conflict, DomainError, Forbidden, Invalid, NotFound
 from core.imports import Unreadable, parse_date
 from core.manage import MenuItem, event_page, form_id
 from core.models import Event, EventRole, Organiser
@@ -150,9 +150,7 @@ def _act(
     writing = db.write()
     try:
         act(writing, dossiers.dossier_or_404(writing, dossier_id, _me()), _me())
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as error:
+    except (Invalid, Conflict) as error:
         db.rollback()
         field = str(error.details.get("field", "action"))
         return _dossier_page(dossier_id, STATUS.get(type(error), 422), **{field: error.message})
