@@ -572,12 +572,14 @@ def queue(session: Session, organiser: Organiser, filters: Filters = Filters()) 
 
 @dataclass(frozen=True)
 class Wait:
-    """How long the dossiers now in a state have waited there."""
+    """How long the dossiers now in a state have waited there, and how long the stays that
+    ended there lasted (its median): Brightidea's "time in each state"."""
 
     state: DossierState
     count: int
     median: timedelta | None
     oldest: timedelta | None
+    past_median: timedelta | None = None
 
 
 def _median(times: list[timedelta]) -> timedelta | None:
@@ -588,22 +590,42 @@ def _median(times: list[timedelta]) -> timedelta | None:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def waits(dossiers: Iterable[Dossier], now: datetime | None = None) -> list[Wait]:
+def waits(
+    dossiers: Iterable[Dossier], history: Iterable[DossierStep] = (), now: datetime | None = None
+) -> list[Wait]:
     """Per state, in the workflow's order: how many dossiers are in it, their median and longest
-    wait so far (from ``state_since``)."""
+    wait so far (from ``state_since``), and the median of the stays there that have ended (from
+    ``history``, the steps of those dossiers ordered by dossier and time: :func:`history_of`)."""
     now = now or utcnow()
     waited: dict[DossierState, list[timedelta]] = {state: [] for state in STATES}
     for dossier in dossiers:
         waited[dossier.state].append(now - dossier.state_since)
+    ended: dict[DossierState, list[timedelta]] = {state: [] for state in STATES}
+    previous: DossierStep | None = None
+    for step in history:
+        if previous is not None and previous.dossier_id == step.dossier_id:
+            ended[previous.to_state].append(step.at - previous.at)
+        previous = step
     return [
         Wait(
-            state,
-            len(times),
-            _median(times),
-            max(times) if times else None,
+            state, len(times), _median(times), max(times) if times else None, _median(ended[state])
         )
         for state, times in waited.items()
     ]
+
+
+def history_of(session: Session, dossiers: Sequence[Dossier]) -> list[DossierStep]:
+    """The steps of ``dossiers``, by dossier then time: one read for :func:`waits`."""
+    ids = [dossier.id for dossier in dossiers]
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(DossierStep)
+            .where(DossierStep.dossier_id.in_(ids))
+            .order_by(DossierStep.dossier_id, DossierStep.at, DossierStep.id)
+        )
+    )
 
 
 @dataclass(frozen=True)

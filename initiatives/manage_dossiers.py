@@ -85,7 +85,7 @@ def queue() -> ResponseReturnValue:
     return render_template(
         "initiatives/manage/dossiers.html",
         dossiers=dossiers.queue(session, me, filters),
-        waits=dossiers.waits(handled),
+        waits=dossiers.waits(handled, dossiers.history_of(session, handled)),
         filters=filters,
         units=_units(session, me),
         state_names=dossiers.STATE_NAMES,

@@ -273,7 +273,7 @@ def test_the_queue_filters_by_state_and_unit(app, factory, unit, member):
         assert {d.id for d in dossiers.queue(session, me)} == {draft, submitted}
 
 
-def test_waits_per_state_give_the_median_and_the_oldest():
+def test_waits_per_state_give_the_median_and_the_oldest_and_the_past_stays():
     now = utcnow()
 
     def waiting(state, hours):
@@ -287,6 +287,18 @@ def test_waits_per_state_give_the_median_and_the_oldest():
             waiting(DossierState.SUPPORTING, 2),
             waiting(DossierState.SUPPORTING, 4),
         ],
+        [
+            DossierStep(dossier_id=1, to_state=DossierState.DRAFT, at=now - timedelta(hours=9)),
+            DossierStep(dossier_id=1, to_state=DossierState.SUBMITTED, at=now - timedelta(hours=8)),
+            DossierStep(
+                dossier_id=1, to_state=DossierState.SUPPORTING, at=now - timedelta(hours=2)
+            ),
+            DossierStep(dossier_id=2, to_state=DossierState.DRAFT, at=now - timedelta(hours=7)),
+            DossierStep(dossier_id=2, to_state=DossierState.SUBMITTED, at=now - timedelta(hours=4)),
+            DossierStep(
+                dossier_id=2, to_state=DossierState.SUPPORTING, at=now - timedelta(hours=2)
+            ),
+        ],
         now,
     )
     by_state = {wait.state: wait for wait in found}
@@ -298,7 +310,11 @@ def test_waits_per_state_give_the_median_and_the_oldest():
         timedelta(hours=30),
     )
     assert by_state[DossierState.SUPPORTING].median == timedelta(hours=3)
-    assert by_state[DossierState.DRAFT] == dossiers.Wait(DossierState.DRAFT, 0, None, None)
+    # Stays that ended: drafts of 1 and 3 hours, submissions of 6 and 2 hours.
+    draft = by_state[DossierState.DRAFT]
+    assert (draft.count, draft.median, draft.past_median) == (0, None, timedelta(hours=2))
+    assert submitted.past_median == timedelta(hours=4)
+    assert by_state[DossierState.SUPPORTING].past_median is None
 
 
 def test_stays_are_the_time_between_steps_and_up_to_now(app):
