@@ -69,7 +69,7 @@ class Line:
         return self.status == LACKING
 
 
-def _percent(value: Decimal) -> str:
+def percent(value: Decimal) -> str:
     """60%, 60,5%, 33,33%: as many decimals as the share has, two at most."""
     exponent = value.quantize(Decimal("0.01")).normalize().as_tuple().exponent
     digits = -exponent if isinstance(exponent, int) and exponent < 0 else 0
@@ -85,7 +85,7 @@ def _authors(facts: Facts) -> Line:
         said = _(
             "Tỷ lệ đóng góp của các tác giả cộng lại là %(total)s, còn thiếu hoặc thừa so với "
             "100%%: hãy sửa lại tỷ lệ của từng người.",
-            total=_percent(total),
+            total=percent(total),
         )
         return Line("authors", condition, LACKING, said)
     said = _("%(count)s tác giả, tỷ lệ đóng góp cộng lại đúng 100%%.", count=len(facts.shares))
@@ -137,7 +137,7 @@ def _novelty(facts: Facts) -> Line:
         said = _(
             "Giống %(score)s với “%(title)s”, sáng kiến có trước của đơn vị: cần xem xét và kết "
             "luận trong trang Kiểm tra tính mới.",
-            score=_percent(closest.score * 100),
+            score=percent(closest.score * 100),
             title=closest.title,
         )
         return Line("novelty", condition, WARNING, said, worker=False)

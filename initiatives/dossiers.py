@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,7 @@ from initiatives.models import (
 from initiatives.novelty import check_novelty
 from initiatives.photos import Photo, new_photo_path, small_path, write_photo
 from initiatives.recognition import Recognition, update_recognition
+from initiatives.recognition import change_lines as recognition_lines
 from initiatives.record_form import Registration, clean, described, fill_record
 
 WORKER = "worker"
@@ -804,3 +806,25 @@ def actor_names(session: Session, actors: Iterable[str]) -> dict[str, str]:
         ).tuples():
             names[f"organiser:{organiser_id}"] = name
     return names
+
+
+def _authors_line(authors: Any) -> str:
+    if not isinstance(authors, list):
+        return "–"
+    return ", ".join(
+        f"{author.get('full_name', '')} {checklist.percent(Decimal(author['contribution_pct']))}"
+        for author in authors
+        if isinstance(author, dict) and "contribution_pct" in author
+    )
+
+
+def change_lines(row: AuditLog) -> list[tuple[str, str, str]]:
+    """What a row of the dossier's trail changed, as (what, before, after) lines: the authors
+    and their shares of a correction, the decision of a recognition."""
+    if row.action == "initiative.recognition":
+        return recognition_lines(row)
+    if row.action == "dossier.corrected":
+        before = _authors_line((row.before or {}).get("authors"))
+        after = _authors_line((row.after or {}).get("authors"))
+        return [(str(_("Tác giả")), before, after)] if before != after else []
+    return []

@@ -39,7 +39,7 @@ from core.models.base import utcnow
 from initiatives import dossiers
 from initiatives.checklist import WARNING, complete
 from initiatives.models import AttachmentKind, Dossier, RecognitionLevel
-from initiatives.recognition import LEVEL_NAMES, change_lines
+from initiatives.recognition import LEVEL_NAMES
 from initiatives.record_form import clean
 from initiatives.worker import serve_attachment
 
@@ -124,7 +124,7 @@ def _dossier_page(dossier_id: int, status: int = 200, **errors: str) -> Response
         trail=trail,
         actor_name=lambda actor: actors.get(actor, actor),
         action_name=lambda action: dossiers.ACTION_NAMES.get(action, action),
-        change_lines=change_lines,
+        change_lines=dossiers.change_lines,
         duration=dossiers.duration,
         moves={name: dossier.state in move.sources for name, move in dossiers.MOVES.items()},
         state_names=dossiers.STATE_NAMES,

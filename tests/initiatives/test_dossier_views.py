@@ -140,6 +140,7 @@ def test_the_support_team_returns_it_and_the_worker_corrects_it(
     assert "125/QĐ-PCQNA" in client.get(link).get_data(as_text=True)
     page = team.get(f"/manage/dossiers/{dossier.id}").get_data(as_text=True)
     assert "Đã công nhận" in page and note in page
+    assert "Đỗ Thị Mai Phương 30%, Nguyễn Văn Hùng 10%" in page  # the correction, in the audit
     for action in ("Nộp hồ sơ", "Nhận hỗ trợ", "Trả lại hồ sơ", "Sửa hồ sơ", "Công nhận"):
         assert action in page
 
