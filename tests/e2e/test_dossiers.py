@@ -136,6 +136,7 @@ def test_a_dossier_from_registration_to_recognition(dossier_server, pages):
     found += violations(worker)
     worker.get_by_role("link", name=TITLE).click()
     found += violations(worker)
+    worker.get_by_text("Thêm đồng tác giả").click()
     worker.locator('[name="author-3-name"]').fill("Nguyễn Văn Hùng")
     worker.locator('[name="author-3-share"]').fill("10")
     worker.get_by_role("button", name="Lưu phần sửa").click()
