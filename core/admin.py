@@ -65,6 +65,18 @@ def admin_links() -> list[AdminLink]:
     return sorted(links, key=lambda link: link.position)
 
 
+def organiser_links() -> list[AdminLink]:
+    """The pages the packages offer the signed-in organiser in the title bar, in order."""
+    organiser = signed_in_organiser()
+    if organiser is None:
+        return []
+    links: list[AdminLink] = []
+    for _receiver, contributed in signals.organiser_links.send(organiser):
+        if contributed:
+            links.extend(contributed if isinstance(contributed, list) else [contributed])
+    return sorted(links, key=lambda link: link.position)
+
+
 def _units_link(_sender: None) -> AdminLink:
     return AdminLink(lazy_gettext("Đơn vị"), "admin.units", position=20)
 
@@ -359,5 +371,5 @@ def _field_errors(error: Invalid) -> dict[str, str]:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(admin_links=admin_links)
+    app.jinja_env.globals.update(admin_links=admin_links, organiser_links=organiser_links)
     signals.admin_menu.connect(_units_link, weak=False)

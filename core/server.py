@@ -32,7 +32,7 @@ from core.realtime import socketio
 
 # Paths whose rest is a secret, such as a judge's magic link: the access log shows the prefix
 # and hides what follows. A new route with a secret in its path is declared here, once.
-SECRET_PATHS = ("/j/",)
+SECRET_PATHS = ("/j/", "/d/")
 HIDDEN = "<secret>"
 
 # Files the server needs besides its connections: the database and its journal, the logs, the

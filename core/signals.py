@@ -95,6 +95,17 @@ admin_menu = _signals.signal(
     """,
 )
 
+organiser_links = _signals.signal(
+    "organiser-links",
+    doc="""An organiser page is drawing the title bar's links of the signed-in organiser.
+
+    Sent by ``core.admin.organiser_links`` with the organiser as sender, for every signed-in
+    organiser; each receiver returns an ``AdminLink`` (or a list of them, or nothing) to a page of
+    its package that takes no URL argument and that this organiser may open. ``initiatives`` adds
+    the dossiers' queue for the members of a unit's support team.
+    """,
+)
+
 initiative_appearances = _signals.signal(
     "initiative-appearances",
     doc="""The initiative library is showing where an initiative has been.

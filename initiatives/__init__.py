@@ -12,10 +12,12 @@ def init_app(app: Flask) -> None:
         imports,
         library,
         manage,
+        manage_dossiers,
         manage_paperwork,
         manage_programme,
         manage_rollup,
         search,
+        worker,
     )
 
     manage.init_app(app)
@@ -23,5 +25,7 @@ def init_app(app: Flask) -> None:
     manage_programme.init_app(app)
     manage_paperwork.init_app(app)
     manage_rollup.init_app(app)
+    manage_dossiers.init_app(app)
+    worker.init_app(app)
     imports.init_app()
     search.listen(app.extensions[db.EXTENSION].sessions)

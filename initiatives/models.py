@@ -17,7 +17,7 @@ from sqlalchemy import BigInteger, ForeignKey, Numeric, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import backup, live
-from core.models import Unit
+from core.models import Organiser, Unit
 from core.models.base import Base, TextEnum, UTCDateTime, enum_column, utcnow
 
 
@@ -312,3 +312,120 @@ class RollupSigner(Base):
 
 live.ignore(RollupSigner, "the keys are read by the roll-up import alone")
 backup.exclude(RollupSigner, "the keys trusted belong to the instance, not to an event")
+
+
+class DossierState(TextEnum):
+    """Where a dossier (hồ sơ công nhận sáng kiến) stands on its way to recognition."""
+
+    DRAFT = "draft"  # nháp: the worker is still writing it
+    SUBMITTED = "submitted"  # đã nộp: waiting for the unit's support team
+    SUPPORTING = "supporting"  # đang hỗ trợ: a support team member works on it with the worker
+    COMPLETE = "complete"  # đủ hồ sơ: every condition of recognition is proved
+    RECOGNISED = "recognised"  # đã công nhận: a decision recognised it
+    RETURNED = "returned"  # trả lại: sent back to the worker, with a reason
+
+
+class Dossier(Base):
+    """The way of one initiative to recognition (Nghị định 13/2012, Điều 3), followed by its
+    worker from a personal link and by the support team (Tổ hỗ trợ sáng kiến) of its unit.
+
+    The personal link's token is stored as a SHA-256 digest, like the judges' tokens: a leaked
+    database opens no dossier. A worker's dossiers share one digest, so that one link lists them
+    all (a dossier started from the link takes the link's digest)."""
+
+    __tablename__ = "dossier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative.id", ondelete="CASCADE"), unique=True
+    )
+    state: Mapped[DossierState] = mapped_column(
+        enum_column(DossierState), default=DossierState.DRAFT, index=True
+    )
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organiser.id", ondelete="SET NULL"), index=True
+    )
+    link_digest: Mapped[str] = mapped_column(String(64), index=True)
+    # What the support team told the worker when it last returned the dossier; the worker reads it.
+    returned_reason: Mapped[str] = mapped_column(Text, default="")
+    # Where it was started: "link" (the public page or the personal link) or "kiosk".
+    origin: Mapped[str] = mapped_column(String(20), default="link")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Since when it has been in its state: how long it has waited there.
+    state_since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    initiative: Mapped[Initiative] = relationship()
+    assignee: Mapped[Organiser | None] = relationship()
+
+
+class DossierStep(Base):
+    """One move of a dossier from a state to another: its history, from which the time spent in
+    each state is read (one query)."""
+
+    __tablename__ = "dossier_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), index=True
+    )
+    # None: the dossier's start.
+    from_state: Mapped[DossierState | None] = mapped_column(enum_column(DossierState))
+    to_state: Mapped[DossierState] = mapped_column(enum_column(DossierState))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # As the audit log names them: ``organiser:7``, ``worker``, ``kiosk``.
+    actor: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class DossierComment(Base):
+    """A note of the support team on a dossier: private to the team, never shown to the worker."""
+
+    __tablename__ = "dossier_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), index=True
+    )
+    organiser_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organiser.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organiser: Mapped[Organiser | None] = relationship()
+
+
+class SupportMember(Base):
+    """A member of a unit's Tổ hỗ trợ sáng kiến: an organiser account who sees and handles the
+    dossiers of that unit and of its sub-units."""
+
+    __tablename__ = "support_member"
+    __table_args__ = (UniqueConstraint("unit_id", "organiser_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("unit.id"), index=True, info={"referrer": lazy_gettext("Tổ hỗ trợ sáng kiến")}
+    )
+    organiser_id: Mapped[int] = mapped_column(
+        ForeignKey("organiser.id", ondelete="CASCADE"), index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    organiser: Mapped[Organiser] = relationship()
+
+
+_DOSSIERS = "the recognition workflow, read on the support team's and the worker's pages only"
+live.ignore(Dossier, _DOSSIERS)
+live.ignore(DossierStep, _DOSSIERS)
+live.ignore(DossierComment, _DOSSIERS)
+live.ignore(SupportMember, "the support teams are read by the dossiers' pages only")
+_NOT_EVENTS = (
+    "a dossier is its unit's way to recognition, not an event's; the whole database's backup "
+    "(sangtao backup) keeps it, and the record it leads to travels with the initiative"
+)
+backup.exclude(Dossier, _NOT_EVENTS)
+backup.exclude(DossierStep, _NOT_EVENTS)
+backup.exclude(DossierComment, _NOT_EVENTS)
+backup.exclude(SupportMember, "the support teams belong to the instance's units, not to an event")

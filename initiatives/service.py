@@ -14,11 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from core import audit
+from core.admin import unit_lines
 from core.errors import Invalid, NotFound
 from core.i18n import nfc
 from core.models import Organiser
 from core.models.base import MAX_ID
 from initiatives.models import Initiative, Term, TermKind
+from initiatives.record_form import Choices
 
 MAX_NAME = 200
 KIND_NAMES = {TermKind.THEME: lazy_gettext("Chuyên đề"), TermKind.FIELD: lazy_gettext("Lĩnh vực")}
@@ -125,3 +127,13 @@ def remove_term(session: Session, term: Term, actor: Organiser) -> int:
     session.delete(term)
     session.flush()
     return kept
+
+
+def record_choices(session: Session) -> Choices:
+    """What the record's form offers: the units, the themes' and the fields' names."""
+    terms = session.scalars(select(Term).order_by(Term.position, Term.id)).all()
+    return Choices(
+        units={unit.id: unit.name for unit, _depth in unit_lines(session)},
+        themes=[term.name for term in terms if term.kind == TermKind.THEME],
+        fields=[term.name for term in terms if term.kind == TermKind.FIELD],
+    )

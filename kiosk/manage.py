@@ -35,12 +35,12 @@ from core.links import external_url, is_guessed, public_url
 from core.manage import MenuItem, event_page
 from core.models import Event, EventRole, Organiser
 from initiatives.models import Initiative
+from initiatives.record_form import SCOPES, SOLUTION_TYPES
 from kiosk.auth import open_kiosk
 from kiosk.ballots import votable_exhibits
 from kiosk.models import Exhibit, ExhibitStatus, Visit
 from kiosk.posters import SIZES, Poster, posters_pdf
 from kiosk.qr import qr_text
-from kiosk.registration import SCOPES, SOLUTION_TYPES
 from kiosk.service import approve_exhibit, photos, reject_exhibit, set_kiosk_pin
 from kiosk.views import photo_response
 

@@ -11,59 +11,29 @@ organiser looks again (the booth is kept, to approve it at once).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import asdict
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit, db
-from core.admin import unit_lines
 from core.errors import Conflict, Invalid
 from core.models import Event, Organiser
+from initiatives.dossiers import new_link, open_dossier
 from initiatives.models import (
     Attachment,
     AttachmentKind,
-    Author,
     EventInitiative,
     Initiative,
-    Term,
-    TermKind,
 )
+from initiatives.photos import MOST_PHOTOS, Photo, new_photo_path, small_path, write_photo
+from initiatives.record_form import Registration, clean, described, fill_record
 from kiosk.auth import PIN_LENGTHS, edit_code_digest, kiosk_pin_digest, new_edit_code
 from kiosk.models import Exhibit, ExhibitStatus
-from kiosk.photos import MOST_PHOTOS, Photo, new_photo_path, small_path, write_photo
-from kiosk.registration import Choices, Registration, clean
 
 KIOSK_ACTOR = "kiosk"
-RECORD_FIELDS = (
-    "title",
-    "unit_id",
-    "theme",
-    "field",
-    "solution_type",
-    "first_applied_on",
-    "prior_state",
-    "solution",
-    "applicability",
-    "effects",
-    "benefit_vnd",
-    "non_monetary_benefits",
-    "scope",
-    "confidential",
-)
-
-
-def choices(session: Session) -> Choices:
-    terms = session.scalars(select(Term).order_by(Term.position, Term.id)).all()
-    return Choices(
-        units={unit.id: unit.name for unit, _depth in unit_lines(session)},
-        themes=[term.name for term in terms if term.kind == TermKind.THEME],
-        fields=[term.name for term in terms if term.kind == TermKind.FIELD],
-    )
 
 
 def photos(initiative: Initiative) -> list[Attachment]:
@@ -72,48 +42,25 @@ def photos(initiative: Initiative) -> list[Attachment]:
     )
 
 
-def _described(registration: Registration) -> dict[str, Any]:
-    """What the audit log keeps of a registration; the confidential text stays out of it."""
-    described = asdict(registration)
-    described.pop("confidential")
-    described["first_applied_on"] = (
-        registration.first_applied_on.isoformat() if registration.first_applied_on else None
-    )
-    described["authors"] = [
-        {"full_name": author.full_name, "contribution_pct": str(author.contribution_pct)}
-        for author in registration.authors
-    ]
-    return described
-
-
-def _fill(initiative: Initiative, registration: Registration) -> None:
-    for name in RECORD_FIELDS:
-        if getattr(initiative, name) != getattr(registration, name):
-            setattr(initiative, name, getattr(registration, name))
-    initiative.authors = [
-        Author(position=position, **asdict(author))
-        for position, author in enumerate(registration.authors, start=1)
-    ]
-
-
 def _add_photos(
     session: Session, initiative: Initiative, sent: Sequence[Photo], folder: Path
 ) -> None:
     """The rows now, the files once they commit: a write that fails leaves no file behind."""
     for photo in sent:
-        path = new_photo_path()
+        path = new_photo_path("kiosk")
         initiative.attachments.append(Attachment(kind=AttachmentKind.PHOTO, path=path))
         db.after_commit(session, partial(write_photo, folder, path, photo))
 
 
 def register_exhibit(
     session: Session, event: Event, registration: Registration, sent: Sequence[Photo], folder: Path
-) -> tuple[Exhibit, str]:
-    """A new pending exhibit and its initiative; the edit code, to show once."""
+) -> tuple[Exhibit, str, str]:
+    """A new pending exhibit and its initiative, with a draft dossier of recognition
+    (``initiatives.dossiers``); the edit code and the dossier's personal link, to show once."""
     if len(sent) > MOST_PHOTOS:
         raise Invalid("too_many_photos", _("Tối đa %(count)s ảnh.", count=MOST_PHOTOS))
     initiative = Initiative()
-    _fill(initiative, registration)
+    fill_record(initiative, registration)
     session.add(initiative)
     _add_photos(session, initiative, sent, folder)
     exhibit = Exhibit(event=event, initiative=initiative, status=ExhibitStatus.PENDING)
@@ -128,9 +75,11 @@ def register_exhibit(
         "exhibit.registered",
         f"exhibit:{exhibit.id}",
         event_id=event.id,
-        after=_described(registration) | {"photos": len(sent)},
+        after=described(registration) | {"photos": len(sent)},
     )
-    return exhibit, code
+    link, digest = new_link()
+    open_dossier(session, initiative, KIOSK_ACTOR, digest, origin="kiosk")
+    return exhibit, code, link
 
 
 def correct_exhibit(
@@ -151,7 +100,7 @@ def correct_exhibit(
     for photo in photos(initiative):
         if photo.id in removed:
             initiative.attachments.remove(photo)
-    _fill(initiative, registration)
+    fill_record(initiative, registration)
     _add_photos(session, initiative, sent, folder)
     before = exhibit.status
     exhibit.status = ExhibitStatus.PENDING
@@ -165,7 +114,7 @@ def correct_exhibit(
         f"exhibit:{exhibit.id}",
         event_id=exhibit.event_id,
         before={"status": before.value},
-        after=_described(registration) | {"photos": len(kept) + len(sent)},
+        after=described(registration) | {"photos": len(kept) + len(sent)},
     )
 
 

@@ -34,10 +34,20 @@ from core.admin import unit_lines
 from core.auth import limiter, off_the_loop, throttle_message
 from core.errors import DomainError, Invalid
 from core.i18n import nfc
-from core.links import public_url
+from core.links import external_url, public_url
 from core.models import Event
 from core.views import by_address, setting
 from initiatives.models import Initiative, attachments_folder
+from initiatives.photos import MOST_PHOTOS, Photo, Unfit, prepare_photo, refusal
+from initiatives.record_form import (
+    MOST_AUTHORS,
+    SCOPES,
+    SOLUTION_TYPES,
+    Registration,
+    form_of_record,
+    read_registration,
+)
+from initiatives.service import record_choices
 from kiosk.auth import (
     EDITING_KEY,
     close_kiosk,
@@ -46,16 +56,8 @@ from kiosk.auth import (
     pin_matches,
 )
 from kiosk.models import Exhibit
-from kiosk.photos import MOST_PHOTOS, Photo, Unfit, prepare_photo, refusal
 from kiosk.qr import qr_text
-from kiosk.registration import (
-    MOST_AUTHORS,
-    SCOPES,
-    SOLUTION_TYPES,
-    Registration,
-    read_registration,
-)
-from kiosk.service import choices, correct_exhibit, photos, register_exhibit
+from kiosk.service import correct_exhibit, photos, register_exhibit
 from kiosk.views import photo_response
 
 bp = Blueprint("kiosk_tablet", __name__, url_prefix="/kiosk/<slug>", template_folder="templates")
@@ -99,7 +101,7 @@ def form_page(
         exhibit=exhibit,
         photos=photos(exhibit.initiative) if exhibit is not None else [],
         unit_lines=unit_lines(db.session()),
-        lists=choices(db.session()),
+        lists=record_choices(db.session()),
         solution_types=SOLUTION_TYPES,
         scopes=SCOPES,
         authors=MOST_AUTHORS,
@@ -110,7 +112,7 @@ def form_page(
 
 def read_form(form: Mapping[str, str]) -> tuple[Registration | None, list[Photo], dict[str, str]]:
     """The registration and its photos, or the problems by field."""
-    registration, errors = read_registration(form, choices(db.session()))
+    registration, errors = read_registration(form, record_choices(db.session()))
     try:
         sent = sent_photos()
     except Invalid as problem:
@@ -129,8 +131,9 @@ def register(event: Event) -> ResponseReturnValue:
     registration, sent, errors = read_form(request.form)
     if registration is None:
         return form_page(event, request.form, errors, None, 422)
-    exhibit, code = register_exhibit(db.write(), event, registration, sent, attachments_folder())
-    session[SHOWN_KEY] = {"token": exhibit.qr_token, "code": code}
+    writing = db.write()
+    exhibit, code, link = register_exhibit(writing, event, registration, sent, attachments_folder())
+    session[SHOWN_KEY] = {"token": exhibit.qr_token, "code": code, "link": link}
     return redirect(url_for("kiosk_tablet.done", slug=event.slug))
 
 
@@ -140,7 +143,8 @@ takes_photos(register)
 @bp.route("/done")
 @kiosk_page
 def done(event: Event) -> ResponseReturnValue:
-    """The confirmation: the exhibit's QR code and its edit code, shown this once."""
+    """The confirmation: the exhibit's QR code and its edit code, and the personal link of the
+    initiative's dossier of recognition, shown this once."""
     shown = session.pop(SHOWN_KEY, None)
     if not isinstance(shown, dict):
         return redirect(url_for("kiosk_tablet.register", slug=event.slug))
@@ -148,12 +152,16 @@ def done(event: Event) -> ResponseReturnValue:
     if exhibit is None:
         return redirect(url_for("kiosk_tablet.register", slug=event.slug))
     qr_image = qr.svg_data_uri(qr_text(public_url(), exhibit.qr_token))
+    link = shown.get("link")
+    dossier = external_url("dossier_worker.mine", link=link) if isinstance(link, str) else None
     return render_template(
         "kiosk/tablet/done.html",
         event=event,
         exhibit=exhibit,
         code=shown.get("code"),
         qr_image=qr_image,
+        dossier=dossier,
+        dossier_qr=qr.svg_data_uri(dossier) if dossier else None,
     )
 
 
@@ -192,42 +200,6 @@ def _edit_refused(message: str) -> Response:
     return Response(page, status=429, mimetype="text/html")
 
 
-def form_of(exhibit: Exhibit) -> dict[str, str]:
-    """The exhibit's record as the form's fields, to correct it."""
-    initiative = exhibit.initiative
-    form = {
-        "title": initiative.title,
-        "unit": str(initiative.unit_id or ""),
-        "theme": initiative.theme,
-        "field": initiative.field,
-        "solution_type": initiative.solution_type.value,
-        "first_applied_on": initiative.first_applied_on.strftime("%d/%m/%Y")
-        if initiative.first_applied_on
-        else "",
-        "prior_state": initiative.prior_state,
-        "solution": initiative.solution,
-        "applicability": initiative.applicability,
-        "effects": initiative.effects,
-        "benefit": f"{initiative.benefit_vnd:,}".replace(",", ".")
-        if initiative.benefit_vnd is not None
-        else "",
-        "benefit_unknown": "1" if initiative.benefit_vnd is None else "",
-        "non_monetary": initiative.non_monetary_benefits,
-        "scope": initiative.scope.value,
-        "confidential": initiative.confidential,
-    }
-    for row, author in enumerate(initiative.authors, start=1):
-        key = f"author-{row}-"
-        form[key + "name"] = author.full_name
-        form[key + "birth"] = author.birth_date.strftime("%d/%m/%Y") if author.birth_date else ""
-        form[key + "workplace"] = author.workplace
-        form[key + "job_title"] = author.job_title
-        form[key + "qualification"] = author.qualification
-        share = author.contribution_pct
-        form[key + "share"] = str(share.normalize() if share % 1 else int(share)).replace(".", ",")
-    return form
-
-
 def editing(event: Event) -> Exhibit | None:
     exhibit_id = session.get(EDITING_KEY)
     if not isinstance(exhibit_id, int):
@@ -250,7 +222,7 @@ def correct(event: Event) -> ResponseReturnValue:
     if exhibit is None:
         return redirect(url_for("kiosk_tablet.edit", slug=event.slug))
     if request.method == "GET":
-        return form_page(event, form_of(exhibit), {}, exhibit)
+        return form_page(event, form_of_record(exhibit.initiative), {}, exhibit)
     registration, sent, errors = read_form(request.form)
     if registration is None:
         return form_page(event, request.form, errors, exhibit, 422)

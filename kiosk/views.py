@@ -19,8 +19,8 @@ from core.assets import ONE_YEAR
 from core.auth import public
 from core.links import public_url
 from initiatives.models import AttachmentKind, Initiative, attachments_folder
+from initiatives.photos import small_path
 from kiosk.models import Exhibit, ExhibitStatus
-from kiosk.photos import small_path
 from kiosk.qr import qr_text
 from kiosk.visits import count_visit, remember_device
 

@@ -7,11 +7,15 @@ from display.models import Ceremony, Reveal, RunSheetStep, Screen
 from initiatives.models import (
     Attachment,
     Author,
+    Dossier,
+    DossierComment,
+    DossierStep,
     EventInitiative,
     Initiative,
     ProgrammeTarget,
     RollupSigner,
     Similarity,
+    SupportMember,
     Term,
 )
 from kiosk.models import Ballot, Exhibit, Scan, Visit, Vote
@@ -71,6 +75,10 @@ NEVER_SHOWN = {
     Certificate,
     ProgrammeTarget,
     RollupSigner,
+    Dossier,
+    DossierStep,
+    DossierComment,
+    SupportMember,
 }
 
 

@@ -6,10 +6,22 @@ from decimal import Decimal
 
 import pytest
 
+from core import db
 from core.auth import ADMINISTRATOR, ANYONE, KIOSK, ORGANISER, event_audience, hash_token
 from core.models import EventMember, EventRole, Job
 from display.models import RunSheetStep, Screen
-from initiatives.models import Attachment, AttachmentKind, RollupSigner, Similarity, SimilarityKind
+from initiatives import dossiers
+from initiatives.manage_dossiers import SUPPORT
+from initiatives.models import (
+    Attachment,
+    AttachmentKind,
+    RollupSigner,
+    Similarity,
+    SimilarityKind,
+    SupportMember,
+)
+from initiatives.record_form import read_registration
+from initiatives.service import record_choices
 from kiosk.models import Ballot, BallotChannel
 from scoring.auth import CHAIR_OR_MANAGER, JUDGE, card_of
 from scoring.models import Entry
@@ -19,13 +31,14 @@ KINDS = (
     "judge",
     "chair",
     "kiosk",
+    "support",
     "stranger",
     "viewer",
     "manager",
     "owner",
     "admin",
 )
-ORGANISERS = {"stranger", "viewer", "manager", "owner", "admin"}
+ORGANISERS = {"support", "stranger", "viewer", "manager", "owner", "admin"}
 ALLOWED = {
     ANYONE: set(KINDS),
     JUDGE: {"judge", "chair"},
@@ -36,6 +49,7 @@ ALLOWED = {
     ADMINISTRATOR: {"admin"},
     CHAIR_OR_MANAGER: {"chair", "manager", "owner", "admin"},
     KIOSK: {"kiosk"},
+    SUPPORT: {"support", "admin"},
 }
 
 
@@ -58,6 +72,14 @@ def visitor_sessions(factory, event, judge):
     def organiser(event=None, role=None, admin=False):
         return {"_user_id": factory.organiser(event=event, role=role, admin=admin).get_id()}
 
+    def support():
+        """A member of a unit's support team (Tổ hỗ trợ sáng kiến)."""
+        member = factory.organiser()
+        unit = factory.unit(name="Công ty Điện lực Quảng Nam")
+        with factory.writing() as session:
+            session.add(SupportMember(unit_id=unit.id, organiser_id=member.id))
+        return {"_user_id": member.get_id()}
+
     def tablet(judge):
         return {"judge_id": judge.id, "judge_card": card_of(hash_token(judge.token))}
 
@@ -66,6 +88,7 @@ def visitor_sessions(factory, event, judge):
         "judge": tablet(judge),
         "chair": tablet(factory.judge(event, name="Phạm Quốc Bảo", is_chair=True)),
         "kiosk": {"kiosk_event": event.id},
+        "support": support(),
         "stranger": organiser(other, EventRole.OWNER),
         "viewer": organiser(event, EventRole.VIEWER),
         "manager": organiser(event, EventRole.MANAGER),
@@ -108,7 +131,15 @@ def visitors(app, factory, contest, judge):
         )
         ballot = Ballot(event_id=contest.event.id, channel=BallotChannel.BADGE)
         session.add_all([job, member, ballot])
+    # A worker's dossier in a unit whose support team the support member is in too.
+    support_id = int(sessions["support"]["_user_id"].split(":")[0])
+    link, dossier_id, support_member_id = dossier_of(app, factory, support_id)
     values = {
+        # The worker's personal link and their dossier; the support member's team row, which
+        # the administrators and the event's owners take off.
+        "link": link,
+        "dossier_id": dossier_id,
+        "support_member_id": support_member_id,
         "job_id": job.id,
         "slug": contest.slug,
         "entry_id": contest.entries[0],
@@ -154,6 +185,28 @@ def visitors(app, factory, contest, judge):
         "signer_id": signer_of(factory),
     }
     return sessions, values
+
+
+def dossier_of(app, factory, organiser_id):
+    """A submitted dossier of a unit, its personal link, and the team row that makes
+    ``organiser_id`` a member of the unit's support team."""
+    unit = factory.unit(name="Điện lực Thăng Bình")
+    token, digest = dossiers.new_link()
+    form = {
+        "title": "Xe phun nước xử lý sự cố hạ áp trong hẻm nhỏ",
+        "unit": str(unit.id),
+        "solution_type": "technical",
+        "author-1-name": "Võ Thanh Tùng",
+        "author-1-share": "100",
+    }
+    with app.test_request_context(), db.unit_of_work(write=True) as session:
+        registration, problems = read_registration(form, record_choices(session), draft=True)
+        assert not problems
+        dossier = dossiers.start_dossier(session, registration, digest, submit=True)
+        member = SupportMember(unit_id=unit.id, organiser_id=organiser_id)
+        session.add(member)
+        session.flush()
+        return token, dossier.id, member.id
 
 
 def library_values(factory):

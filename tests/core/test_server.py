@@ -15,6 +15,8 @@ from core.server import FILES_PER_CONNECTION, RESERVED_FILES, connection_cap, re
         ("GET /j/s3cr3t/more HTTP/1.1", "GET /j/<secret> HTTP/1.1"),
         ("GET /%6A/s3cr3t HTTP/1.1", "GET /j/<secret> HTTP/1.1"),
         ("GET http://192.168.1.20:8000/j/s3cr3t HTTP/1.1", "GET /j/<secret> HTTP/1.1"),
+        ("POST /d/personal-link/3/files HTTP/1.1", "POST /d/<secret> HTTP/1.1"),
+        ("GET /dossier/new HTTP/1.1", "GET /dossier/new HTTP/1.1"),
         ("GET /judge HTTP/1.1", "GET /judge HTTP/1.1"),
         ("GET /e/public-exhibit HTTP/1.1", "GET /e/public-exhibit HTTP/1.1"),
         ("", ""),

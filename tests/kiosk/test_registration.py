@@ -2,6 +2,7 @@
 small, the pending exhibit with its edit code, and the correction that sends it back to pending."""
 
 import io
+import re
 from decimal import Decimal
 
 from PIL import Image
@@ -9,9 +10,16 @@ from sqlalchemy import select
 
 from core import db
 from core.models import EventRole
-from initiatives.models import Attachment, EventInitiative, Initiative, attachments_folder
+from initiatives.models import (
+    Attachment,
+    Dossier,
+    DossierState,
+    EventInitiative,
+    Initiative,
+    attachments_folder,
+)
+from initiatives.photos import small_path
 from kiosk.models import Exhibit, ExhibitStatus
-from kiosk.photos import small_path
 from tests.kiosk.photos import picture
 
 FORM = {
@@ -187,3 +195,18 @@ def test_kiosk_mode_is_opened_by_a_manager_and_left_with_the_pin(app, factory, o
     left = manager.post(f"/kiosk/{event.slug}/exit", data={"pin": "2468"})
     assert left.headers["Location"] == "/login"
     assert manager.get(f"/kiosk/{event.slug}").status_code == 403
+
+
+def test_a_registration_starts_a_draft_dossier_whose_link_shows_once(app, factory):
+    app.config["WTF_CSRF_ENABLED"] = False
+    event = factory.event()
+    unit = factory.unit()
+    tablet = kiosk(app, event)
+    assert post(tablet, event.slug, FORM | {"unit": str(unit.id)}).status_code == 302
+    done = tablet.get(f"/kiosk/{event.slug}/done").get_data(as_text=True)
+    link = re.search(r'data-testid="dossier-link">[^<]*(/d/[A-Za-z0-9_-]+)<', done).group(1)
+    with app.app_context(), db.unit_of_work() as session:
+        dossier = session.scalars(select(Dossier)).one()
+        assert (dossier.state, dossier.origin) == (DossierState.DRAFT, "kiosk")
+    assert FORM["title"] in app.test_client().get(link).get_data(as_text=True)
+    assert tablet.get(f"/kiosk/{event.slug}/done").status_code == 302  # shown once

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from core import db
 from initiatives.models import Attachment, AttachmentKind, attachments_folder
+from initiatives.photos import new_photo_path, prepare_photo, small_path, write_photo
 from kiosk.models import Exhibit, ExhibitStatus
-from kiosk.photos import new_photo_path, prepare_photo, small_path, write_photo
 from tests.kiosk.photos import picture
 
 PHONE = {"User-Agent": "Mozilla/5.0 (Linux; Android 13; SM-A145F) Mobile Safari/537.36"}
@@ -18,7 +18,7 @@ SECRET = "Thông số bơm cao áp (mật)"
 def with_photo(app, factory, **overrides):
     exhibit = factory.exhibit(factory.event(), confidential=SECRET, **overrides)
     with app.app_context():
-        path = new_photo_path()
+        path = new_photo_path("kiosk")
         write_photo(attachments_folder(), path, prepare_photo(picture()))
     with factory.writing() as session:
         found = session.get(Exhibit, exhibit.id)

@@ -1,5 +1,6 @@
-"""The kiosk's registration form, read field by field: the standardized record of an initiative
-(DOMAIN.md) as an exhibitor types it on a tablet.
+"""The form of the standardized record of an initiative (DOMAIN.md), read field by field, as a
+worker types it: at the kiosk (``kiosk.tablet``) or when starting a dossier
+(``initiatives.worker``).
 
 Pure: the form's fields and the lists to choose from go in, a :class:`Registration` or the
 problems by field (in the user's language) come out. Dates, money and shares are read by the same
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -23,7 +24,7 @@ from flask_babel import lazy_gettext
 from core.i18n import nfc, number
 from core.imports import Unreadable, folded, parse_date, parse_money, parse_percent
 from initiatives.imports import LONG_TEXT, MAX_BENEFIT, AuthorRecord
-from initiatives.models import Scope, SolutionType
+from initiatives.models import Author, Initiative, Scope, SolutionType
 
 T = TypeVar("T")
 MOST_AUTHORS = 5
@@ -117,8 +118,9 @@ class FormReader:
         return None
 
 
-def _authors(reader: FormReader) -> tuple[AuthorRecord, ...]:
-    """The rows with anything typed in them; a name and a share are needed in each."""
+def _authors(reader: FormReader, draft: bool) -> tuple[AuthorRecord, ...]:
+    """The rows with anything typed in them; a name and a share are needed in each, and the
+    shares add up to 100 unless it is a ``draft``."""
     authors: list[AuthorRecord] = []
     seen: set[str] = set()
     for row in range(1, MOST_AUTHORS + 1):
@@ -143,6 +145,8 @@ def _authors(reader: FormReader) -> tuple[AuthorRecord, ...]:
     if not authors and "author-1-name" not in reader.problems:
         reader.fault("author-1-name", _("Hãy nhập ít nhất một tác giả."))
     total = sum((author.contribution_pct for author in authors), Decimal(0))
+    if draft:
+        return tuple(authors)
     if authors and total != 100 and not reader.problems.keys() & _share_keys():
         shown = number(total, 0 if total == total.to_integral() else 2)
         reader.fault(
@@ -160,9 +164,13 @@ def _share_keys() -> set[str]:
 
 
 def read_registration(
-    form: Mapping[str, str], choices: Choices
+    form: Mapping[str, str], choices: Choices, *, draft: bool = False
 ) -> tuple[Registration | None, dict[str, str]]:
-    """The registration the form holds, or None and the problems by field name."""
+    """The registration the form holds, or None and the problems by field name.
+
+    A ``draft`` (a dossier's record, which the support team helps to complete) may still lack
+    what the checklist of recognition asks for (``initiatives.checklist``): shares that do not
+    add up to 100, no description of the solution, no benefit stated."""
     reader = FormReader(form)
     title = reader.text("title", 500, required=_("Hãy nhập tên sáng kiến."))
     units = {str(unit_id): unit_id for unit_id in choices.units}
@@ -179,7 +187,7 @@ def read_registration(
         reader.fault("first_applied_on", _("Ngày áp dụng lần đầu không thể ở tương lai."))
     unknown_benefit = form.get("benefit_unknown") == "1"
     benefit = None if unknown_benefit else reader.read("benefit", parse_money)
-    if not unknown_benefit and benefit is None and "benefit" not in reader.problems:
+    if not draft and not unknown_benefit and benefit is None and "benefit" not in reader.problems:
         reader.fault(
             "benefit",
             _("Hãy nhập giá trị làm lợi, hoặc đánh dấu “Chưa lượng hóa được bằng tiền”."),
@@ -198,9 +206,9 @@ def read_registration(
             "confidential",
         )
     }
-    if not long_texts["solution"]:
+    if not draft and not long_texts["solution"]:
         reader.fault("solution", _("Hãy mô tả nội dung giải pháp."))
-    authors = _authors(reader)
+    authors = _authors(reader, draft)
     if reader.problems or unit_id is None or solution_type is None:
         return None, reader.problems
     return (
@@ -223,3 +231,82 @@ def read_registration(
         ),
         {},
     )
+
+
+# The record's columns a registration fills, each from its field of the same name.
+RECORD_FIELDS = (
+    "title",
+    "unit_id",
+    "theme",
+    "field",
+    "solution_type",
+    "first_applied_on",
+    "prior_state",
+    "solution",
+    "applicability",
+    "effects",
+    "benefit_vnd",
+    "non_monetary_benefits",
+    "scope",
+    "confidential",
+)
+
+
+def described(registration: Registration) -> dict[str, Any]:
+    """What the audit log keeps of a registration; the confidential text stays out of it."""
+    described = asdict(registration)
+    described.pop("confidential")
+    described["first_applied_on"] = (
+        registration.first_applied_on.isoformat() if registration.first_applied_on else None
+    )
+    described["authors"] = [
+        {"full_name": author.full_name, "contribution_pct": str(author.contribution_pct)}
+        for author in registration.authors
+    ]
+    return described
+
+
+def fill_record(initiative: Initiative, registration: Registration) -> None:
+    """Write the registration on the initiative's record; its authors replace the old ones."""
+    for name in RECORD_FIELDS:
+        if getattr(initiative, name) != getattr(registration, name):
+            setattr(initiative, name, getattr(registration, name))
+    initiative.authors = [
+        Author(position=position, **asdict(author))
+        for position, author in enumerate(registration.authors, start=1)
+    ]
+
+
+def form_of_record(initiative: Initiative) -> dict[str, str]:
+    """The record as the form's fields, to correct it."""
+    form = {
+        "title": initiative.title,
+        "unit": str(initiative.unit_id or ""),
+        "theme": initiative.theme,
+        "field": initiative.field,
+        "solution_type": initiative.solution_type.value,
+        "first_applied_on": initiative.first_applied_on.strftime("%d/%m/%Y")
+        if initiative.first_applied_on
+        else "",
+        "prior_state": initiative.prior_state,
+        "solution": initiative.solution,
+        "applicability": initiative.applicability,
+        "effects": initiative.effects,
+        "benefit": f"{initiative.benefit_vnd:,}".replace(",", ".")
+        if initiative.benefit_vnd is not None
+        else "",
+        "benefit_unknown": "1" if initiative.benefit_vnd is None else "",
+        "non_monetary": initiative.non_monetary_benefits,
+        "scope": initiative.scope.value,
+        "confidential": initiative.confidential,
+    }
+    for row, author in enumerate(initiative.authors, start=1):
+        key = f"author-{row}-"
+        form[key + "name"] = author.full_name
+        form[key + "birth"] = author.birth_date.strftime("%d/%m/%Y") if author.birth_date else ""
+        form[key + "workplace"] = author.workplace
+        form[key + "job_title"] = author.job_title
+        form[key + "qualification"] = author.qualification
+        share = author.contribution_pct
+        form[key + "share"] = str(share.normalize() if share % 1 else int(share)).replace(".", ",")
+    return form

@@ -1,4 +1,5 @@
-"""Photos an exhibitor sends from the kiosk: checked, turned upright, made small enough.
+"""Photos a worker sends with an initiative (from the kiosk, or with a dossier): checked, turned
+upright, made small enough.
 
 A tablet's camera gives 4000-pixel pictures of several megabytes, often lying on their side with
 an EXIF tag that says so; a visitor's phone on crowded Wi-Fi wants a few dozen kilobytes. Each
@@ -28,7 +29,6 @@ LARGE = 1600
 SMALL = 480
 # A picture of more pixels than this is refused before it is decoded (a "decompression bomb").
 MOST_PIXELS = 50_000_000
-FOLDER = "kiosk"
 
 
 @dataclass(frozen=True)
@@ -88,9 +88,9 @@ def small_path(path: str) -> str:
     return f"{stem}-small{dot}{suffix}" if dot else f"{path}-small"
 
 
-def new_photo_path() -> str:
-    """Where a new photo goes, relative to the attachments folder."""
-    return f"{FOLDER}/{uuid.uuid4().hex}.jpg"
+def new_photo_path(folder: str) -> str:
+    """Where a new photo goes, in ``folder`` of the attachments folder (``kiosk``, ``dossiers``)."""
+    return f"{folder}/{uuid.uuid4().hex}.jpg"
 
 
 def write_photo(folder: Path, path: str, photo: Photo) -> None:
