@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
         manage,
         manage_paperwork,
         manage_programme,
+        manage_reports,
         manage_rollup,
         search,
     )
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
     manage.init_app(app)
     library.init_app(app)
     manage_programme.init_app(app)
+    manage_reports.init_app(app)
     manage_paperwork.init_app(app)
     manage_rollup.init_app(app)
     imports.init_app()
