@@ -12,6 +12,7 @@ The figures are ``initiatives.reports``'s, which counts with the programme dashb
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -42,6 +43,8 @@ from core.auth import organiser_required, signed_in_organiser
 from core.errors import Invalid, NotFound, status_of
 from core.i18n import locale_code
 from core.links import public_url
+from core.models import Unit
+from core.models.base import MAX_ID
 from initiatives import bulletin, report_pdf, report_xlsx, reports, sharing
 from initiatives.appearances import appearances
 from initiatives.manage_programme import programme_row
@@ -55,6 +58,7 @@ cards = Blueprint("sharing", __name__, url_prefix="/library")
 REPORT = "programme.report"
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 WHOLE = "all"
+UNIT_ID = re.compile(r"[0-9]{1,12}")
 FORMATS = {
     "pdf": (lazy_gettext("Báo cáo (PDF)"), "application/pdf", "pdf"),
     "xlsx": (
@@ -72,21 +76,28 @@ def registered_on(created_at: datetime) -> date:
     return aware.astimezone(VIETNAM).date()
 
 
-def read_report(
-    session: Session, unit_id: int | None, key: str, with_awards: bool = True
-) -> tuple[reports.Report, dict[int | None, str]]:
-    """The report of a unit (None: every unit) for the period ``key``, and the units' names;
-    ``Invalid`` for an unknown unit or period."""
+def checked_choice(session: Session, unit_id: int | None, key: str) -> reports.Period:
+    """The period named ``key``, once it and the unit are known; else ``Invalid``."""
     whole = programme_row(session)
     try:
         chosen = reports.period(key, whole.first_year, whole.last_year)
     except reports.BadPeriod:
         raise Invalid("bad_period", _("Hãy chọn một kỳ báo cáo trong danh sách.")) from None
+    if unit_id is not None and (unit_id > MAX_ID or session.get(Unit, unit_id) is None):
+        raise Invalid("bad_unit", _("Hãy chọn một đơn vị trong danh sách."))
+    return chosen
+
+
+def read_report(
+    session: Session, unit_id: int | None, key: str
+) -> tuple[reports.Report, dict[int | None, str]]:
+    """The report of a unit (None: every unit) for the period ``key``, and the units' names;
+    ``Invalid`` for an unknown unit or period."""
+    whole = programme_row(session)
+    chosen = checked_choice(session, unit_id, key)
     lines = flatten(unit_tree(session))
     names: dict[int | None, str] = {unit.id: unit.name for unit, _depth in lines}
     names[None] = _("Toàn chương trình")
-    if unit_id is not None and unit_id not in names:
-        raise Invalid("bad_unit", _("Hãy chọn một đơn vị trong danh sách."))
     people: dict[int, list[str]] = {}
     author_lines: list[tuple[int, AuthorLine]] = []
     for initiative_id, unit, decided, name, born, code in session.execute(
@@ -137,8 +148,6 @@ def read_report(
     targets[None] = Target(whole.per_year, whole.cumulative, whole.author_share_pct)
 
     def award_of(initiative_id: int) -> str:
-        if not with_awards:
-            return ""
         found = appearances(session, session.get_one(Initiative, initiative_id))
         return next((seen.award for seen in found if seen.award), "")
 
@@ -193,7 +202,7 @@ def read_choice(form: Mapping[str, str]) -> tuple[int | None, str, str]:
     unit, kind = form.get("unit", WHOLE), form.get("format", "")
     if kind not in FORMATS:
         raise Invalid("bad_format", _("Hãy chọn định dạng của báo cáo."))
-    if unit != WHOLE and not (unit.isdigit() and len(unit) <= 12):
+    if unit != WHOLE and not UNIT_ID.fullmatch(unit):
         raise Invalid("bad_unit", _("Hãy chọn một đơn vị trong danh sách."))
     return (None if unit == WHOLE else int(unit)), form.get("period", ""), kind
 
@@ -204,7 +213,7 @@ def start_report() -> ResponseReturnValue:
     """Check the choice, then make the file by a job and follow it on its page."""
     try:
         unit_id, key, kind = read_choice(request.form)
-        read_report(db.session(), unit_id, key, with_awards=False)
+        checked_choice(db.session(), unit_id, key)
     except Invalid as error:
         return _form_page(error.message, status_of(error))
     organiser = signed_in_organiser()

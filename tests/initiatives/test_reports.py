@@ -363,6 +363,8 @@ def test_an_organiser_makes_a_report_by_a_job_and_downloads_it(
         ({"unit": "all", "period": "2025-Q9", "format": "pdf"}, "Hãy chọn một kỳ báo cáo"),
         ({"unit": "all", "period": "2025", "format": "docx"}, "Hãy chọn định dạng"),
         ({"unit": "-1", "period": "2025", "format": "pdf"}, "Hãy chọn một đơn vị"),
+        ({"unit": "²", "period": "2025", "format": "pdf"}, "Hãy chọn một đơn vị"),
+        ({"unit": "9" * 12, "period": "2025", "format": "pdf"}, "Hãy chọn một đơn vị"),
     ],
 )
 def test_a_bad_choice_is_refused_with_a_message_and_starts_nothing(
