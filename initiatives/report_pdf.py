@@ -209,7 +209,7 @@ def bars(
             document.add_page()
         y = document.get_y()
         document.set_xy(MARGIN, y)
-        document.cell(label_width - 2, bar_height, nfc(label)[:48], align="R")
+        _label(document, nfc(label), label_width - 2, bar_height)
         document.set_fill_color(*GRID)
         document.rect(left, y + 0.8, span, bar_height - 1.6, style="F")
         if value:
@@ -225,6 +225,19 @@ def bars(
         document.set_xy(left + span + 1, y)
         document.cell(21, bar_height, of_target(value, target))
         document.set_y(y + bar_height + 0.8)
+
+
+def _label(document: FPDF, text: str, width: float, height: float) -> None:
+    """A bar's label, right-aligned, in smaller type when long; a name too long even at 6 pt is
+    shortened with "…" (the table under the chart gives it whole)."""
+    size = 8.5
+    while document.get_string_width(text) > width and size > 6:
+        size -= 0.5
+        document.set_font(pdf.FAMILY, "", size)
+    while document.get_string_width(text) > width and len(text) > 1:
+        text = text[:-2] + "…"
+    document.cell(width, height, text, align="R")
+    document.set_font(pdf.FAMILY, "", 8.5)
 
 
 def _legend(document: FPDF, with_target: bool) -> None:

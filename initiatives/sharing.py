@@ -35,6 +35,7 @@ PALE = (232, 240, 250)
 WHITE = (255, 255, 255)
 QR_SIZE = 250
 DETAILS = WIDTH - QR_SIZE - 30  # the details' column, left of the QR code
+QR_AT = (SIZE[0] - PAD - QR_SIZE, SIZE[1] - PAD - QR_SIZE - 30)
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,36 @@ def fit(
         size -= 2
 
 
+@dataclass(frozen=True)
+class Text:
+    """A line of text placed on the card: its top-left corner, size (px) and weight."""
+
+    x: int
+    y: int
+    text: str
+    size: int
+    weight: str
+    colour: tuple[int, int, int]
+
+    @property
+    def width(self) -> float:
+        return font(self.size, self.weight).getlength(self.text)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where everything goes: the award's badge (a box, or None), the title's type and lines, the
+    y of the rule under the title, and every line of text with its place."""
+
+    badge: tuple[int, int, int, int] | None
+    title_size: int
+    title_lines: list[str]
+    rule: int
+    texts: list[Text]
+
+
 def _block(
-    draw: ImageDraw.ImageDraw,
+    texts: list[Text],
     y: int,
     label: str,
     text: str,
@@ -101,14 +130,45 @@ def _block(
     height: int = 100,
     colour: tuple[int, int, int] = INK,
 ) -> int:
-    """A labelled line (or a few) of details; the y below it."""
-    draw.text((PAD, y), nfc(label).upper(), font=font(22, "S"), fill=MUTED)
+    """A labelled line (or a few) of details, left of the QR code; the y below it."""
+    texts.append(Text(PAD, y, nfc(label).upper(), 22, "S", MUTED))
     y += 32
     size, lines = fit(text, DETAILS, height, "S", largest)
     for line in lines:
-        draw.text((PAD, y), line, font=font(size, "S"), fill=colour)
+        texts.append(Text(PAD, y, line, size, "S", colour))
         y += line_height(size)
     return y + 18
+
+
+def layout(card: Card) -> Layout:
+    """The card's layout, pure: the title in the largest type at which all of it fits its box."""
+    texts = [
+        Text(PAD, 40, "SÁNG KIẾN TIÊU BIỂU", 44, "B", WHITE),
+        Text(PAD, 96, "Thư viện sáng kiến · Sáng tạo Live", 24, "S", PALE),
+    ]
+    y = 180
+    badge = None
+    if card.award:
+        size, lines = fit(nfc(card.award), WIDTH - 40, 90, "B", 34)
+        box = len(lines) * line_height(size) + 24
+        badge = (PAD, y, SIZE[0] - PAD, y + box)
+        for index, line in enumerate(lines):
+            texts.append(Text(PAD + 20, y + 12 + index * line_height(size), line, size, "B", INK))
+        y += box + 24
+    title_size, title_lines = fit(card.title, WIDTH, TITLE_BOX - (y - 180))
+    for line in title_lines:
+        texts.append(Text(PAD, y, line, title_size, "B", BRAND))
+        y += line_height(title_size)
+    y = max(y + 40, 560)
+    rule = y - 16
+    y = _block(texts, y, "Đơn vị", card.unit or "–", height=80)
+    y = _block(texts, y, "Tác giả", card.authors or "–", height=120)
+    y = _block(texts, y, "Công nhận", card.recognition or "–", height=80)
+    _block(texts, y, "Giá trị làm lợi", card.benefit, largest=38, height=90, colour=BRAND)
+    texts.append(
+        Text(SIZE[0] - PAD - QR_SIZE, SIZE[1] - PAD - 24, "Quét để xem chi tiết", 22, "S", MUTED)
+    )
+    return Layout(badge, title_size, title_lines, rule, texts)
 
 
 def card_png(card: Card) -> bytes:
@@ -116,38 +176,15 @@ def card_png(card: Card) -> bytes:
     image = Image.new("RGB", SIZE, WHITE)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, SIZE[0], 150), fill=BRAND)
-    draw.text((PAD, 40), "SÁNG KIẾN TIÊU BIỂU", font=font(44, "B"), fill=WHITE)
-    draw.text((PAD, 96), "Thư viện sáng kiến · Sáng tạo Live", font=font(24, "S"), fill=PALE)
-    y = 180
-    if card.award:
-        badge = nfc(card.award)
-        size, lines = fit(badge, WIDTH - 40, 90, "B", 34)
-        box = len(lines) * line_height(size) + 24
-        draw.rounded_rectangle((PAD, y, SIZE[0] - PAD, y + box), radius=16, fill=GOLD)
-        for index, line in enumerate(lines):
-            draw.text(
-                (PAD + 20, y + 12 + index * line_height(size)), line, font=font(size), fill=INK
-            )
-        y += box + 24
-    size, lines = fit(card.title, WIDTH, TITLE_BOX - (y - 180))
-    for line in lines:
-        draw.text((PAD, y), line, font=font(size), fill=BRAND)
-        y += line_height(size)
-    y = max(y + 40, 560)
-    draw.line((PAD, y - 16, SIZE[0] - PAD, y - 16), fill=PALE, width=4)
-    y = _block(draw, y, "Đơn vị", card.unit or "–", height=80)
-    y = _block(draw, y, "Tác giả", card.authors or "–", height=120)
-    y = _block(draw, y, "Công nhận", card.recognition or "–", height=80)
-    _block(draw, y, "Giá trị làm lợi", card.benefit, largest=38, height=90, colour=BRAND)
+    placed = layout(card)
+    if placed.badge is not None:
+        draw.rounded_rectangle(placed.badge, radius=16, fill=GOLD)
+    for text in placed.texts:
+        draw.text((text.x, text.y), text.text, font=font(text.size, text.weight), fill=text.colour)
+    draw.line((PAD, placed.rule, SIZE[0] - PAD, placed.rule), fill=PALE, width=4)
     code = Image.open(io.BytesIO(qr.png(card.link))).convert("RGB")
     code = code.resize((QR_SIZE, QR_SIZE), Image.Resampling.NEAREST)
-    image.paste(code, (SIZE[0] - PAD - QR_SIZE, SIZE[1] - PAD - QR_SIZE - 30))
-    draw.text(
-        (SIZE[0] - PAD - QR_SIZE, SIZE[1] - PAD - 24),
-        "Quét để xem chi tiết",
-        font=font(22, "S"),
-        fill=MUTED,
-    )
+    image.paste(code, QR_AT)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -16,11 +16,12 @@ from core import db, signals
 from core.models import JobStatus, Unit
 from initiatives import reports
 from initiatives.appearances import Appearance
+from initiatives.bulletin import Heading, bulletin_pdf
 from initiatives.manage_reports import read_report
 from initiatives.models import Author, Initiative, ProgrammeTarget, RecognitionLevel
 from initiatives.report_pdf import report_pdf
 from initiatives.report_xlsx import report_xlsx
-from initiatives.sharing import DETAILS, WIDTH, Card, card_png, fit, font
+from initiatives.sharing import BRAND, QR_AT, WIDTH, Card, card_png, font, layout, line_height
 from tests.imports import finished
 
 LONG_TITLE = (
@@ -269,6 +270,28 @@ def test_the_pdf_reads_back_in_correct_vietnamese(app, quang_nam):
         assert expected in text, expected
 
 
+@pytest.mark.parametrize(
+    ("unit", "key", "label"),
+    [
+        (None, "2025-Q2", "Quý II năm 2025"),
+        (None, "programme", "Giai đoạn 2025 - 2028"),
+        ("hoi_an", "2027", "Năm 2027"),  # nothing in it
+    ],
+)
+def test_every_kind_of_period_renders(app, quang_nam, factory, unit, key, label):
+    factory.unit(name="Công ty Thủy điện " + "Hòa Bình " * 12, code="THB")  # a long name
+    report, names = yearly(app, quang_nam.get(unit), key)
+    made = date(2026, 1, 5)
+    with app.test_request_context():
+        text = text_of(report_pdf(report, names, made))
+        workbook = load_workbook(io.BytesIO(report_xlsx(report, names, made)))
+    assert f"{names[report.unit_id]} · {label}" in text
+    assert workbook["Tổng hợp"]["B3"].value == label
+    bulletin = bulletin_pdf(report, names, Heading(names[report.unit_id], made))
+    assert len(PdfReader(io.BytesIO(bulletin)).pages) == 1
+    assert label in text_of(bulletin)
+
+
 def test_the_xlsx_reads_back_with_raw_integers_and_charts(app, quang_nam):
     report, names = yearly(app, quang_nam["pc"])
     with app.test_request_context():
@@ -288,24 +311,45 @@ def test_the_xlsx_reads_back_with_raw_integers_and_charts(app, quang_nam):
     assert book["Theo cấp công nhận"]._charts and book["Theo đơn vị"]._charts
 
 
-def test_a_long_vietnamese_title_is_never_cut_on_the_share_card():
-    size, lines = fit(LONG_TITLE, WIDTH, 470)
-    assert " ".join(lines) == LONG_TITLE
-    assert all(font(size).getlength(line) <= WIDTH for line in lines)
-    assert size < 76  # it had to shrink
-    card = Card(
-        title=LONG_TITLE,
-        unit="Công ty Truyền tải điện 2",
-        authors="Nguyễn Văn Hùng, Trần Thị Thu Hà, Lê Minh Tuấn, Đỗ Thị Mai Phương",
-        benefit="1.200.000.000 đồng/năm",
-        recognition="Cấp Tập đoàn · QĐ 123/QĐ-EVN ngày 05/01/2026",
-        award="Giải Nhất · Ngày hội Lao động sáng tạo 2026",
-        link="http://192.168.1.20:8000/library/7",
+def card_of(title, **overrides):
+    return Card(
+        **{
+            "title": title,
+            "unit": "Công ty Truyền tải điện 2",
+            "authors": "Nguyễn Văn Hùng, Trần Thị Thu Hà, Lê Minh Tuấn, Đỗ Thị Mai Phương",
+            "benefit": "1.200.000.000 đồng/năm",
+            "recognition": "Cấp Tập đoàn · QĐ 123/QĐ-EVN ngày 05/01/2026",
+            "award": "Giải Nhất · Ngày hội Lao động sáng tạo 2026",
+            "link": "http://192.168.1.20:8000/library/7",
+        }
+        | overrides
     )
+
+
+@pytest.mark.parametrize("title", [LONG_TITLE, (LONG_TITLE + " ") * 2, "Gá uốn cáp thép"])
+@pytest.mark.parametrize("award", ["Giải Nhất · Ngày hội Lao động sáng tạo 2026", ""])
+def test_a_long_vietnamese_title_is_never_cut_on_the_share_card(title, award):
+    title = title.strip()[:500]  # the longest a title may be
+    card = card_of(title, award=award)
+    placed = layout(card)
+    # Every word kept, in order; every line within the card's width; the title above the rule.
+    assert " ".join(placed.title_lines) == " ".join(title.split())
+    assert all(font(placed.title_size).getlength(line) <= WIDTH for line in placed.title_lines)
+    title_texts = [t for t in placed.texts if t.weight == "B" and t.colour == BRAND]
+    assert [t.text for t in title_texts] == placed.title_lines
+    assert title_texts[-1].y + line_height(placed.title_size) <= placed.rule
+    # Nothing runs off the card, nor over the QR code.
+    for text in placed.texts:
+        assert text.x + text.width <= 1080 - 72 and text.y + line_height(text.size) <= 1350
+        if text.y + line_height(text.size) > QR_AT[1]:
+            assert text.x + text.width <= QR_AT[0] or text.x >= QR_AT[0]
     image = Image.open(io.BytesIO(card_png(card)))
     assert image.format == "PNG" and image.size == (1080, 1350)
-    _size, detail_lines = fit(card.authors, DETAILS, 120, "S", 34)
-    assert " ".join(detail_lines) == card.authors
+
+
+def test_a_short_title_is_set_large():
+    assert layout(card_of("Gá uốn cáp thép", award="")).title_size == 76
+    assert layout(card_of(LONG_TITLE)).title_size < 76
 
 
 def test_the_bulletin_is_one_page_of_the_best(app, quang_nam, factory, organiser_client):
