@@ -168,15 +168,15 @@ def read_report(
 def _form_page(problem: str = "", status: int = 200) -> ResponseReturnValue:
     session = db.session()
     whole = programme_row(session)
+    keys = reports.periods(whole.first_year, whole.last_year)
+    this_year = str(datetime.now(VIETNAM).year)
     page = render_template(
         "initiatives/programme/reports.html",
         lines=flatten(unit_tree(session)),
-        periods=[
-            (key, _period_name(key, whole.first_year, whole.last_year))
-            for key in reports.periods(whole.first_year, whole.last_year)
-        ],
+        periods=[(key, _period_name(key, whole.first_year, whole.last_year)) for key in keys],
         formats=FORMATS,
         chosen=request.values,
+        default_period=this_year if this_year in keys else reports.PROGRAMME,
         problem=problem,
         whole=WHOLE,
     )
@@ -198,7 +198,7 @@ def report_form() -> ResponseReturnValue:
 
 def read_choice(form: Mapping[str, str]) -> tuple[int | None, str, str]:
     """The unit (None: the whole programme), the period's key and the format of the form; the
-    unit and the period are checked against the database by :func:`read_report`."""
+    unit and the period are checked against the database by :func:`checked_choice`."""
     unit, kind = form.get("unit", WHOLE), form.get("format", "")
     if kind not in FORMATS:
         raise Invalid("bad_format", _("Hãy chọn định dạng của báo cáo."))
