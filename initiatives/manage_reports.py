@@ -297,7 +297,7 @@ def make_report(progress: jobs.Progress, params: dict[str, Any]) -> dict[str, An
         progress.step(message=_("Đã lập xong."))
         return {
             "url": url_for("reports.download", job_id=progress.job_id),
-            "label": _("Tải %(what)s", what=FORMATS[kind][0]),
+            "label": _("Tải tệp: %(what)s", what=FORMATS[kind][0]),
             "download": True,
         }
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -204,8 +204,7 @@ class Report:
     by_recognition: list[Best]
     first_year: int
     last_year: int
-    undated: int = 0
-    notes: list[str] = field(default_factory=list)
+    undated: int = 0  # recognised without a decision date: in no period
 
 
 def _recognised_in(records: Iterable[Record], when: Callable[[date], bool]) -> list[Record]:
