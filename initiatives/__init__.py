@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         manage_dossiers,
         manage_paperwork,
         manage_programme,
+        manage_reports,
         manage_rollup,
         search,
         worker,
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     manage.init_app(app)
     library.init_app(app)
     manage_programme.init_app(app)
+    manage_reports.init_app(app)
     manage_paperwork.init_app(app)
     manage_rollup.init_app(app)
     manage_dossiers.init_app(app)
