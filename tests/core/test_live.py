@@ -9,6 +9,7 @@ from initiatives.models import (
     Author,
     EventInitiative,
     Initiative,
+    LibrarySettings,
     ProgrammeTarget,
     RollupSigner,
     Similarity,
@@ -71,6 +72,7 @@ NEVER_SHOWN = {
     Certificate,
     ProgrammeTarget,
     RollupSigner,
+    LibrarySettings,
 }
 
 

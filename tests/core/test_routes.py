@@ -9,7 +9,16 @@ import pytest
 from core.auth import ADMINISTRATOR, ANYONE, KIOSK, ORGANISER, event_audience, hash_token
 from core.models import EventMember, EventRole, Job
 from display.models import RunSheetStep, Screen
-from initiatives.models import Attachment, AttachmentKind, RollupSigner, Similarity, SimilarityKind
+from initiatives.access import LIBRARY_READER
+from initiatives.models import (
+    Attachment,
+    AttachmentKind,
+    LibraryReaders,
+    LibrarySettings,
+    RollupSigner,
+    Similarity,
+    SimilarityKind,
+)
 from kiosk.models import Ballot, BallotChannel
 from scoring.auth import CHAIR_OR_MANAGER, JUDGE, card_of
 from scoring.models import Entry
@@ -36,6 +45,9 @@ ALLOWED = {
     ADMINISTRATOR: {"admin"},
     CHAIR_OR_MANAGER: {"chair", "manager", "owner", "admin"},
     KIOSK: {"kiosk"},
+    # The library's reading pages, open to everyone by default (the administrator may close them:
+    # test_a_closed_library_lets_in_organisers_only).
+    LIBRARY_READER: set(KINDS),
 }
 
 
@@ -210,3 +222,15 @@ def test_every_route_lets_in_exactly_who_it_says(app, visitors):
                 if audience != ANYONE:  # whose door is open to all may still say "wrong password"
                     expected = kind not in ALLOWED[audience]
                     assert refused(response) is expected, (rule.rule, method, kind)
+
+
+def test_a_closed_library_lets_in_organisers_only(app, visitors, factory):
+    sessions, values = visitors
+    with factory.writing() as session:
+        session.add(LibrarySettings(id=1, readers=LibraryReaders.ORGANISERS))
+    for rule in routes(app):
+        if app.view_functions[rule.endpoint].audience != LIBRARY_READER:
+            continue
+        for kind in KINDS:
+            response = visit(app, sessions[kind], url(rule, values), "GET")
+            assert refused(response) is (kind not in ORGANISERS), (rule.rule, kind)
