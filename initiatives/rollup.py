@@ -40,7 +40,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from core import audit
+from core import audit, db, jobs
 from core.errors import Invalid
 from core.i18n import nfc
 from core.models import Organiser, Unit
@@ -191,6 +191,9 @@ def signed_file(session: Session, key: Ed25519PrivateKey, unit_code: str = "") -
 # --- Import -------------------------------------------------------------------------------------
 
 
+BATCH = 100  # initiatives merged per transaction, as core.importing writes its items
+
+
 @dataclass
 class Merged:
     """What importing files did, per file name."""
@@ -202,19 +205,36 @@ class Merged:
     files: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A file whose signature, signer and content were checked: ready to merge."""
+
+    name: str
+    signer_id: int
+    units: list[dict[str, Any]]
+    initiatives: list[dict[str, Any]]
+
+
+def _not_a_rollup(name: str) -> Invalid:
+    return Invalid(
+        "not_a_rollup",
+        _("Tệp “%(name)s” không phải tệp tổng hợp của Sáng tạo Live, hoặc đã bị sửa.", name=name),
+    )
+
+
+def looks_like_rollup(start: bytes, name: str) -> None:
+    """Refuse at once a file that does not even begin as a roll-up file (its first bytes)."""
+    if not start.startswith(MAGIC + b"\n"):
+        raise _not_a_rollup(name)
+
+
 def verified(
     data: bytes, name: str, known: dict[str, RollupSigner]
 ) -> tuple[RollupSigner, dict[str, Any]]:
     """The file's signer and library, or ``Invalid`` saying why it is refused."""
     header = HEADER.match(data)
     if header is None:
-        raise Invalid(
-            "not_a_rollup",
-            _(
-                "Tệp “%(name)s” không phải tệp tổng hợp của Sáng tạo Live, hoặc đã bị sửa.",
-                name=name,
-            ),
-        )
+        raise _not_a_rollup(name)
     signer_hex, signature = header.group(1).decode(), bytes.fromhex(header.group(2).decode())
     body = data[header.end() :]
     try:
@@ -244,11 +264,15 @@ def verified(
         if content.get("format") != "sangtao-rollup" or content.get("version") != 1:
             raise ValueError
     except (ValueError, AttributeError):
-        raise Invalid(
-            "not_a_rollup",
-            _("Tệp “%(name)s” có chữ ký đúng nhưng không đọc được nội dung.", name=name),
-        ) from None
+        raise _unreadable(name) from None
     return signer, content
+
+
+def _unreadable(name: str) -> Invalid:
+    return Invalid(
+        "not_a_rollup",
+        _("Tệp “%(name)s” có chữ ký đúng nhưng không đọc được nội dung.", name=name),
+    )
 
 
 def _date(value: Any) -> date | None:
@@ -257,6 +281,27 @@ def _date(value: Any) -> date | None:
 
 def _text(value: Any) -> Any:
     return nfc(value).replace("\x00", "") if isinstance(value, str) else value
+
+
+def _checked(name: str, signer: RollupSigner, content: dict[str, Any]) -> Checked:
+    """Read every unit and initiative of the file as the merge will, so that a file that cannot
+    be read whole is refused before anything is written."""
+    try:
+        units, initiatives = list(content["units"]), list(content["initiatives"])
+        for unit in units:
+            str(unit["code"]), _text(unit["name"]), unit["parent"], unit["staff_count"]
+        for row in initiatives:
+            str(row["global_id"]), _values(row, {}), _authors(row)
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
+        raise _unreadable(name) from None
+    return Checked(name, signer.id, units, initiatives)
+
+
+def check_files(session: Session, files: Sequence[tuple[str, bytes]]) -> list[Checked]:
+    """Every file checked (signature, signer, content); ``Invalid`` with the reason of the first
+    refused. Nothing is written."""
+    known = {signer.public_key: signer for signer in session.scalars(select(RollupSigner))}
+    return [_checked(name, *verified(data, name, known)) for name, data in files]
 
 
 def _units(session: Session, rows: Sequence[dict[str, Any]], merged: Merged) -> dict[str, int]:
@@ -357,32 +402,49 @@ def _merge_one(
 
 
 def import_files(
-    session: Session, files: Sequence[tuple[str, bytes]], actor: Organiser | str
+    files: Sequence[tuple[str, bytes]],
+    actor: Organiser | str,
+    progress: jobs.Progress | None = None,
 ) -> Merged:
     """Check every file, then merge them all; one refused file refuses the lot (nothing is
-    written), with the reason of the first refused."""
-    known = {signer.public_key: signer for signer in session.scalars(select(RollupSigner))}
-    checked = [(name, *verified(data, name, known)) for name, data in files]
+    written), with the reason of the first refused.
+
+    The merge writes :data:`BATCH` initiatives to a transaction (the judges' tablets never wait
+    long on SQLite's write lock), and tells ``progress`` (a job's) how far it got after each. A
+    merge stopped half-way (the server stopped) is finished by importing the same files again:
+    what was merged is unchanged, the rest is written.
+    """
+    with db.unit_of_work() as session:
+        checked = check_files(session, files)
+    if progress is not None:
+        progress.expect(sum(len(file.initiatives) for file in checked))
     merged = Merged()
-    for name, signer, content in checked:
-        try:
-            unit_ids = _units(session, content["units"], merged)
-            for row in content["initiatives"]:
-                _merge_one(session, row, unit_ids, merged)
-        except (KeyError, TypeError, ValueError):
-            raise Invalid(
-                "not_a_rollup",
-                _("Tệp “%(name)s” có chữ ký đúng nhưng không đọc được nội dung.", name=name),
-            ) from None
-        session.flush()
-        merged.files.append(name)
-        audit.record(
-            session,
-            actor,
-            "rollup.imported",
-            f"rollup_signer:{signer.id}",
-            after={"file": name, "initiatives": len(content["initiatives"])},
-        )
+    for file in checked:
+        with db.unit_of_work(write=True) as session:
+            unit_ids = _units(session, file.units, merged)
+        rows = file.initiatives
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            with db.unit_of_work(write=True) as session:
+                for row in batch:
+                    _merge_one(session, row, unit_ids, merged)
+            if progress is not None:
+                message = _(
+                    "Tệp “%(name)s”: đã gộp %(done)s/%(total)s sáng kiến.",
+                    name=file.name,
+                    done=start + len(batch),
+                    total=len(rows),
+                )
+                progress.step(len(batch), message)
+        with db.unit_of_work(write=True) as session:
+            audit.record(
+                session,
+                actor,
+                "rollup.imported",
+                f"rollup_signer:{file.signer_id}",
+                after={"file": file.name, "initiatives": len(rows)},
+            )
+        merged.files.append(file.name)
     return merged
 
 
