@@ -183,9 +183,14 @@ def signed_file(session: Session, key: Ed25519PrivateKey, unit_code: str = "") -
         "unit": unit_code,
         **library(session, signer),
     }
+    return sign(payload, key)
+
+
+def sign(payload: dict[str, Any], key: Ed25519PrivateKey) -> bytes:
+    """``payload`` as a roll-up file: the header with its signature, then the JSON signed."""
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1).encode()
     signature = key.sign(body).hex()
-    return MAGIC + f"\nsigner: {signer}\nsignature: {signature}\n\n".encode() + body
+    return MAGIC + f"\nsigner: {public_hex(key)}\nsignature: {signature}\n\n".encode() + body
 
 
 # --- Import -------------------------------------------------------------------------------------
