@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -40,7 +40,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from core import audit, db, jobs
+from core import audit, db
 from core.errors import Invalid
 from core.i18n import nfc
 from core.models import Organiser, Unit
@@ -197,6 +197,14 @@ def sign(payload: dict[str, Any], key: Ed25519PrivateKey) -> bytes:
 
 
 BATCH = 100  # initiatives merged per transaction, as core.importing writes its items
+
+
+class Reporter(Protocol):
+    """Where an import tells how far it got: a job's ``core.jobs.Progress``."""
+
+    def expect(self, total: int) -> None: ...
+
+    def step(self, count: int = 1, message: str | None = None) -> None: ...
 
 
 @dataclass
@@ -409,7 +417,7 @@ def _merge_one(
 def import_files(
     files: Sequence[tuple[str, bytes]],
     actor: Organiser | str,
-    progress: jobs.Progress | None = None,
+    progress: Reporter | None = None,
 ) -> Merged:
     """Check every file, then merge them all; one refused file refuses the lot (nothing is
     written), with the reason of the first refused.

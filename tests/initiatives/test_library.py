@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
 from openpyxl import load_workbook
@@ -283,3 +284,14 @@ def test_the_administrator_chooses_who_reads(app, client, factory, organiser_cli
         assert logged.after == {"readers": "organisers"}
     admin.post("/library/access", data={"readers": "everyone"})
     assert client.get("/library").status_code == 200
+
+
+def test_a_record_is_light_on_a_phone_without_an_account(client, factory):
+    """A share card's QR code opens the record on a phone: the page and its stylesheet are
+    under the 30 KB a phone page may weigh, with no script to load."""
+    made = secretive(factory)
+    response = client.get(f"/library/{made.id}")
+    page = response.get_data(as_text=True)
+    css = client.get(re.findall(r'href="(/static/css/app.css[^"]*)"', page)[0])
+    assert '<script type="module"' not in page
+    assert len(response.data) + len(css.data) < 30_000
