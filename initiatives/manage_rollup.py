@@ -11,6 +11,7 @@ job (``rollup-import``) checks and merges them, with its progress on its page, t
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Mapping
 from datetime import date
@@ -67,6 +68,7 @@ IMPORT = "rollup-import"
 # Request.max_content_length of the import's upload (see core.db.read_body_first).
 UPLOAD_LIMIT = "ROLLUP_UPLOAD_LIMIT"
 CHUNK = 1024 * 1024
+KEEP_SECONDS = 24 * 60 * 60
 
 
 def _me() -> Organiser:
@@ -174,10 +176,19 @@ def uploads_folder() -> Path:
     return Path(current_app.instance_path) / "rollups"
 
 
+def _sweep(folder: Path) -> None:
+    """Delete the uploads older than a day: a job deletes its files, unless its process died."""
+    limit = time.time() - KEEP_SECONDS
+    for path in folder.iterdir():
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
 def _keep(upload: FileStorage) -> Path:
     """The upload, copied in chunks to ``instance/rollups`` (readable by its owner only)."""
     folder = uploads_folder()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _sweep(folder)
     path = folder / f"{uuid.uuid4()}.sangtao"
     db.create_private_file(str(path))
     with path.open("wb") as copy:

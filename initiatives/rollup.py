@@ -37,13 +37,13 @@ from typing import Any, Protocol
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from core import audit, db
 from core.errors import Invalid
 from core.i18n import nfc
-from core.models import Organiser, Unit
+from core.models import Base, Organiser, Unit
 from initiatives.models import (
     Author,
     Initiative,
@@ -296,15 +296,45 @@ def _text(value: Any) -> Any:
     return nfc(value).replace("\x00", "") if isinstance(value, str) else value
 
 
+def _fits(model: type[Base], row: dict[str, Any], names: Sequence[str]) -> None:
+    """Refuse (``TypeError``) a value its column cannot hold: of another type, too long, too
+    large, or missing where the column requires one."""
+    columns = inspect(model).columns
+    for name in names:
+        value, column = row[name], columns[name]
+        if value is None:
+            if not column.nullable:
+                raise TypeError(name)
+            continue
+        if isinstance(value, bool) or not isinstance(value, column.type.python_type):
+            raise TypeError(name)
+        length = getattr(column.type, "length", None)
+        if isinstance(value, str) and length is not None and len(_text(value)) > length:
+            raise TypeError(name)
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise TypeError(name)
+
+
 def _checked(name: str, signer: RollupSigner, content: dict[str, Any]) -> Checked:
-    """Read every unit and initiative of the file as the merge will, so that a file that cannot
-    be read whole is refused before anything is written."""
+    """Read every unit and initiative of the file as the merge will, and check that every value
+    fits its column, so that a file that cannot be merged whole is refused before anything is
+    written (the merge writes in batches)."""
     try:
         units, initiatives = list(content["units"]), list(content["initiatives"])
         for unit in units:
-            str(unit["code"]), _text(unit["name"]), unit["parent"], unit["staff_count"]
+            _fits(Unit, unit, ("code", "name", "staff_count"))
+            if not isinstance(unit["parent"], str | None):
+                raise TypeError("parent")
         for row in initiatives:
-            str(row["global_id"]), _values(row, {}), _authors(row)
+            _fits(Initiative, row, ("global_id", *FIELDS))
+            if not isinstance(row["unit"], str | None):
+                raise TypeError("unit")
+            _values(row, {})
+            for author in row["authors"]:
+                _fits(Author, author, AUTHOR_FIELDS)
+                if not 0 <= Decimal(author["contribution_pct"]) <= 100:
+                    raise ValueError("contribution_pct")
+            _authors(row)
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
         raise _unreadable(name) from None
     return Checked(name, signer.id, units, initiatives)

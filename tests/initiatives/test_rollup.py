@@ -3,6 +3,9 @@ of both without duplicates; importing one twice changes nothing; a file with one
 an unknown signer is refused, and nothing is written."""
 
 import io
+import json
+import os
+import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +18,7 @@ from core import db
 from core.errors import Invalid
 from core.models import JobStatus, Unit
 from initiatives.models import Author, Initiative, RecognitionLevel, RollupSigner
-from initiatives.rollup import import_files, instance_key, public_hex, signed_file
+from initiatives.rollup import import_files, instance_key, public_hex, sign, signed_file
 from tests.imports import finished
 
 
@@ -222,3 +225,44 @@ def test_larger_than_the_sites_usual_limit_is_taken(app, factory, organiser_clie
     assert len(first) > 1024
     done = imported(app, organiser_client(admin=True), first)
     assert done.status == JobStatus.DONE and counts(factory) == (30, 60)
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        ("title", "Sáng kiến " * 60),  # longer than the column
+        ("benefit_vnd", "85.000.000"),  # text where a whole number goes
+        ("unit", 7),
+    ],
+)
+def test_a_signed_file_whose_values_do_not_fit_is_refused_whole(app, factory, where, value):
+    """The merge writes in batches: a file is read whole first, so that one bad row at its end
+    leaves nothing written."""
+    key = Ed25519PrivateKey.generate()
+    add_library(factory, "PCQNAM", 150)
+    with app.app_context(), db.unit_of_work() as session:
+        payload = json.loads(signed_file(session, key).split(b"\n\n", 1)[1])
+    with factory.writing() as session:
+        for initiative in session.scalars(select(Initiative)):
+            session.delete(initiative)
+    payload["initiatives"][-1][where] = value
+    trust(factory, key)
+    with pytest.raises(Invalid) as refused:
+        merge(app, [("sai.sangtao", sign(payload, key))])
+    assert refused.value.code == "not_a_rollup"
+    assert counts(factory) == (0, 0)
+
+
+def test_uploads_a_dead_job_left_are_swept_a_day_later(app, factory, organiser_client, two_files):
+    app.config["WTF_CSRF_ENABLED"] = False
+    keys, first, _second = two_files
+    trust(factory, keys[0])
+    folder = Path(app.instance_path) / "rollups"
+    folder.mkdir(parents=True, exist_ok=True)
+    left = folder / "orphan.sangtao"
+    left.write_bytes(first)
+    os.utime(left, (time.time() - 2 * 24 * 3600,) * 2)
+    fresh = folder / "fresh.sangtao"
+    fresh.write_bytes(first)
+    imported(app, organiser_client(admin=True), first)
+    assert not left.exists() and fresh.exists()
