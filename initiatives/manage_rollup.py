@@ -226,13 +226,14 @@ def import_page() -> ResponseReturnValue:
         files = _kept(uploads)
     except Invalid as error:
         return _page(problem=error.message, status=422)
+    organiser = _me()
     job = jobs.start(
         db.write(),
         IMPORT,
-        organiser_id=_me().id,
+        organiser_id=organiser.id,
         files=files,
         locale=locale_code(),
-        actor=audit.actor(_me()),
+        actor=audit.actor(organiser),
     )
     return redirect(url_for("rollup.job", job_id=job.id))
 
