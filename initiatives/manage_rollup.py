@@ -31,6 +31,7 @@ from flask import (
     request,
     url_for,
 )
+from flask import session as cookie
 from flask.cli import with_appcontext
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, lazy_gettext
@@ -238,7 +239,14 @@ def import_page() -> ResponseReturnValue:
     return redirect(url_for("rollup.job", job_id=job.id))
 
 
+def _signed_in() -> bool:
+    """Does the request carry an organiser's session? (Read from the cookie, before any
+    transaction: the view then checks that it is an administrator's.)"""
+    return "_user_id" in cookie
+
+
 import_page.max_body = UPLOAD_LIMIT  # type: ignore[attr-defined]
+import_page.max_body_for = _signed_in  # type: ignore[attr-defined]
 
 
 def too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:

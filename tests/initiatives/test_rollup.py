@@ -266,3 +266,21 @@ def test_uploads_a_dead_job_left_are_swept_a_day_later(app, factory, organiser_c
     fresh.write_bytes(first)
     imported(app, organiser_client(admin=True), first)
     assert not left.exists() and fresh.exists()
+
+
+def test_only_a_signed_in_browser_may_send_more_than_the_usual_body(
+    app, factory, organiser_client, two_files
+):
+    """Read before anything else, a stranger's huge body is refused at the usual limit; an
+    administrator's goes through."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    keys, first, _second = two_files
+    trust(factory, keys[0])
+    answer = app.test_client().post(
+        "/manage/rollup/import",
+        data={"files": (io.BytesIO(first), "pcqnam.sangtao")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 413
+    assert imported(app, organiser_client(admin=True), first).status == JobStatus.DONE
