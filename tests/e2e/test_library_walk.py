@@ -5,7 +5,8 @@
 - search without diacritics, filter by a unit's subtree and a year, open a record, export XLSX;
 - the programme dashboard's figures match a count the test makes from its own rows;
 - a near-duplicate in the same unit is flagged, one in another unit is linked as replication;
-- a reader without an account reads the library, a record, and exports;
+- a reader without an account reads the library, a record, and exports, until the administrator
+  closes the library to the Ban Tổ chức;
 - the roll-up: two units' signed files imported into a fresh instance give the sum without
   duplicates; importing one twice changes nothing; a file with one changed byte is refused. The
   job's page shows the progress and what happened.
@@ -387,6 +388,17 @@ def test_two_thousand_initiatives_searched_filtered_exported_and_counted(
     rows = list(load_workbook(tmp_path / "cong-khai.xlsx").active.iter_rows(values_only=True))
     assert len(rows) - 1 == len(saving)
     assert all("Sơ đồ nội bộ" not in str(cell) for row in rows for cell in row)
+
+    # The administrator closes the library to the Ban Tổ chức: the phone is asked to sign in.
+    page.goto(f"{server.url}/library")
+    page.get_by_role("link", name="Ai được xem thư viện").click()
+    page.get_by_label("Chỉ Ban Tổ chức").check()
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_text("Đã lưu: Chỉ Ban Tổ chức.")).to_be_visible()
+    visitor.goto(record_url)
+    expect(visitor).to_have_url(re.compile(r"/login\?next="))
+    page.goto(record_url)
+    expect(page.get_by_test_id("record-title")).to_have_text(OTHER_UNIT)
     phone.close()
     context.close()
 
