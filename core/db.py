@@ -160,9 +160,12 @@ def read_body_first() -> None:
     while holding SQLite's write lock; the next writer's busy wait blocks the whole server.
     """
     if request.method not in SAFE_METHODS:
-        # A view may take more than MAX_CONTENT_LENGTH: its ``max_body`` names the setting.
+        # A view may take more than MAX_CONTENT_LENGTH: its ``max_body`` names the setting, and
+        # its ``max_body_for`` (if any) says, without the database, whether this visitor may send
+        # that much: a stranger's huge body is refused before it is held in memory.
         view = current_app.view_functions.get(request.endpoint or "")
-        if limit := getattr(view, "max_body", None):
+        allowed = getattr(view, "max_body_for", None)
+        if (limit := getattr(view, "max_body", None)) and (allowed is None or allowed()):
             request.max_content_length = current_app.config[limit]
         request.get_data(cache=True)
 

@@ -118,6 +118,17 @@ initiative_appearances = _signals.signal(
     """,
 )
 
+library_drafts = _signals.signal(
+    "library-drafts",
+    doc="""The initiative library is answering a reader without an organiser account.
+
+    Sent by ``initiatives.access.drafts`` with no sender, inside the request's read transaction.
+    Each receiver returns a ``select`` of initiative ids that are not published yet (drafts) and
+    must stay out of the public library's searches, records and exports. ``kiosk`` answers with
+    the initiatives of registrations the organisers have not approved.
+    """,
+)
+
 peoples_choice = _signals.signal(
     "peoples-choice",
     doc="""A big screen or a phone is about to show the people's choice (Bình chọn của khán giả).

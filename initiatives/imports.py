@@ -7,12 +7,16 @@ row with another title is a problem, not a silent choice). The code is the stabl
 not known yet adds an initiative, a known one is brought up to date (its authors replaced as a
 set) and put on the event's list if it is not on it. An initiative the file leaves as it is, is
 not touched at all: no new date of change, no audit row.
+
+The recognition (Cấp công nhận, Số quyết định, Ngày quyết định) is optional: a file of past years
+brings it, so that the programme's dashboard counts what was recognised; left empty, the
+recognition already recorded (on the library's page, or by an earlier file) stays as it is.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -42,6 +46,7 @@ from initiatives.models import (
     Author,
     EventInitiative,
     Initiative,
+    RecognitionLevel,
     Scope,
     SolutionType,
     Term,
@@ -66,6 +71,14 @@ SCOPES = {
     "Tập đoàn": Scope.GROUP,
     "Ngoài ngành": Scope.OUTSIDE,
 }
+LEVELS = {
+    "Cấp cơ sở": RecognitionLevel.BASE,
+    "Cấp Tổng công ty": RecognitionLevel.CORPORATION,
+    "Cấp Tập đoàn": RecognitionLevel.GROUP,
+    "Cấp tỉnh/ngành": RecognitionLevel.PROVINCE,
+    "Cấp toàn quốc": RecognitionLevel.NATIONAL,
+}
+MAX_DECISION_NUMBER = 100
 
 COLUMNS = (
     Column(
@@ -165,6 +178,36 @@ COLUMNS = (
         16,
     ),
     Column(
+        "recognition_level",
+        "Cấp công nhận",
+        "Recognition level",
+        False,
+        lazy_gettext(
+            "Một trong các cấp được phép; để trống nếu chưa được công nhận (cấp đã ghi thì giữ "
+            "nguyên)"
+        ),
+        "Cấp cơ sở",
+        18,
+    ),
+    Column(
+        "decision_number",
+        "Số quyết định",
+        "Decision number",
+        False,
+        lazy_gettext("Số quyết định công nhận, tối đa 100 ký tự"),
+        "125/QĐ-PCQNAM",
+        16,
+    ),
+    Column(
+        "decision_date",
+        "Ngày quyết định",
+        "Decision date",
+        False,
+        lazy_gettext("dd/mm/yyyy; năm của quyết định là năm được tính trong Chương trình"),
+        "20/06/2025",
+        14,
+    ),
+    Column(
         "confidential",
         "Thông tin cần bảo mật",
         "Confidential information",
@@ -254,6 +297,9 @@ OWN = (
     "benefit",
     "non_monetary",
     "scope",
+    "recognition_level",
+    "decision_number",
+    "decision_date",
     "confidential",
 )
 
@@ -268,6 +314,13 @@ class AuthorRecord:
     contribution_pct: Decimal
     # None: the file gives none; the programme then tells people apart by name and birth date.
     employee_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Recognition:
+    level: RecognitionLevel
+    decision_number: str
+    decision_date: date | None
 
 
 @dataclass(frozen=True)
@@ -289,6 +342,8 @@ class InitiativeRecord:
     scope: Scope
     confidential: str
     authors: tuple[AuthorRecord, ...]
+    # None: the file says nothing of it (the recognition recorded stays as it is).
+    recognition: Recognition | None = None
 
 
 @dataclass(frozen=True)
@@ -319,9 +374,15 @@ def _record(initiative: Initiative, unit: str) -> InitiativeRecord:
     own = {
         column.name: getattr(initiative, column.name)
         for column in fields(InitiativeRecord)
-        if column.name not in ("code", "unit", "authors")
+        if column.name not in ("code", "unit", "authors", "recognition")
     }
-    return InitiativeRecord(code=initiative.code or "", unit=unit, authors=authors, **own)
+    level = initiative.recognition_level
+    recognition = (
+        Recognition(level, initiative.decision_number, initiative.decision_date) if level else None
+    )
+    return InitiativeRecord(
+        code=initiative.code or "", unit=unit, authors=authors, recognition=recognition, **own
+    )
 
 
 def context(session: Session, event: Event | None) -> Known:
@@ -371,6 +432,8 @@ def check(table: Table, known: Known) -> Checked[InitiativeRecord]:
         if record is None or any(reader.faulty for reader in readers):
             continue
         before = known.existing.get(code)
+        if record.recognition is None and before is not None:
+            record = replace(record, recognition=before.recognition)
         if before is None:
             status = Status.NEW
         elif before != record or code not in known.listed:
@@ -430,12 +493,34 @@ def _initiative(
                         other=shown(expected),
                     ),
                 )
+    recognition = _recognition(first)
     authors = _authors(code, readers, problems)
     if any(reader.faulty for reader in readers) or authors is None:
         return None
     return InitiativeRecord(
-        code=code, unit=unit, theme=theme, field=field, benefit_vnd=benefit, authors=authors, **own
+        code=code,
+        unit=unit,
+        theme=theme,
+        field=field,
+        benefit_vnd=benefit,
+        authors=authors,
+        recognition=recognition,
+        **own,
     )
+
+
+def _recognition(first: RowReader) -> Recognition | None:
+    """The recognition the first row gives, if any; a decision needs its level."""
+    level = first.choice("recognition_level", LEVELS)
+    decision_number = first.text("decision_number", MAX_DECISION_NUMBER)
+    decided_on = first.read("decision_date", parse_date)
+    if (
+        level is None
+        and "recognition_level" not in first.faults
+        and (decision_number or decided_on)
+    ):
+        first.fault("recognition_level", _("Hãy ghi cấp công nhận của quyết định này."))
+    return Recognition(level, decision_number, decided_on) if level is not None else None
 
 
 def _authors(
@@ -504,6 +589,13 @@ def _described(record: InitiativeRecord) -> dict[str, Any]:
     described["first_applied_on"] = (
         record.first_applied_on.isoformat() if record.first_applied_on else None
     )
+    if record.recognition is not None:
+        decided_on = record.recognition.decision_date
+        described["recognition"] = {
+            "level": record.recognition.level.value,
+            "decision_number": record.recognition.decision_number,
+            "decision_date": decided_on.isoformat() if decided_on else None,
+        }
     described["authors"] = [
         {
             **asdict(author),
@@ -558,6 +650,10 @@ def write(session: Session, event: Event | None, item: Item[InitiativeRecord], a
                 setattr(initiative, name, getattr(record, name))
         if initiative.unit_id != unit_id:
             initiative.unit_id = unit_id
+        if record.recognition is not None:
+            initiative.recognition_level = record.recognition.level
+            initiative.decision_number = record.recognition.decision_number
+            initiative.decision_date = record.recognition.decision_date
         if before is None or before.authors != record.authors:
             initiative.authors = [
                 Author(position=position, **asdict(author))
@@ -604,6 +700,7 @@ def allowed(session: Session) -> dict[str, list[str]]:
         "field": [term.name for term in terms if term.kind == TermKind.FIELD],
         "solution_type": list(SOLUTION_TYPES),
         "scope": list(SCOPES),
+        "recognition_level": list(LEVELS),
     }
 
 

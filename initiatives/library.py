@@ -1,11 +1,13 @@
 """The initiative library (Thư viện sáng kiến) at ``/library``: every initiative of every event,
-for the organisation's staff who hold an organiser account.
+for the organisation's staff.
 
-Any signed-in organiser searches it, opens a record and exports a search (CSV, XLSX, JSON). The
-confidential information (Thông tin cần bảo mật) is never shown on these pages nor exported: it
-stays on the organisers' event pages where it was entered. Site administrators, who keep the
-library (as they keep units, themes and fields), record an initiative's recognition and benefit,
-and rule on the novelty check's findings (``initiatives.novelty``).
+Its readers search it, open a record and export a search (CSV, XLSX, JSON): anyone who reaches
+the server, or only the organisers, as an administrator chose (``initiatives.access``, which also
+says what a reader without an account does not see). The confidential information (Thông tin cần
+bảo mật) is never shown on these pages nor exported: it stays on the organisers' event pages where
+it was entered. Site administrators, who keep the library (as they keep units, themes and fields),
+record an initiative's recognition and benefit, and rule on the novelty check's findings
+(``initiatives.novelty``).
 """
 
 from __future__ import annotations
@@ -32,16 +34,19 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core import db, signals
 from core.admin import AdminLink, unit_lines
-from core.auth import admin_required, organiser_required, signed_in_organiser
+from core.auth import admin_required, limiter, signed_in_organiser
 from core.errors import Invalid, NotFound
 from core.models import Organiser
 from core.models.base import MAX_ID
+from core.views import by_address, setting
 from initiatives import exports
+from initiatives.access import hidden, is_staff, library_reader, readers, set_readers, visible
 from initiatives.appearances import appearances
 from initiatives.models import (
     Attachment,
     AttachmentKind,
     Initiative,
+    LibraryReaders,
     Scope,
     Similarity,
     SimilarityKind,
@@ -92,6 +97,12 @@ FORMATS = {
     "json": ("application/json", exports.to_json),
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+READER_NAMES = {
+    LibraryReaders.EVERYONE: lazy_gettext("Mọi người truy cập máy chủ này"),
+    LibraryReaders.ORGANISERS: lazy_gettext("Chỉ Ban Tổ chức"),
+}
+# A whole search exported costs a read of every record: readers without an account are limited.
+EXPORT_LIMIT = "LIBRARY_EXPORT_LIMIT_PER_ADDRESS"
 
 
 def _me() -> Organiser:
@@ -113,17 +124,28 @@ def choices(session: Session) -> dict[str, Any]:
     }
 
 
+def layout() -> dict[str, Any]:
+    """The frame of a reading page: the organisers' bar for an organiser, a light page (a phone
+    that scanned a share card) for anyone else."""
+    staff = is_staff()
+    return {
+        "layout": "core/manage/base.html" if staff else "initiatives/library/public.html",
+        "staff": staff,
+    }
+
+
 @bp.route("")
-@organiser_required
+@library_reader
 def index() -> ResponseReturnValue:
     """Search the library: words without diacritics, filters, an order, pages."""
     session = db.session()
-    page = search(session, parse_query(request.args))
+    page = search(session, parse_query(request.args), hidden())
     return render_template(
         "initiatives/library/index.html",
         page=page,
         query=page.query,
         **choices(session),
+        **layout(),
     )
 
 
@@ -134,14 +156,16 @@ def enumeration_names() -> dict[str, str]:
 
 
 @bp.route("/export.<kind>")
-@organiser_required
+@library_reader
+@limiter.limit(setting(EXPORT_LIMIT), key_func=by_address, exempt_when=is_staff)
 def export(kind: str) -> ResponseReturnValue:
     """The whole current search (every page) as CSV, XLSX or JSON."""
     if kind not in (*FORMATS, "xlsx"):
         raise NotFound("format_not_found", _("Không có định dạng tải về này."))
     query: Query = parse_query(request.args)
     names = enumeration_names()
-    rows = [exports.record(found, names) for found in all_found(db.session(), query)]
+    found = all_found(db.session(), query, hidden())
+    rows = [exports.record(initiative, names) for initiative in found]
     if kind == "xlsx":
         body, mimetype = exports.to_xlsx(rows, _("Thư viện sáng kiến")), XLSX
     else:
@@ -152,28 +176,39 @@ def export(kind: str) -> ResponseReturnValue:
     return response
 
 
-def record_page(session: Session, initiative: Initiative) -> dict[str, Any]:
+def record_page(session: Session, initiative: Initiative, staff: bool) -> dict[str, Any]:
     """What a record's page shows besides the record: where it has been, the records the novelty
-    check found close to it (earlier ones) or it close to (later ones), its history."""
+    check found close to it (earlier ones) or it close to (later ones), its history. A reader
+    without an account (not ``staff``) sees only the published records it was replicated from or
+    at, and no history: that names the organisers."""
+    shown = select(Similarity).where(
+        (Similarity.initiative_id == initiative.id) | (Similarity.other_id == initiative.id)
+    )
+    if not staff:
+        public = select(Initiative.id).where(*hidden())
+        shown = shown.where(
+            Similarity.kind != SimilarityKind.NOVELTY,
+            Similarity.initiative_id.in_(public),
+            Similarity.other_id.in_(public),
+        )
     found = session.scalars(
-        select(Similarity)
-        .where((Similarity.initiative_id == initiative.id) | (Similarity.other_id == initiative.id))
-        .options(
+        shown.options(
             joinedload(Similarity.initiative).joinedload(Initiative.unit),
             joinedload(Similarity.other).joinedload(Initiative.unit),
-        )
-        .order_by(Similarity.score.desc(), Similarity.id)
+        ).order_by(Similarity.score.desc(), Similarity.id)
     ).all()
     return {
         "appearances": appearances(session, initiative),
         "earlier": [s for s in found if s.initiative_id == initiative.id],
         "later": [s for s in found if s.other_id == initiative.id],
-        "history": history(session, initiative),
+        "history": history(session, initiative) if staff else [],
     }
 
 
 def _loaded(session: Session, initiative_id: int) -> Initiative:
     initiative_or_404(session, initiative_id)
+    if not visible(session, initiative_id):
+        raise NotFound("initiative_not_found", _("Không tìm thấy sáng kiến này."))
     return session.scalars(
         select(Initiative)
         .where(Initiative.id == initiative_id)
@@ -186,12 +221,14 @@ def _loaded(session: Session, initiative_id: int) -> Initiative:
 
 
 @bp.route("/<int:initiative_id>")
-@organiser_required
+@library_reader
 def record(initiative_id: int) -> ResponseReturnValue:
     """One initiative: its sections, photos and files, events and awards, recognition, benefit,
-    similar records and history. Never its confidential information."""
+    similar records and history. Never its confidential information. A share card's QR code
+    points here: it opens on a phone without an account."""
     session = db.session()
     initiative = _loaded(session, initiative_id)
+    shown = layout()
     return render_template(
         "initiatives/library/record.html",
         initiative=initiative,
@@ -202,16 +239,18 @@ def record(initiative_id: int) -> ResponseReturnValue:
         novelty=SimilarityKind.NOVELTY,
         photo=AttachmentKind.PHOTO,
         change_lines=change_lines,
-        **record_page(session, initiative),
+        **record_page(session, initiative, shown["staff"]),
+        **shown,
     )
 
 
 @bp.route("/<int:initiative_id>/files/<int:attachment_id>")
-@organiser_required
+@library_reader
 def attachment(initiative_id: int, attachment_id: int) -> ResponseReturnValue:
     """A photo, video or document of an initiative."""
-    found = db.session().get(Attachment, attachment_id) if 0 < attachment_id <= MAX_ID else None
-    if found is None or found.initiative_id != initiative_id:
+    session = db.session()
+    found = session.get(Attachment, attachment_id) if 0 < attachment_id <= MAX_ID else None
+    if found is None or found.initiative_id != initiative_id or not visible(session, initiative_id):
         raise NotFound("attachment_not_found", _("Không tìm thấy tài liệu này."))
     return send_from_directory(attachments_folder(), found.path)
 
@@ -310,10 +349,41 @@ def decide_similarity(similarity_id: int) -> ResponseReturnValue:
     return redirect(url_for("library.novelty"))
 
 
+def _access_page(status: int = 200) -> ResponseReturnValue:
+    page = render_template(
+        "initiatives/library/access.html", readers=readers(db.session()), names=READER_NAMES
+    )
+    return page, status
+
+
+@bp.route("/access")
+@admin_required
+def access() -> ResponseReturnValue:
+    """Who may read the library: anyone who reaches this server, or the Ban Tổ chức only."""
+    return _access_page()
+
+
+@bp.route("/access", methods=["POST"])
+@admin_required
+def save_access() -> ResponseReturnValue:
+    """Choose who may read the library."""
+    try:
+        chosen = LibraryReaders(request.form.get("readers", ""))
+    except ValueError:
+        flash(_("Hãy chọn ai được xem thư viện."), "error")
+        return _access_page(422)
+    changed = set_readers(db.write(), chosen, _me())
+    flash(
+        _("Đã lưu: %(who)s.", who=READER_NAMES[chosen]) if changed else _("Không có gì thay đổi.")
+    )
+    return redirect(url_for("library.access"))
+
+
 def admin_link(_sender: None) -> AdminLink:
     return AdminLink(lazy_gettext("Kiểm tra tính mới"), "library.novelty", position=40)
 
 
 def init_app(app: Flask) -> None:
+    app.config.setdefault(EXPORT_LIMIT, "10 per minute")
     app.register_blueprint(bp)
     signals.admin_menu.connect(admin_link, weak=False)

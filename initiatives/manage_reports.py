@@ -38,14 +38,17 @@ from sqlalchemy.orm import Session
 from core import db, jobs
 from core.admin import flatten, unit_tree
 from core.api import job_json, job_or_404
-from core.auth import organiser_required, signed_in_organiser
+from core.auth import limiter, organiser_required, signed_in_organiser
 from core.errors import Invalid, NotFound, status_of
 from core.i18n import locale_code
 from core.links import public_url
 from core.models import Unit
 from core.models.base import MAX_ID
+from core.views import by_address, setting
 from initiatives import bulletin, report_pdf, report_xlsx, reports, sharing
+from initiatives.access import is_staff, library_reader, visible
 from initiatives.appearances import appearances
+from initiatives.library import EXPORT_LIMIT
 from initiatives.manage_programme import programme_row
 from initiatives.models import Author, Initiative, ProgrammeTarget
 from initiatives.programme import AuthorLine, Target, UnitRow
@@ -327,11 +330,15 @@ def shared_card(session: Session, initiative: Initiative) -> sharing.Card | None
 
 
 @cards.route("/<int:initiative_id>/share-card.png")
-@organiser_required
+@library_reader
+@limiter.limit(setting(EXPORT_LIMIT), key_func=by_address, exempt_when=is_staff)
 def share_card(initiative_id: int) -> ResponseReturnValue:
-    """The share card (PNG) of a recognised or award-winning initiative."""
+    """The share card (PNG) of a recognised or award-winning initiative: whoever may read its
+    record in the library may share it; drawing one costs CPU, so readers without an account are
+    limited as for exports."""
     session = db.session()
-    card = shared_card(session, initiative_or_404(session, initiative_id))
+    initiative = initiative_or_404(session, initiative_id)
+    card = shared_card(session, initiative) if visible(session, initiative_id) else None
     if card is None:
         raise NotFound(
             "not_shareable",

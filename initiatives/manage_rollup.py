@@ -1,19 +1,29 @@
 """The administrators' roll-up page (Tổng hợp từ các đơn vị) at ``/manage/rollup``: this
 instance's public key and its signed library file to send up; the units' keys this instance
 trusts; the import of the units' files. ``sangtao rollup-import FILE...`` does the same import
-from a shell. The rules are in ``initiatives.rollup``."""
+from a shell. The rules are in ``initiatives.rollup``.
+
+A corporation's file of 10.000 initiatives with their authors weighs 50 to 180 MB (by the length
+of their descriptions), so the upload may be up to ``ROLLUP_UPLOAD_LIMIT`` (256 MB by default):
+each file is copied in chunks to ``instance/rollups`` (readable by the server's user only), and a
+job (``rollup-import``) checks and merges them, with its progress on its page, then deletes them.
+"""
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import (
     Blueprint,
     Flask,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -21,24 +31,31 @@ from flask import (
     request,
     url_for,
 )
+from flask import session as cookie
 from flask.cli import with_appcontext
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, lazy_gettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from core import db, signals
+from core import audit, db, jobs, signals
 from core.admin import AdminLink, unit_lines
+from core.api import job_json, job_or_404
 from core.auth import admin_required, signed_in_organiser
 from core.errors import Invalid, NotFound
+from core.i18n import locale_code, nfc
 from core.models import Organiser
 from core.models.base import MAX_ID
 from initiatives.models import RollupSigner
 from initiatives.rollup import (
+    MAGIC,
     Merged,
     import_files,
     instance_key,
+    looks_like_rollup,
     public_hex,
     register_signer,
     remove_signer,
@@ -48,8 +65,11 @@ from initiatives.rollup import (
 
 bp = Blueprint("rollup", __name__, url_prefix="/manage/rollup", template_folder="templates")
 
-# A unit's library of 10.000 initiatives is a few megabytes; far more is not a roll-up file.
-MAX_FILE = 64 * 1024 * 1024
+IMPORT = "rollup-import"
+# Request.max_content_length of the import's upload (see core.db.read_body_first).
+UPLOAD_LIMIT = "ROLLUP_UPLOAD_LIMIT"
+CHUNK = 1024 * 1024
+KEEP_SECONDS = 24 * 60 * 60
 
 
 def _me() -> Organiser:
@@ -75,6 +95,7 @@ def _page(
         errors=errors or {},
         form=request.form if errors else {},
         problem=problem,
+        limit=_megabytes(),
     )
     return page, status
 
@@ -148,23 +169,129 @@ def summary(merged: Merged) -> str:
     )
 
 
+def _megabytes() -> int:
+    return int(current_app.config[UPLOAD_LIMIT]) // (1024 * 1024)
+
+
+def uploads_folder() -> Path:
+    return Path(current_app.instance_path) / "rollups"
+
+
+def _sweep(folder: Path) -> None:
+    """Delete the uploads older than a day: a job deletes its files, unless its process died."""
+    limit = time.time() - KEEP_SECONDS
+    for path in folder.iterdir():
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
+def _keep(upload: FileStorage) -> Path:
+    """The upload, copied in chunks to ``instance/rollups`` (readable by its owner only)."""
+    folder = uploads_folder()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _sweep(folder)
+    path = folder / f"{uuid.uuid4()}.sangtao"
+    db.create_private_file(str(path))
+    with path.open("wb") as copy:
+        while chunk := upload.stream.read(CHUNK):
+            copy.write(chunk)
+    return path
+
+
+def _kept(uploads: list[FileStorage]) -> list[tuple[str, str]]:
+    """Each upload's name and the path it was kept at; ``Invalid`` (and nothing kept) when one
+    does not even begin as a roll-up file."""
+    kept: list[tuple[str, str]] = []
+    try:
+        for upload in uploads:
+            name = nfc(upload.filename or "")[-200:]
+            looks_like_rollup(upload.stream.read(len(MAGIC) + 1), name)
+            upload.stream.seek(0)
+            kept.append((name, str(_keep(upload))))
+    except Invalid:
+        for _name, path in kept:
+            Path(path).unlink(missing_ok=True)
+        raise
+    return kept
+
+
 @bp.route("/import", methods=["POST"])
 @admin_required
 def import_page() -> ResponseReturnValue:
-    """Import the units' files: all of them, or none if one is refused."""
+    """Upload the units' files: they are checked and merged by a job (all of them, or none if
+    one is refused), whose page shows how far it got."""
     uploads = [upload for upload in request.files.getlist("files") if upload.filename]
     if not uploads:
         return _page(problem=_("Hãy chọn ít nhất một tệp tổng hợp."), status=422)
-    files = [(upload.filename or "", upload.read(MAX_FILE + 1)) for upload in uploads]
-    if any(len(data) > MAX_FILE for _name, data in files):
-        return _page(problem=_("Tệp quá lớn để là một tệp tổng hợp."), status=422)
     try:
-        merged = import_files(db.write(), files, _me())
+        files = _kept(uploads)
     except Invalid as error:
-        db.rollback()
         return _page(problem=error.message, status=422)
-    flash(summary(merged), "info")
-    return redirect(url_for("rollup.rollup"))
+    organiser = _me()
+    job = jobs.start(
+        db.write(),
+        IMPORT,
+        organiser_id=organiser.id,
+        files=files,
+        locale=locale_code(),
+        actor=audit.actor(organiser),
+    )
+    return redirect(url_for("rollup.job", job_id=job.id))
+
+
+def _signed_in() -> bool:
+    """Does the request carry an organiser's session? (Read from the cookie, before any
+    transaction: the view then checks that it is an administrator's.)"""
+    return "_user_id" in cookie
+
+
+import_page.max_body = UPLOAD_LIMIT  # type: ignore[attr-defined]
+import_page.max_body_for = _signed_in  # type: ignore[attr-defined]
+
+
+def too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:
+    """Files over the limit are refused before the view runs (and before it checks who asks):
+    say so plainly, with the limit, on a page that shows nothing of the instance."""
+    db.rollback()
+    message = _(
+        "Các tệp gửi lên lớn quá %(size)s MB. Hãy nhập từng tệp một; nếu một tệp đã lớn hơn, "
+        "quản trị máy chủ có thể tăng ROLLUP_UPLOAD_LIMIT.",
+        size=_megabytes(),
+    )
+    return render_template("core/error.html", status=413, message=message), 413
+
+
+bp.register_error_handler(RequestEntityTooLarge, too_large)
+
+
+@bp.route("/jobs/<job_id>")
+@admin_required
+def job(job_id: str) -> ResponseReturnValue:
+    """An import of roll-up files under way: its progress, then what it did or why it refused."""
+    found = job_or_404(job_id)
+    if found.kind != IMPORT:
+        abort(404)
+    return render_template("core/manage/job.html", job=job_json(found))
+
+
+@jobs.task(IMPORT, lazy_gettext("Nhập tệp tổng hợp của các đơn vị"))
+def run_import(progress: jobs.Progress, params: dict[str, Any]) -> dict[str, Any]:
+    """The job: check every file, then merge them batch by batch; the files are deleted at the
+    end, whatever happened."""
+    paths = [Path(path) for _name, path in params["files"]]
+    with current_app.test_request_context(), force_locale(params.get("locale") or "vi"):
+        try:
+            progress.step(0, _("Đang kiểm tra chữ ký và nội dung của các tệp…"))
+            files = [(name, Path(path).read_bytes()) for name, path in params["files"]]
+            merged = import_files(files, params["actor"], progress)
+            return {
+                "url": url_for("rollup.rollup"),
+                "label": _("Về trang tổng hợp"),
+                "notes": [summary(merged)],
+            }
+        finally:
+            for path in paths:
+                path.unlink(missing_ok=True)
 
 
 @click.command("rollup-import")
@@ -177,10 +304,7 @@ def rollup_import(files: tuple[Path, ...]) -> None:
     db.upgrade(current_app.config["DATABASE_URL"])
     with force_locale("vi"), current_app.test_request_context():
         try:
-            with db.unit_of_work(write=True) as session:
-                merged = import_files(
-                    session, [(path.name, path.read_bytes()) for path in files], "cli"
-                )
+            merged = import_files([(path.name, path.read_bytes()) for path in files], "cli")
         except Invalid as error:
             raise click.ClickException(error.message) from None
         click.echo(summary(merged))
@@ -191,6 +315,7 @@ def admin_link(_sender: None) -> AdminLink:
 
 
 def init_app(app: Flask) -> None:
+    app.config.setdefault(UPLOAD_LIMIT, 256 * 1024 * 1024)
     app.register_blueprint(bp)
     app.cli.add_command(rollup_import)
     signals.admin_menu.connect(admin_link, weak=False)

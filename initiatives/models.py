@@ -429,3 +429,27 @@ backup.exclude(Dossier, _NOT_EVENTS)
 backup.exclude(DossierStep, _NOT_EVENTS)
 backup.exclude(DossierComment, _NOT_EVENTS)
 backup.exclude(SupportMember, "the support teams belong to the instance's units, not to an event")
+
+
+class LibraryReaders(TextEnum):
+    """Who may read the initiative library (search, records, exports)."""
+
+    EVERYONE = "everyone"  # whoever reaches this server: it is on the organisation's LAN
+    ORGANISERS = "organisers"  # the Ban Tổ chức's accounts only
+
+
+class LibrarySettings(Base):
+    """The library's settings, one row (none until an administrator first changes them: then the
+    defaults hold), chosen on ``/library/access`` (initiatives.access)."""
+
+    __tablename__ = "library_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    readers: Mapped[LibraryReaders] = mapped_column(
+        enum_column(LibraryReaders), default=LibraryReaders.EVERYONE
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+live.ignore(LibrarySettings, "who may read the library is checked per request; no screen shows it")
+backup.exclude(LibrarySettings, "the library's settings belong to the instance, not to an event")

@@ -32,18 +32,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, selectinload
 
-from core import audit
+from core import audit, db
 from core.errors import Invalid
 from core.i18n import nfc
-from core.models import Organiser, Unit
+from core.models import Base, Organiser, Unit
 from initiatives.models import (
     Author,
     Initiative,
@@ -183,12 +183,28 @@ def signed_file(session: Session, key: Ed25519PrivateKey, unit_code: str = "") -
         "unit": unit_code,
         **library(session, signer),
     }
+    return sign(payload, key)
+
+
+def sign(payload: dict[str, Any], key: Ed25519PrivateKey) -> bytes:
+    """``payload`` as a roll-up file: the header with its signature, then the JSON signed."""
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1).encode()
     signature = key.sign(body).hex()
-    return MAGIC + f"\nsigner: {signer}\nsignature: {signature}\n\n".encode() + body
+    return MAGIC + f"\nsigner: {public_hex(key)}\nsignature: {signature}\n\n".encode() + body
 
 
 # --- Import -------------------------------------------------------------------------------------
+
+
+BATCH = 100  # initiatives merged per transaction, as core.importing writes its items
+
+
+class Reporter(Protocol):
+    """Where an import tells how far it got: a job's ``core.jobs.Progress``."""
+
+    def expect(self, total: int) -> None: ...
+
+    def step(self, count: int = 1, message: str | None = None) -> None: ...
 
 
 @dataclass
@@ -202,19 +218,36 @@ class Merged:
     files: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A file whose signature, signer and content were checked: ready to merge."""
+
+    name: str
+    signer_id: int
+    units: list[dict[str, Any]]
+    initiatives: list[dict[str, Any]]
+
+
+def _not_a_rollup(name: str) -> Invalid:
+    return Invalid(
+        "not_a_rollup",
+        _("Tệp “%(name)s” không phải tệp tổng hợp của Sáng tạo Live, hoặc đã bị sửa.", name=name),
+    )
+
+
+def looks_like_rollup(start: bytes, name: str) -> None:
+    """Refuse at once a file that does not even begin as a roll-up file (its first bytes)."""
+    if not start.startswith(MAGIC + b"\n"):
+        raise _not_a_rollup(name)
+
+
 def verified(
     data: bytes, name: str, known: dict[str, RollupSigner]
 ) -> tuple[RollupSigner, dict[str, Any]]:
     """The file's signer and library, or ``Invalid`` saying why it is refused."""
     header = HEADER.match(data)
     if header is None:
-        raise Invalid(
-            "not_a_rollup",
-            _(
-                "Tệp “%(name)s” không phải tệp tổng hợp của Sáng tạo Live, hoặc đã bị sửa.",
-                name=name,
-            ),
-        )
+        raise _not_a_rollup(name)
     signer_hex, signature = header.group(1).decode(), bytes.fromhex(header.group(2).decode())
     body = data[header.end() :]
     try:
@@ -244,11 +277,15 @@ def verified(
         if content.get("format") != "sangtao-rollup" or content.get("version") != 1:
             raise ValueError
     except (ValueError, AttributeError):
-        raise Invalid(
-            "not_a_rollup",
-            _("Tệp “%(name)s” có chữ ký đúng nhưng không đọc được nội dung.", name=name),
-        ) from None
+        raise _unreadable(name) from None
     return signer, content
+
+
+def _unreadable(name: str) -> Invalid:
+    return Invalid(
+        "not_a_rollup",
+        _("Tệp “%(name)s” có chữ ký đúng nhưng không đọc được nội dung.", name=name),
+    )
 
 
 def _date(value: Any) -> date | None:
@@ -257,6 +294,57 @@ def _date(value: Any) -> date | None:
 
 def _text(value: Any) -> Any:
     return nfc(value).replace("\x00", "") if isinstance(value, str) else value
+
+
+def _fits(model: type[Base], row: dict[str, Any], names: Sequence[str]) -> None:
+    """Refuse (``TypeError``) a value its column cannot hold: of another type, too long, too
+    large, or missing where the column requires one."""
+    columns = inspect(model).columns
+    for name in names:
+        value, column = row[name], columns[name]
+        if value is None:
+            if not column.nullable:
+                raise TypeError(name)
+            continue
+        if isinstance(value, bool) or not isinstance(value, column.type.python_type):
+            raise TypeError(name)
+        length = getattr(column.type, "length", None)
+        if isinstance(value, str) and length is not None and len(_text(value)) > length:
+            raise TypeError(name)
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise TypeError(name)
+
+
+def _checked(name: str, signer: RollupSigner, content: dict[str, Any]) -> Checked:
+    """Read every unit and initiative of the file as the merge will, and check that every value
+    fits its column, so that a file that cannot be merged whole is refused before anything is
+    written (the merge writes in batches)."""
+    try:
+        units, initiatives = list(content["units"]), list(content["initiatives"])
+        for unit in units:
+            _fits(Unit, unit, ("code", "name", "staff_count"))
+            if not isinstance(unit["parent"], str | None):
+                raise TypeError("parent")
+        for row in initiatives:
+            _fits(Initiative, row, ("global_id", *FIELDS))
+            if not isinstance(row["unit"], str | None):
+                raise TypeError("unit")
+            _values(row, {})
+            for author in row["authors"]:
+                _fits(Author, author, AUTHOR_FIELDS)
+                if not 0 <= Decimal(author["contribution_pct"]) <= 100:
+                    raise ValueError("contribution_pct")
+            _authors(row)
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
+        raise _unreadable(name) from None
+    return Checked(name, signer.id, units, initiatives)
+
+
+def check_files(session: Session, files: Sequence[tuple[str, bytes]]) -> list[Checked]:
+    """Every file checked (signature, signer, content); ``Invalid`` with the reason of the first
+    refused. Nothing is written."""
+    known = {signer.public_key: signer for signer in session.scalars(select(RollupSigner))}
+    return [_checked(name, *verified(data, name, known)) for name, data in files]
 
 
 def _units(session: Session, rows: Sequence[dict[str, Any]], merged: Merged) -> dict[str, int]:
@@ -357,32 +445,49 @@ def _merge_one(
 
 
 def import_files(
-    session: Session, files: Sequence[tuple[str, bytes]], actor: Organiser | str
+    files: Sequence[tuple[str, bytes]],
+    actor: Organiser | str,
+    progress: Reporter | None = None,
 ) -> Merged:
     """Check every file, then merge them all; one refused file refuses the lot (nothing is
-    written), with the reason of the first refused."""
-    known = {signer.public_key: signer for signer in session.scalars(select(RollupSigner))}
-    checked = [(name, *verified(data, name, known)) for name, data in files]
+    written), with the reason of the first refused.
+
+    The merge writes :data:`BATCH` initiatives to a transaction (the judges' tablets never wait
+    long on SQLite's write lock), and tells ``progress`` (a job's) how far it got after each. A
+    merge stopped half-way (the server stopped) is finished by importing the same files again:
+    what was merged is unchanged, the rest is written.
+    """
+    with db.unit_of_work() as session:
+        checked = check_files(session, files)
+    if progress is not None:
+        progress.expect(sum(len(file.initiatives) for file in checked))
     merged = Merged()
-    for name, signer, content in checked:
-        try:
-            unit_ids = _units(session, content["units"], merged)
-            for row in content["initiatives"]:
-                _merge_one(session, row, unit_ids, merged)
-        except (KeyError, TypeError, ValueError):
-            raise Invalid(
-                "not_a_rollup",
-                _("Tệp “%(name)s” có chữ ký đúng nhưng không đọc được nội dung.", name=name),
-            ) from None
-        session.flush()
-        merged.files.append(name)
-        audit.record(
-            session,
-            actor,
-            "rollup.imported",
-            f"rollup_signer:{signer.id}",
-            after={"file": name, "initiatives": len(content["initiatives"])},
-        )
+    for file in checked:
+        with db.unit_of_work(write=True) as session:
+            unit_ids = _units(session, file.units, merged)
+        rows = file.initiatives
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            with db.unit_of_work(write=True) as session:
+                for row in batch:
+                    _merge_one(session, row, unit_ids, merged)
+            if progress is not None:
+                message = _(
+                    "Tệp “%(name)s”: đã gộp %(done)s/%(total)s sáng kiến.",
+                    name=file.name,
+                    done=start + len(batch),
+                    total=len(rows),
+                )
+                progress.step(len(batch), message)
+        with db.unit_of_work(write=True) as session:
+            audit.record(
+                session,
+                actor,
+                "rollup.imported",
+                f"rollup_signer:{file.signer_id}",
+                after={"file": file.name, "initiatives": len(rows)},
+            )
+        merged.files.append(file.name)
     return merged
 
 

@@ -19,7 +19,7 @@ renamed unit is found by its new name at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -280,9 +280,10 @@ class Page:
         return max(1, -(-self.total // PAGE_SIZE))
 
 
-def search(session: Session, query: Query) -> Page:
-    """The page ``query.page`` of the initiatives ``query`` finds, with their unit and authors."""
-    where = conditions(session, query)
+def search(session: Session, query: Query, hidden: Sequence[ColumnElement[bool]] = ()) -> Page:
+    """The page ``query.page`` of the initiatives ``query`` finds, with their unit and authors;
+    ``hidden`` keeps out what this reader may not see (``initiatives.access.hidden``)."""
+    where = [*conditions(session, query), *hidden]
     total = session.scalar(select(func.count()).select_from(Initiative).where(*where)) or 0
     page = min(query.page, max(1, -(-total // PAGE_SIZE)))
     found = session.scalars(
@@ -296,11 +297,13 @@ def search(session: Session, query: Query) -> Page:
     return Page(Query(**{**query.__dict__, "page": page}), total, list(found))
 
 
-def everything(session: Session, query: Query) -> Iterable[Initiative]:
+def everything(
+    session: Session, query: Query, hidden: Sequence[ColumnElement[bool]] = ()
+) -> Iterable[Initiative]:
     """Every initiative ``query`` finds, in its order, for the exports."""
     return session.scalars(
         select(Initiative)
-        .where(*conditions(session, query))
+        .where(*conditions(session, query), *hidden)
         .order_by(*ordering(session, query))
         .options(joinedload(Initiative.unit), selectinload(Initiative.authors))
     ).all()

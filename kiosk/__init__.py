@@ -32,5 +32,6 @@ def init_app(app: Flask) -> None:
     signals.management_menu.connect(manage_votes.menu_item, weak=False)
     signals.dashboard_figures.connect(figures.dashboard_figures, weak=False)
     signals.initiative_appearances.connect(appearances.exhibited, weak=False)
+    signals.library_drafts.connect(appearances.drafts, weak=False)
     signals.exhibit_wall.connect(screens.exhibit_wall, weak=False)
     signals.peoples_choice.connect(screens.peoples_choice, weak=False)

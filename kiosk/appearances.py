@@ -1,14 +1,15 @@
-"""The library asks where an initiative has been: the kiosk answers with its exhibits."""
+"""The library asks where an initiative has been, and which initiatives are still drafts: the
+kiosk answers with its exhibits."""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from initiatives.appearances import Appearance
 from initiatives.models import Initiative
-from kiosk.models import Exhibit
+from kiosk.models import Exhibit, ExhibitStatus
 
 
 def exhibited(initiative: Initiative, session: Session) -> list[Appearance]:
@@ -29,3 +30,9 @@ def exhibited(initiative: Initiative, session: Session) -> list[Appearance]:
         )
         for exhibit in exhibits
     ]
+
+
+def drafts(_sender: None) -> Select[tuple[int]]:
+    """The initiatives registered at the kiosk and not approved (waiting, or rejected): the
+    library keeps them from readers without an account."""
+    return select(Exhibit.initiative_id).where(Exhibit.status != ExhibitStatus.APPROVED)

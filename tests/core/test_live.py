@@ -12,6 +12,7 @@ from initiatives.models import (
     DossierStep,
     EventInitiative,
     Initiative,
+    LibrarySettings,
     ProgrammeTarget,
     RollupSigner,
     Similarity,
@@ -79,6 +80,7 @@ NEVER_SHOWN = {
     DossierStep,
     DossierComment,
     SupportMember,
+    LibrarySettings,
 }
 
 

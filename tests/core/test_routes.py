@@ -11,10 +11,13 @@ from core.auth import ADMINISTRATOR, ANYONE, KIOSK, ORGANISER, event_audience, h
 from core.models import EventMember, EventRole, Job
 from display.models import RunSheetStep, Screen
 from initiatives import dossiers
+from initiatives.access import LIBRARY_READER
 from initiatives.manage_dossiers import SUPPORT
 from initiatives.models import (
     Attachment,
     AttachmentKind,
+    LibraryReaders,
+    LibrarySettings,
     RollupSigner,
     Similarity,
     SimilarityKind,
@@ -50,6 +53,9 @@ ALLOWED = {
     CHAIR_OR_MANAGER: {"chair", "manager", "owner", "admin"},
     KIOSK: {"kiosk"},
     SUPPORT: {"support", "admin"},
+    # The library's reading pages, open to everyone by default (the administrator may close them:
+    # test_a_closed_library_lets_in_organisers_only).
+    LIBRARY_READER: set(KINDS),
 }
 
 
@@ -263,3 +269,15 @@ def test_every_route_lets_in_exactly_who_it_says(app, visitors):
                 if audience != ANYONE:  # whose door is open to all may still say "wrong password"
                     expected = kind not in ALLOWED[audience]
                     assert refused(response) is expected, (rule.rule, method, kind)
+
+
+def test_a_closed_library_lets_in_organisers_only(app, visitors, factory):
+    sessions, values = visitors
+    with factory.writing() as session:
+        session.add(LibrarySettings(id=1, readers=LibraryReaders.ORGANISERS))
+    for rule in routes(app):
+        if app.view_functions[rule.endpoint].audience != LIBRARY_READER:
+            continue
+        for kind in KINDS:
+            response = visit(app, sessions[kind], url(rule, values), "GET")
+            assert refused(response) is (kind not in ORGANISERS), (rule.rule, kind)

@@ -96,6 +96,12 @@ def test_the_judge_and_visitor_pages_meet_wcag_aa(server, context):
     for url in (f"{origin}/login", origin + "/"):
         page.goto(url)
         found += violations(page)
+    # The library as staff without an account read it, and one of its records.
+    page.goto(f"{origin}/library")
+    found += violations(page)
+    page.get_by_test_id("library-results").get_by_role("link").first.click()
+    page.wait_for_load_state()
+    found += violations(page)
     page.goto(server["judges"][0]["login_url"])
     found += violations(page)
     page.get_by_role("link").filter(has_text=server["entries"][0]["title"]).first.click()

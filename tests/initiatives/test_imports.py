@@ -10,7 +10,14 @@ from sqlalchemy import func, select
 from core import db
 from core.models import AuditLog, EventRole, Job
 from initiatives.imports import COLUMNS
-from initiatives.models import Author, EventInitiative, Initiative, Similarity, SimilarityKind
+from initiatives.models import (
+    Author,
+    EventInitiative,
+    Initiative,
+    RecognitionLevel,
+    Similarity,
+    SimilarityKind,
+)
 from tests.imports import cells, confirm, csv_file, finished, upload, xlsx
 
 HEADER = [column.label for column in COLUMNS]
@@ -218,3 +225,37 @@ def test_authors_employee_codes_are_kept_and_an_unchanged_file_stays_unchanged(a
         assert [a.employee_code for a in initiative.authors] == ["nv 00123", None]
     _url, page = upload(app, client, path, xlsx([HEADER, *rows]))
     assert "Mục không đổi</dt><dd>1<" in page
+
+
+def test_a_recognition_is_imported_and_an_empty_one_keeps_what_was_recorded(app, setup):
+    _event, client, path = setup
+    recognised = row(
+        "SK-0200",
+        "Khớp nối mặt bích thay hàn đồng ổ hướng tua bin",
+        "Nguyễn Văn Hùng",
+        "100",
+        recognition_level="Cấp Tổng công ty",
+        decision_number="125/QĐ-EVNCPC",
+        decision_date="20/06/2025",
+    )
+    confirm(app, client, upload(app, client, path, xlsx([HEADER, recognised]))[0])
+    with app.app_context(), db.unit_of_work() as session:
+        initiative = session.scalar(select(Initiative).where(Initiative.code == "SK-0200"))
+        assert initiative.recognition_level == RecognitionLevel.CORPORATION
+        assert (initiative.decision_number, initiative.decision_date) == (
+            "125/QĐ-EVNCPC",
+            date(2025, 6, 20),
+        )
+    silent = row(
+        "SK-0200", "Khớp nối mặt bích thay hàn đồng ổ hướng tua bin", "Nguyễn Văn Hùng", "100"
+    )
+    _url, page = upload(app, client, path, xlsx([HEADER, silent]))
+    assert "Mục không đổi</dt><dd>1<" in page
+
+
+def test_a_decision_without_its_level_is_a_problem(app, setup):
+    _event, client, path = setup
+    rows = [row("SK-0300", "Chụp chống chim", "Võ Thanh Tùng", "100", decision_number="9/QĐ")]
+    _url, page = upload(app, client, path, xlsx([HEADER, *rows]))
+    problems = cells(page, "import-problems")
+    assert problems[0][1] == "Cấp công nhận" and "Hãy ghi cấp công nhận" in problems[0][3]

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
 from openpyxl import load_workbook
@@ -13,12 +14,14 @@ from core.models import AuditLog, EventStatus
 from initiatives.models import (
     Author,
     Initiative,
+    LibraryReaders,
+    LibrarySettings,
     RecognitionLevel,
     Similarity,
     SimilarityDecision,
     SimilarityKind,
 )
-from kiosk.models import Exhibit
+from kiosk.models import Exhibit, ExhibitStatus
 from scoring.models import Entry
 from tests.factories import Factory
 
@@ -176,6 +179,119 @@ def test_the_record_shows_its_events_and_published_awards(app, factory, contest,
     assert client.get(f"/library/{initiative_id}").status_code == 200
 
 
-def test_strangers_are_sent_to_log_in(client, factory):
+def _close_library(factory):
+    with factory.writing() as session:
+        session.add(LibrarySettings(id=1, readers=LibraryReaders.ORGANISERS))
+
+
+def test_staff_without_an_account_read_the_library_by_default(client, factory):
     made = secretive(factory)
-    assert client.get(f"/library/{made.id}").headers["Location"].startswith("/login?next=")
+    page = client.get("/library?q=tiet+kiem+dien").get_data(as_text=True)
+    assert "Tiết kiệm điện tự dùng trạm biến áp" in page and "1 sáng kiến" in page
+    record = client.get(f"/library/{made.id}")
+    assert record.status_code == 200
+    text = record.get_data(as_text=True)
+    assert "Trần Thị Thu Hà (40%)" in text and SECRET not in text
+    assert "Ban Tổ chức" not in text  # the light public frame, not the organisers' bar
+    exported = json.loads(client.get("/library/export.json").get_data(as_text=True))
+    assert [row["title"] for row in exported["initiatives"]] == [made.title]
+
+
+def test_when_closed_strangers_are_sent_to_log_in(client, factory, organiser_client):
+    made = secretive(factory)
+    _close_library(factory)
+    for path in (f"/library/{made.id}", "/library", "/library/export.xlsx"):
+        assert client.get(path).headers["Location"].startswith("/login?next="), path
+    assert organiser_client(factory.event(), None).get(f"/library/{made.id}").status_code == 200
+
+
+def test_readers_without_an_account_see_no_draft_history_or_novelty(
+    app, client, factory, organiser_client
+):
+    """A kiosk registration not yet approved is a draft; the history names organisers; the
+    novelty check is the organisers' business. A replication is public."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    event = factory.event()
+    draft = factory.exhibit(event, title="Xe phun nước xử lý sự cố hạ thế trong hẻm nhỏ")
+    with factory.writing() as session:
+        session.get(Exhibit, draft.id).status = ExhibitStatus.PENDING
+    made = secretive(factory)
+    twin = factory.initiative(title="Tiết kiệm điện tự dùng trạm biến áp 110 kV")
+    copy = factory.initiative(title="Tiết kiệm điện tự dùng trạm biến áp tại Quảng Nam")
+    with factory.writing() as session:
+        session.add_all(
+            [
+                Similarity(
+                    initiative_id=twin.id,
+                    other_id=made.id,
+                    score=Decimal("0.9"),
+                    kind=SimilarityKind.NOVELTY,
+                ),
+                Similarity(
+                    initiative_id=copy.id,
+                    other_id=made.id,
+                    score=Decimal("0.8"),
+                    kind=SimilarityKind.REPLICATION,
+                ),
+            ]
+        )
+    admin = organiser_client(admin=True)
+    recognised = {
+        "recognition_level": "base",
+        "decision_number": "12/QĐ-PCĐN",
+        "benefit_vnd": "150.000.000",
+    }
+    assert admin.post(f"/library/{made.id}/recognition", data=recognised).status_code == 302
+    staff_page = admin.get(f"/library/{made.id}").get_data(as_text=True)
+    assert "Lịch sử thay đổi" in staff_page and twin.title in staff_page
+
+    public = client.get(f"/library/{made.id}").get_data(as_text=True)
+    assert "12/QĐ-PCĐN" in public and copy.title in public
+    assert "Lịch sử thay đổi" not in public and twin.title not in public
+    assert "Sửa công nhận" not in public
+    assert client.get("/library?q=xe+phun+nuoc").get_data(as_text=True).count("hẻm nhỏ") == 0
+    assert client.get(f"/library/{draft.initiative_id}").status_code == 404
+    assert "hẻm nhỏ" in admin.get("/library?q=xe+phun+nuoc").get_data(as_text=True)
+    rows = load_workbook(io.BytesIO(client.get("/library/export.xlsx").data)).active
+    assert draft_absent(rows, "Xe phun nước xử lý sự cố hạ thế trong hẻm nhỏ")
+
+
+def draft_absent(sheet, title):
+    return all(title not in [cell.value for cell in row] for row in sheet.iter_rows())
+
+
+def test_anonymous_exports_are_rate_limited_organisers_are_not(
+    app, client, factory, organiser_client
+):
+    app.config["LIBRARY_EXPORT_LIMIT_PER_ADDRESS"] = "2 per minute"
+    secretive(factory)
+    answers = [client.get("/library/export.csv").status_code for _ in range(3)]
+    assert answers == [200, 200, 429]
+    staff = organiser_client(factory.event(), None)
+    assert {staff.get("/library/export.csv").status_code for _ in range(3)} == {200}
+
+
+def test_the_administrator_chooses_who_reads(app, client, factory, organiser_client):
+    app.config["WTF_CSRF_ENABLED"] = False
+    admin = organiser_client(admin=True)
+    page = admin.get("/library/access").get_data(as_text=True)
+    assert "Mọi người truy cập máy chủ này" in page and "Chỉ Ban Tổ chức" in page
+    assert admin.post("/library/access", data={"readers": "nobody"}).status_code == 422
+    admin.post("/library/access", data={"readers": "organisers"})
+    assert client.get("/library").status_code == 302
+    with factory.writing() as session:
+        logged = session.scalar(select(AuditLog).where(AuditLog.action == "library.readers"))
+        assert logged.after == {"readers": "organisers"}
+    admin.post("/library/access", data={"readers": "everyone"})
+    assert client.get("/library").status_code == 200
+
+
+def test_a_record_is_light_on_a_phone_without_an_account(client, factory):
+    """A share card's QR code opens the record on a phone: the page and its stylesheet are
+    under the 30 KB a phone page may weigh, with no script to load."""
+    made = secretive(factory)
+    response = client.get(f"/library/{made.id}")
+    page = response.get_data(as_text=True)
+    css = client.get(re.findall(r'href="(/static/css/app.css[^"]*)"', page)[0])
+    assert '<script type="module"' not in page
+    assert len(response.data) + len(css.data) < 30_000

@@ -18,7 +18,14 @@ from initiatives import reports
 from initiatives.appearances import Appearance
 from initiatives.bulletin import Heading, bulletin_pdf
 from initiatives.manage_reports import read_report
-from initiatives.models import Author, Initiative, ProgrammeTarget, RecognitionLevel
+from initiatives.models import (
+    Author,
+    Initiative,
+    LibraryReaders,
+    LibrarySettings,
+    ProgrammeTarget,
+    RecognitionLevel,
+)
 from initiatives.report_pdf import report_pdf
 from initiatives.report_xlsx import report_xlsx
 from initiatives.sharing import BRAND, QR_AT, WIDTH, Card, card_png, font, layout, line_height
@@ -453,3 +460,19 @@ def test_the_share_card_of_a_recognised_or_awarded_initiative(app, factory, orga
         assert client.get(f"/library/{plain.id}/share-card.png").status_code == 200
     finally:
         signals.initiative_appearances.disconnect(awarded)
+
+
+def test_a_reader_without_an_account_downloads_the_share_card_while_the_library_is_open(
+    client, factory
+):
+    """The card's QR code sends a phone to the library; whoever reads the record may share it."""
+    recognised = factory.initiative(title=LONG_TITLE, recognition_level=RecognitionLevel.GROUP)
+    assert 'data-testid="share-card"' in client.get(f"/library/{recognised.id}").get_data(
+        as_text=True
+    )
+    card = client.get(f"/library/{recognised.id}/share-card.png")
+    assert card.status_code == 200 and card.mimetype == "image/png"
+    with factory.writing() as session:
+        session.add(LibrarySettings(id=1, readers=LibraryReaders.ORGANISERS))
+    closed = client.get(f"/library/{recognised.id}/share-card.png")
+    assert closed.headers["Location"].startswith("/login?next=")

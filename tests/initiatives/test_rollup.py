@@ -3,8 +3,12 @@ of both without duplicates; importing one twice changes nothing; a file with one
 an unknown signer is refused, and nothing is written."""
 
 import io
+import json
+import os
+import time
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -12,9 +16,10 @@ from sqlalchemy import func, select
 
 from core import db
 from core.errors import Invalid
-from core.models import Unit
+from core.models import JobStatus, Unit
 from initiatives.models import Author, Initiative, RecognitionLevel, RollupSigner
-from initiatives.rollup import import_files, instance_key, public_hex, signed_file
+from initiatives.rollup import import_files, instance_key, public_hex, sign, signed_file
+from tests.imports import finished
 
 
 def add_library(factory, unit_code, count, shared_code=None):
@@ -74,8 +79,8 @@ def trust(factory, *keys):
 
 
 def merge(app, files):
-    with app.test_request_context(), db.unit_of_work(write=True) as session:
-        return import_files(session, files, "test")
+    with app.test_request_context():
+        return import_files(files, "test")
 
 
 @pytest.fixture
@@ -131,6 +136,18 @@ def test_an_unknown_signer_is_refused_with_the_whole_lot(app, factory, two_files
     assert counts(factory) == (0, 0)
 
 
+def imported(app, admin, data, name="pcqnam.sangtao"):
+    """Upload one file on the roll-up page; the import's job once it has ended."""
+    answer = admin.post(
+        "/manage/rollup/import",
+        data={"files": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    assert answer.headers["Location"].startswith("/manage/rollup/jobs/")
+    return finished(app, answer.headers["Location"].rsplit("/", 1)[1])
+
+
 def test_the_administrators_page_exports_registers_and_imports(
     app, factory, organiser_client, two_files
 ):
@@ -138,7 +155,7 @@ def test_the_administrators_page_exports_registers_and_imports(
     keys, first, _second = two_files
     admin = organiser_client(admin=True)
     page = admin.get("/manage/rollup").get_data(as_text=True)
-    own = public_hex(instance_key(__import__("pathlib").Path(app.instance_path)))
+    own = public_hex(instance_key(Path(app.instance_path)))
     assert own[:8] in page
 
     bad = admin.post("/manage/rollup/signers", data={"name": "", "public_key": "xyz"})
@@ -149,19 +166,24 @@ def test_the_administrators_page_exports_registers_and_imports(
     )
     assert added.status_code == 302
 
-    refused = admin.post(
+    not_ours = admin.post(
         "/manage/rollup/import",
-        data={"files": (io.BytesIO(first[:-1] + b" "), "pcqnam.sangtao")},
+        data={"files": (io.BytesIO(b"PK\x03\x04 a spreadsheet"), "bang-tinh.xlsx")},
         content_type="multipart/form-data",
     )
-    assert refused.status_code == 422 and "đã bị thay đổi" in refused.get_data(as_text=True)
-    done = admin.post(
-        "/manage/rollup/import",
-        data={"files": (io.BytesIO(first), "pcqnam.sangtao")},
-        content_type="multipart/form-data",
+    assert not_ours.status_code == 422 and "không phải tệp tổng hợp" in not_ours.get_data(
+        as_text=True
     )
-    assert done.status_code == 302
+    refused = imported(app, admin, first[:-1] + b" ")
+    assert refused.status == JobStatus.FAILED and "đã bị thay đổi" in refused.error
+    assert counts(factory) == (0, 0)
+    done = imported(app, admin, first)
+    assert done.status == JobStatus.DONE and (done.done, done.total) == (30, 30)
+    assert "30 sáng kiến mới" in done.result["notes"][0]
     assert counts(factory) == (30, 60)
+    page = admin.get(f"/manage/rollup/jobs/{done.id}").get_data(as_text=True)
+    assert "Nhập tệp tổng hợp của các đơn vị" in page and "30 sáng kiến mới" in page
+    assert not any((Path(app.instance_path) / "rollups").glob("*"))  # deleted once merged
 
     exported = admin.get("/manage/rollup/library.sangtao")
     assert exported.status_code == 200 and exported.data.startswith(b"SANGTAO-ROLLUP 1\n")
@@ -180,3 +202,85 @@ def test_the_command_line_imports_files(app, factory, runner, two_files, tmp_pat
     (tmp_path / "c.sangtao").write_bytes(first.replace(b"PCQNAM-1", b"PCQNAM-9", 1))
     result = runner.invoke(args=["rollup-import", str(tmp_path / "c.sangtao")])
     assert result.exit_code != 0 and "đã bị thay đổi" in result.output
+
+
+def test_files_over_the_limit_are_refused_with_the_limit(app, factory, organiser_client):
+    app.config["WTF_CSRF_ENABLED"] = False
+    app.config["ROLLUP_UPLOAD_LIMIT"] = 1024 * 1024
+    admin = organiser_client(admin=True)
+    answer = admin.post(
+        "/manage/rollup/import",
+        data={"files": (io.BytesIO(b"SANGTAO-ROLLUP 1\n" + b" " * 1024 * 1024), "lon.sangtao")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 413 and "lớn quá 1 MB" in answer.get_data(as_text=True)
+
+
+def test_larger_than_the_sites_usual_limit_is_taken(app, factory, organiser_client, two_files):
+    """The roll-up takes bodies up to ROLLUP_UPLOAD_LIMIT, well over MAX_CONTENT_LENGTH."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    keys, first, _second = two_files
+    trust(factory, keys[0])
+    assert len(first) > 1024
+    done = imported(app, organiser_client(admin=True), first)
+    assert done.status == JobStatus.DONE and counts(factory) == (30, 60)
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        ("title", "Sáng kiến " * 60),  # longer than the column
+        ("benefit_vnd", "85.000.000"),  # text where a whole number goes
+        ("unit", 7),
+    ],
+)
+def test_a_signed_file_whose_values_do_not_fit_is_refused_whole(app, factory, where, value):
+    """The merge writes in batches: a file is read whole first, so that one bad row at its end
+    leaves nothing written."""
+    key = Ed25519PrivateKey.generate()
+    add_library(factory, "PCQNAM", 150)
+    with app.app_context(), db.unit_of_work() as session:
+        payload = json.loads(signed_file(session, key).split(b"\n\n", 1)[1])
+    with factory.writing() as session:
+        for initiative in session.scalars(select(Initiative)):
+            session.delete(initiative)
+    payload["initiatives"][-1][where] = value
+    trust(factory, key)
+    with pytest.raises(Invalid) as refused:
+        merge(app, [("sai.sangtao", sign(payload, key))])
+    assert refused.value.code == "not_a_rollup"
+    assert counts(factory) == (0, 0)
+
+
+def test_uploads_a_dead_job_left_are_swept_a_day_later(app, factory, organiser_client, two_files):
+    app.config["WTF_CSRF_ENABLED"] = False
+    keys, first, _second = two_files
+    trust(factory, keys[0])
+    folder = Path(app.instance_path) / "rollups"
+    folder.mkdir(parents=True, exist_ok=True)
+    left = folder / "orphan.sangtao"
+    left.write_bytes(first)
+    os.utime(left, (time.time() - 2 * 24 * 3600,) * 2)
+    fresh = folder / "fresh.sangtao"
+    fresh.write_bytes(first)
+    imported(app, organiser_client(admin=True), first)
+    assert not left.exists() and fresh.exists()
+
+
+def test_only_a_signed_in_browser_may_send_more_than_the_usual_body(
+    app, factory, organiser_client, two_files
+):
+    """Read before anything else, a stranger's huge body is refused at the usual limit; an
+    administrator's goes through."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    keys, first, _second = two_files
+    trust(factory, keys[0])
+    answer = app.test_client().post(
+        "/manage/rollup/import",
+        data={"files": (io.BytesIO(first), "pcqnam.sangtao")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 413
+    assert imported(app, organiser_client(admin=True), first).status == JobStatus.DONE
