@@ -42,9 +42,11 @@ from core.views import by_address, setting
 from initiatives import exports
 from initiatives.access import hidden, is_staff, library_reader, readers, set_readers, visible
 from initiatives.appearances import appearances
+from initiatives.dossiers import STATE_NAMES
 from initiatives.models import (
     Attachment,
     AttachmentKind,
+    Dossier,
     Initiative,
     LibraryReaders,
     Scope,
@@ -178,9 +180,9 @@ def export(kind: str) -> ResponseReturnValue:
 
 def record_page(session: Session, initiative: Initiative, staff: bool) -> dict[str, Any]:
     """What a record's page shows besides the record: where it has been, the records the novelty
-    check found close to it (earlier ones) or it close to (later ones), its history. A reader
-    without an account (not ``staff``) sees only the published records it was replicated from or
-    at, and no history: that names the organisers."""
+    check found close to it (earlier ones) or it close to (later ones), its history, its dossier of
+    recognition. A reader without an account (not ``staff``) sees only the published records it
+    was replicated from or at, and neither history nor dossier: those name the organisers."""
     shown = select(Similarity).where(
         (Similarity.initiative_id == initiative.id) | (Similarity.other_id == initiative.id)
     )
@@ -202,6 +204,12 @@ def record_page(session: Session, initiative: Initiative, staff: bool) -> dict[s
         "earlier": [s for s in found if s.initiative_id == initiative.id],
         "later": [s for s in found if s.other_id == initiative.id],
         "history": history(session, initiative) if staff else [],
+        "dossier": (
+            session.scalar(select(Dossier).where(Dossier.initiative_id == initiative.id))
+            if staff
+            else None
+        ),
+        "dossier_states": STATE_NAMES,
     }
 
 

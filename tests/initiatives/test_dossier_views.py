@@ -143,6 +143,13 @@ def test_the_support_team_returns_it_and_the_worker_corrects_it(
     assert "Đỗ Thị Mai Phương 30%, Nguyễn Văn Hùng 10%" in page  # the correction, in the audit
     for action in ("Nộp hồ sơ", "Nhận hỗ trợ", "Trả lại hồ sơ", "Sửa hồ sơ", "Công nhận"):
         assert action in page
+    # The library's record leads the team to the dossier; a reader without an account sees none.
+    record = team.get(f"/library/{dossier.initiative_id}").get_data(as_text=True)
+    assert f'href="/manage/dossiers/{dossier.id}"' in record
+    assert "Hồ sơ công nhận: Đã công nhận" in record
+    assert 'data-testid="dossier"' not in client.get(f"/library/{dossier.initiative_id}").get_data(
+        as_text=True
+    )
 
 
 def test_a_recognition_without_its_decision_is_refused_on_the_page(
