@@ -431,8 +431,8 @@ def seed(session: Session) -> SeededDemo:
         EventInitiative(event_id=event.id, initiative_id=entry.initiative_id)
         for entry in demo.entries
     )
-    for initiative, (level, number, decided_on) in recognised:
-        decision = Recognition(level, number, decided_on, initiative.benefit_vnd, None)
+    for initiative, (level, decision_number, decided_on) in recognised:
+        decision = Recognition(level, decision_number, decided_on, initiative.benefit_vnd, None)
         update_recognition(session, initiative, decision, organiser)
 
     # A judge from the entry's own unit does not score it (recused by default).
@@ -507,5 +507,5 @@ def _dossiers(session: Session, units: dict[str, Unit], member: Organiser) -> st
 
 def _recognise(session: Session, dossier: Dossier, member: Organiser) -> None:
     dossiers.mark_complete(session, dossier, member)
-    level, number, decided_on = DECISION
-    dossiers.recognise(session, dossier, level, number, decided_on, member)
+    level, decision_number, decided_on = DECISION
+    dossiers.recognise(session, dossier, level, decision_number, decided_on, member)
