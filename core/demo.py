@@ -7,7 +7,8 @@ Beside the event, the demo's unit gets a support team member (Tổ hỗ trợ s�
 dossiers of recognition, one in each state the support team meets: submitted, being supported
 (with a private note), returned for a missing author share, recognised with a decision. They go
 through the workflow's own services (``initiatives.dossiers``), so their steps, audit trail and
-checklist are those of real ones.
+checklist are those of real ones. Most of the event's initiatives were recognised already
+(``DECISIONS``, written by ``initiatives.recognition``), so the programme's dashboard counts some.
 """
 
 from __future__ import annotations
@@ -219,7 +220,7 @@ class DemoDossier:
     effects: str
     benefit: int | None
     non_monetary: str
-    authors: list[tuple[str, str, int]]  # name, job title, share (%)
+    authors: list[tuple[str, str, str, int]]  # name, job title, qualification, share (%)
     state: str  # "submitted", "supporting", "returned" or "recognised"
     said: str = ""  # the team's private note, or its reason for returning the dossier
 
@@ -237,7 +238,10 @@ DOSSIERS = [
         effects="Một người uốn xong một đầu cáp trong 10 phút, không làm xước lớp mạ kẽm.",
         benefit=85_000_000,
         non_monetary="",
-        authors=[("Huỳnh Tấn Phát", "Tổ trưởng", 50), ("Trần Thị Thu Hà", "Kỹ sư", 30)],
+        authors=[
+            ("Huỳnh Tấn Phát", "Tổ trưởng", "Kỹ sư điện", 50),
+            ("Trần Thị Thu Hà", "Kỹ sư", "Kỹ sư điện", 30),
+        ],
         state="returned",
         said="Tỷ lệ đóng góp của hai tác giả mới cộng lại 80%. Anh Phát bổ sung đồng tác giả "
         "còn lại và tỷ lệ của người đó (hoặc sửa tỷ lệ để tổng đúng 100%), rồi nộp lại hồ sơ.",
@@ -254,7 +258,10 @@ DOSSIERS = [
         effects="120 công nhân mới đã học; không còn lỗi thao tác ở lần sát hạch đầu tiên.",
         benefit=None,
         non_monetary="An toàn lao động: thực hành các tình huống nguy hiểm mà không có rủi ro.",
-        authors=[("Huỳnh Tấn Phát", "Tổ trưởng", 60), ("Lê Minh Tuấn", "Công nhân", 40)],
+        authors=[
+            ("Huỳnh Tấn Phát", "Tổ trưởng", "Kỹ sư điện", 60),
+            ("Lê Minh Tuấn", "Công nhân", "Cao đẳng nghề điện", 40),
+        ],
         state="recognised",
     ),
     DemoDossier(
@@ -270,9 +277,9 @@ DOSSIERS = [
         benefit=120_000_000,
         non_monetary="",
         authors=[
-            ("Đặng Ngọc Ánh", "Đội trưởng", 50),
-            ("Ngô Quang Vinh", "Công nhân", 30),
-            ("Dương Thị Hồng Nhung", "Kỹ sư", 20),
+            ("Đặng Ngọc Ánh", "Đội trưởng", "Kỹ sư điện", 50),
+            ("Ngô Quang Vinh", "Công nhân", "Cao đẳng nghề điện", 30),
+            ("Dương Thị Hồng Nhung", "Kỹ sư", "Kỹ sư điện", 20),
         ],
         state="submitted",
     ),
@@ -288,7 +295,10 @@ DOSSIERS = [
         effects="Không còn phiếu sai sơ đồ; thời gian chuẩn bị thao tác giảm một nửa.",
         benefit=None,
         non_monetary="An toàn điện: mọi bước thao tác được đối chiếu và lưu vết.",
-        authors=[("Võ Thanh Tùng", "Kỹ sư", 60), ("Đỗ Thị Mai Phương", "Chuyên viên", 40)],
+        authors=[
+            ("Võ Thanh Tùng", "Kỹ sư", "Kỹ sư điện", 60),
+            ("Đỗ Thị Mai Phương", "Chuyên viên", "Cử nhân công nghệ thông tin", 40),
+        ],
         state="supporting",
         said="Đã gọi anh Tùng: sẽ gửi ảnh chụp màn hình phiếu điện tử và biên bản áp dụng thử "
         "tại Điện lực Phú Vang trước thứ Sáu.",
@@ -481,8 +491,8 @@ def _registration(units: dict[str, Unit], made: DemoDossier) -> Registration:
         scope=Scope.COMPANY,
         confidential="",
         authors=tuple(
-            AuthorRecord(name, None, unit.name, job_title, "Kỹ sư điện", Decimal(share))
-            for name, job_title, share in made.authors
+            AuthorRecord(name, None, unit.name, job_title, qualification, Decimal(share))
+            for name, job_title, qualification, share in made.authors
         ),
     )
 

@@ -166,7 +166,7 @@ def dossier_pages(browser: Any, console: Page, demo: dict[str, Any], origin: str
     """The support team's queue and a dossier being supported (its checklist and moves, then
     its private notes and trail); the worker's start page, and their personal link on a phone."""
     console.goto(origin + "/manage/dossiers")
-    console.screenshot(path=IMAGES / "dossiers.png")
+    console.screenshot(path=IMAGES / "dossiers.png", full_page=True)  # down to the last dossier
     console.get_by_role("link", name="Phiếu công tác và phiếu thao tác điện tử").click()
     console.wait_for_load_state("networkidle")
     console.screenshot(path=IMAGES / "dossier.png")
