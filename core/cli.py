@@ -74,12 +74,14 @@ def seed_demo(as_json: bool, port: int) -> None:
     from core.demo import seed
 
     db.upgrade(current_app.config["DATABASE_URL"])
-    with db.unit_of_work(write=True) as session:
+    # Links are built as if asked on this laptop: PUBLIC_URL, else the LAN address and port.
+    with (
+        current_app.test_request_context(base_url=f"http://localhost:{port}"),
+        db.unit_of_work(write=True) as session,
+    ):
         created = seed(session)
         session.flush()
-        # Links are built as if asked on this laptop: PUBLIC_URL, else the LAN address and port.
-        with current_app.test_request_context(base_url=f"http://localhost:{port}"):
-            result = created.describe(external_url)
+        result = created.describe(external_url)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -91,6 +93,9 @@ def seed_demo(as_json: bool, port: int) -> None:
     click.echo("Giám khảo / judges:")
     for judge in result["judges"]:
         click.echo(f"  {judge['name']}: {judge['login_url']}")
+    support = result["support"]["email"]
+    click.echo(f"Tổ hỗ trợ sáng kiến / support team: {support} (cùng mật khẩu / same password)")
+    click.echo(f"Hồ sơ của một người lao động / a worker's dossiers: {result['dossier_link']}")
 
 
 @click.command("create-organiser")

@@ -2,6 +2,13 @@
 
 The people are invented; the initiatives paraphrase the kind that won prizes in 2024-2025. Being
 part of the composition root, it is the one module of ``core`` that builds the other packages' rows.
+
+Beside the event, the demo's unit gets a support team member (Tổ hỗ trợ sáng kiến) and a few
+dossiers of recognition, one in each state the support team meets: submitted, being supported
+(with a private note), returned for a missing author share, recognised with a decision. They go
+through the workflow's own services (``initiatives.dossiers``), so their steps, audit trail and
+checklist are those of real ones. Most of the event's initiatives were recognised already
+(``DECISIONS``, written by ``initiatives.recognition``), so the programme's dashboard counts some.
 """
 
 from __future__ import annotations
@@ -23,17 +30,33 @@ from core.models import (
     EventMember,
     EventRole,
     EventStatus,
+    Organiser,
     Round,
     Unit,
 )
 from core.service import free_slug
 from display.models import Screen
-from initiatives.models import Author, EventInitiative, Initiative, Scope, SolutionType
+from initiatives import dossiers
+from initiatives.imports import AuthorRecord
+from initiatives.models import (
+    Author,
+    Dossier,
+    EventInitiative,
+    Initiative,
+    RecognitionLevel,
+    Scope,
+    SolutionType,
+    SupportMember,
+)
+from initiatives.recognition import Recognition, update_recognition
+from initiatives.record_form import Registration
 from kiosk.models import Exhibit
 from scoring.models import Criterion, Entry, Judge, JuryRole, Recusal
 from scoring.rubric import default_criteria
 
 DEMO_ORGANISER = "bantochuc@demo.sangtao.vn"
+DEMO_SUPPORT = "tohotro@demo.sangtao.vn"
+SUPPORT_NAME = "Phạm Thị Ngọc Diệp"
 
 UNITS = [
     ("EVN", "Tập đoàn Điện lực Việt Nam", None),
@@ -160,6 +183,18 @@ INITIATIVES: list[
     ),
 ]
 
+# The decisions that recognised some of them already (level, number, date), by booth: the
+# programme's dashboard and the library's filters have something to count.
+DECISIONS = {
+    "A01": (RecognitionLevel.CORPORATION, "412/QĐ-EVNCPC", date(2026, 3, 20)),
+    "A02": (RecognitionLevel.GROUP, "2087/QĐ-EVN", date(2025, 11, 14)),
+    "A03": (RecognitionLevel.GROUP, "1190/QĐ-EVN", date(2025, 6, 30)),
+    "B01": (RecognitionLevel.CORPORATION, "856/QĐ-EVNNPC", date(2025, 9, 12)),
+    "B02": (RecognitionLevel.BASE, "233/QĐ-PCDN", date(2026, 5, 8)),
+    "B03": (RecognitionLevel.BASE, "1675/QĐ-PCTTH", date(2025, 12, 1)),
+    "C01": (RecognitionLevel.CORPORATION, "970/QĐ-EVNGENCO1", date(2026, 6, 15)),
+}
+
 # name, role, unit, chair
 JUDGES = [
     ("Nguyễn Thị Kim Oanh", JuryRole.UNION, "EVNCPC", True),
@@ -170,6 +205,109 @@ JUDGES = [
 ]
 
 
+@dataclass(frozen=True)
+class DemoDossier:
+    """A worker's dossier of the demo: its record, and how far the support team took it."""
+
+    worker: str  # whose personal link holds it: dossiers of the same worker share one link
+    title: str
+    unit: str
+    theme: str
+    kind: SolutionType
+    applied_on: date
+    prior_state: str
+    solution: str
+    effects: str
+    benefit: int | None
+    non_monetary: str
+    authors: list[tuple[str, str, str, int]]  # name, job title, qualification, share (%)
+    state: str  # "submitted", "supporting", "returned" or "recognised"
+    said: str = ""  # the team's private note, or its reason for returning the dossier
+
+
+DOSSIERS = [
+    DemoDossier(
+        worker="phat",
+        title="Gá uốn cáp thép cứng cho đội quản lý vận hành lưới điện",
+        unit="PCQNAM",
+        theme="technical",
+        kind=SolutionType.TECHNICAL,
+        applied_on=date(2026, 4, 15),
+        prior_state="Uốn cáp thép cứng bằng tay, hai người mất khoảng 40 phút mỗi đầu cáp.",
+        solution="Gá uốn bằng thép tấm với ba con lăn và cần gạt, lắp trên xe thi công.",
+        effects="Một người uốn xong một đầu cáp trong 10 phút, không làm xước lớp mạ kẽm.",
+        benefit=85_000_000,
+        non_monetary="",
+        authors=[
+            ("Huỳnh Tấn Phát", "Tổ trưởng", "Kỹ sư điện", 50),
+            ("Trần Thị Thu Hà", "Kỹ sư", "Kỹ sư điện", 30),
+        ],
+        state="returned",
+        said="Tỷ lệ đóng góp của hai tác giả mới cộng lại 80%. Anh Phát bổ sung đồng tác giả "
+        "còn lại và tỷ lệ của người đó (hoặc sửa tỷ lệ để tổng đúng 100%), rồi nộp lại hồ sơ.",
+    ),
+    DemoDossier(
+        worker="phat",
+        title="Bài giảng an toàn điện bằng thực tế ảo (VR) cho công nhân mới",
+        unit="PCQNAM",
+        theme="technical",
+        kind=SolutionType.TECHNOLOGY_APPLICATION,
+        applied_on=date(2025, 9, 8),
+        prior_state="Công nhân mới học an toàn điện qua bài giảng và tranh ảnh, ít được thực hành.",
+        solution="Bài giảng thực tế ảo: thao tác trên trạm biến áp ảo, sai bước nào báo ngay.",
+        effects="120 công nhân mới đã học; không còn lỗi thao tác ở lần sát hạch đầu tiên.",
+        benefit=None,
+        non_monetary="An toàn lao động: thực hành các tình huống nguy hiểm mà không có rủi ro.",
+        authors=[
+            ("Huỳnh Tấn Phát", "Tổ trưởng", "Kỹ sư điện", 60),
+            ("Lê Minh Tuấn", "Công nhân", "Cao đẳng nghề điện", 40),
+        ],
+        state="recognised",
+    ),
+    DemoDossier(
+        worker="anh",
+        title="Xe phun nước xử lý sự cố hạ thế trong hẻm nhỏ",
+        unit="PCDANANG",
+        theme="customer",
+        kind=SolutionType.TECHNICAL,
+        applied_on=date(2026, 6, 1),
+        prior_state="Xe chuyên dùng không vào được hẻm dưới 2 m; sự cố hạ thế xử lý chậm.",
+        solution="Xe đẩy ba bánh mang bình nước, bơm áp lực và sào cách điện, vào được mọi hẻm.",
+        effects="Thời gian xử lý sự cố hạ thế trong hẻm giảm từ 90 xuống 35 phút.",
+        benefit=120_000_000,
+        non_monetary="",
+        authors=[
+            ("Đặng Ngọc Ánh", "Đội trưởng", "Kỹ sư điện", 50),
+            ("Ngô Quang Vinh", "Công nhân", "Cao đẳng nghề điện", 30),
+            ("Dương Thị Hồng Nhung", "Kỹ sư", "Kỹ sư điện", 20),
+        ],
+        state="submitted",
+    ),
+    DemoDossier(
+        worker="tung",
+        title="Phiếu công tác và phiếu thao tác điện tử trên máy tính bảng",
+        unit="PCHUE",
+        theme="digital",
+        kind=SolutionType.TECHNOLOGY_APPLICATION,
+        applied_on=date(2026, 3, 2),
+        prior_state="Phiếu công tác viết tay, ký giấy, chuyển qua nhiều người trước khi thao tác.",
+        solution="Phiếu lập và ký trên máy tính bảng, đối chiếu sơ đồ lưới điện tức thời.",
+        effects="Không còn phiếu sai sơ đồ; thời gian chuẩn bị thao tác giảm một nửa.",
+        benefit=None,
+        non_monetary="An toàn điện: mọi bước thao tác được đối chiếu và lưu vết.",
+        authors=[
+            ("Võ Thanh Tùng", "Kỹ sư", "Kỹ sư điện", 60),
+            ("Đỗ Thị Mai Phương", "Chuyên viên", "Cử nhân công nghệ thông tin", 40),
+        ],
+        state="supporting",
+        said="Đã gọi anh Tùng: sẽ gửi ảnh chụp màn hình phiếu điện tử và biên bản áp dụng thử "
+        "tại Điện lực Phú Vang trước thứ Sáu.",
+    ),
+]
+# The recognised one's decision: level, number, date.
+DECISION = (RecognitionLevel.CORPORATION, "1523/QĐ-EVNCPC", date(2026, 10, 20))
+
+
 @dataclass
 class SeededDemo:
     event: Event
@@ -178,6 +316,9 @@ class SeededDemo:
     judge_tokens: list[tuple[Judge, str]] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
     criteria: list[Criterion] = field(default_factory=list)
+    support_email: str = DEMO_SUPPORT
+    # One worker's personal link (its token): the returned and the recognised dossier.
+    dossier_token: str = ""
 
     def describe(self, link: Callable[..., str]) -> dict[str, Any]:
         """The ``seed-demo --json`` contract of DESIGN.md."""
@@ -199,6 +340,8 @@ class SeededDemo:
                 "display.named_screen", slug=self.event.slug, key="hoi-truong-chinh"
             ),
             "organiser_url": link("manage.overview", slug=self.event.slug),
+            "support": {"email": self.support_email, "password": self.organiser_password},
+            "dossier_link": link("dossier_worker.mine", link=self.dossier_token),
         }
 
 
@@ -214,7 +357,8 @@ def _units(session: Session) -> dict[str, Unit]:
 def seed(session: Session) -> SeededDemo:
     """Add a demo event in the scoring phase; a second run adds another, never overwrites.
 
-    The demo organiser is a site administrator and the owner of every demo event.
+    The demo organiser is a site administrator and the owner of every demo event. Call it in a
+    request context: the dossiers' workflow words its checks in the reader's language.
     """
     password = secrets.token_urlsafe(9)
     password_hash = hash_password(password)  # before the first statement opens the transaction
@@ -248,6 +392,7 @@ def seed(session: Session) -> SeededDemo:
         ]
     )
 
+    recognised: list[tuple[Initiative, tuple[RecognitionLevel, str, date]]] = []
     for order, (title, unit, theme, kind, benefit, scope, booth, authors) in enumerate(
         INITIATIVES, start=1
     ):
@@ -275,6 +420,8 @@ def seed(session: Session) -> SeededDemo:
         entry = Entry(round=final, initiative=initiative, running_order=order)
         session.add_all([Exhibit(event=event, initiative=initiative, booth=booth), entry])
         demo.entries.append(entry)
+        if booth in DECISIONS:
+            recognised.append((initiative, DECISIONS[booth]))
 
     for number, (name, role, unit, chair) in enumerate(JUDGES, start=1):
         token = new_token()
@@ -294,6 +441,9 @@ def seed(session: Session) -> SeededDemo:
         EventInitiative(event_id=event.id, initiative_id=entry.initiative_id)
         for entry in demo.entries
     )
+    for initiative, (level, decision_number, decided_on) in recognised:
+        decision = Recognition(level, decision_number, decided_on, initiative.benefit_vnd, None)
+        update_recognition(session, initiative, decision, organiser)
 
     # A judge from the entry's own unit does not score it (recused by default).
     for judge, _token in demo.judge_tokens:
@@ -301,4 +451,71 @@ def seed(session: Session) -> SeededDemo:
             if entry.initiative.unit_id == judge.unit_id:
                 session.add(Recusal(judge_id=judge.id, entry_id=entry.id))
     session.flush()
+    member = _support_member(session, units["EVNCPC"], organiser, password_hash)
+    demo.dossier_token = _dossiers(session, units, member)
     return demo
+
+
+def _support_member(
+    session: Session, unit: Unit, organiser: Organiser, password_hash: str
+) -> Organiser:
+    """The demo unit's support team member; they sign in with the demo organiser's password."""
+    member = save_organiser(
+        session, email=DEMO_SUPPORT, name=SUPPORT_NAME, password_hash=password_hash
+    )
+    already = session.scalar(
+        select(SupportMember.id).where(
+            SupportMember.unit_id == unit.id, SupportMember.organiser_id == member.id
+        )
+    )
+    if already is None:
+        dossiers.add_member(session, unit, DEMO_SUPPORT, organiser)
+    return member
+
+
+def _registration(units: dict[str, Unit], made: DemoDossier) -> Registration:
+    unit = units[made.unit]
+    return Registration(
+        title=made.title,
+        unit_id=unit.id,
+        theme=THEMES[made.theme],
+        field="Điện lực",
+        solution_type=made.kind,
+        first_applied_on=made.applied_on,
+        prior_state=made.prior_state,
+        solution=made.solution,
+        applicability=f"Áp dụng được tại các đội của {unit.name}.",
+        effects=made.effects,
+        benefit_vnd=made.benefit,
+        non_monetary_benefits=made.non_monetary,
+        scope=Scope.COMPANY,
+        confidential="",
+        authors=tuple(
+            AuthorRecord(name, None, unit.name, job_title, qualification, Decimal(share))
+            for name, job_title, qualification, share in made.authors
+        ),
+    )
+
+
+def _dossiers(session: Session, units: dict[str, Unit], member: Organiser) -> str:
+    """The demo's dossiers, each taken by the support team as far as its state; the token of
+    the first worker's personal link."""
+    links: dict[str, tuple[str, str]] = {}
+    for made in DOSSIERS:
+        _token, digest = links.setdefault(made.worker, dossiers.new_link())
+        dossier = dossiers.start_dossier(session, _registration(units, made), digest, submit=True)
+        if made.state != "submitted":
+            dossiers.take_into_support(session, dossier, member)
+        if made.state == "supporting":
+            dossiers.comment(session, dossier, made.said, member)
+        elif made.state == "returned":
+            dossiers.return_dossier(session, dossier, made.said, member)
+        elif made.state == "recognised":
+            _recognise(session, dossier, member)
+    return links[DOSSIERS[0].worker][0]
+
+
+def _recognise(session: Session, dossier: Dossier, member: Organiser) -> None:
+    dossiers.mark_complete(session, dossier, member)
+    level, decision_number, decided_on = DECISION
+    dossiers.recognise(session, dossier, level, decision_number, decided_on, member)

@@ -2,6 +2,7 @@
 
 .venv/bin/python docs/screenshots.py            # writes docs/img/*.png
 .venv/bin/python docs/screenshots.py screens    # only the big screen's modes, screen-*.png
+.venv/bin/python docs/screenshots.py library    # only the library, programme and dossiers' pages
 """
 
 from __future__ import annotations
@@ -120,6 +121,71 @@ def console_pages(console: Page, demo: dict[str, Any]) -> None:
     console.screenshot(path=IMAGES / "results.png", full_page=True)
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+def library_pages(browser: Any, origin: str) -> None:
+    """The initiative library as staff without an account read it: a search typed without
+    diacritics on a laptop, then a recognised record on a phone."""
+    laptop = browser.new_page(viewport={"width": 1280, "height": 900})
+    laptop.goto(origin + "/library")
+    laptop.get_by_test_id("library-q").fill("tiet kiem dien")
+    laptop.get_by_test_id("library-q").press("Enter")
+    laptop.wait_for_load_state("networkidle")
+    laptop.screenshot(path=IMAGES / "library.png")
+    laptop.get_by_test_id("library-q").fill("flycam")
+    laptop.get_by_test_id("library-q").press("Enter")
+    laptop.wait_for_load_state("networkidle")
+    record = laptop.get_by_test_id("library-results").get_by_role("link").first
+    address = str(record.get_attribute("href"))
+    laptop.close()
+    phone = browser.new_page(viewport=PHONE)
+    phone.goto(origin + address)
+    phone.screenshot(path=IMAGES / "library-phone.png")
+    phone.close()
+
+
+def programme_pages(console: Page, origin: str) -> None:
+    """The programme's dashboard with its charts, for the demo event's corporation (the whole
+    programme's target of 2.500 a year would dwarf the demo's bars), and its reports' page."""
+    console.goto(origin + "/manage/programme")
+    units = console.get_by_label("Xem số liệu của")
+    units.select_option(label="Tổng công ty Điện lực miền Trung")
+    console.get_by_role("button", name="Xem").click()
+    console.wait_for_load_state("networkidle")
+    console.set_viewport_size({"width": 1280, "height": 1180})  # down to the charts' axes
+    console.wait_for_timeout(800)  # the charts draw
+    console.screenshot(path=IMAGES / "programme.png")
+    console.set_viewport_size({"width": 1280, "height": 900})
+    console.get_by_role("link", name="Báo cáo định kỳ, bản tin").click()
+    console.wait_for_load_state("networkidle")
+    console.screenshot(path=IMAGES / "reports.png")
+
+
+def dossier_pages(browser: Any, console: Page, demo: dict[str, Any], origin: str) -> None:
+    """The support team's queue and a dossier being supported (its checklist and moves, then
+    its private notes and trail); the worker's start page, and their personal link on a phone."""
+    console.goto(origin + "/manage/dossiers")
+    console.screenshot(path=IMAGES / "dossiers.png", full_page=True)  # down to the last dossier
+    console.get_by_role("link", name="Phiếu công tác và phiếu thao tác điện tử").click()
+    console.wait_for_load_state("networkidle")
+    console.screenshot(path=IMAGES / "dossier.png")
+    console.get_by_role("heading", name="Ghi chú của Tổ hỗ trợ").evaluate(
+        "heading => window.scrollTo(0, heading.getBoundingClientRect().top + window.scrollY - 16)"
+    )
+    console.screenshot(path=IMAGES / "dossier-history.png")
+
+    worker = browser.new_page(viewport={"width": 1024, "height": 800})
+    worker.goto(origin + "/dossier/new")
+    worker.get_by_label("Tên sáng kiến").fill("Báo cáo ca trực tự động bằng RPA")
+    worker.screenshot(path=IMAGES / "dossier-start.png")
+    worker.close()
+    phone = browser.new_page(viewport=PHONE)
+    phone.goto(demo["dossier_link"])
+    phone.screenshot(path=IMAGES / "dossier-phone.png", full_page=True)
+    phone.close()
+
+
 # Every mode a big screen offers, as the control page names it, in the guide's order.
 SCREEN_MODES = [
     ("leaderboard", "Bảng xếp hạng"),
@@ -207,6 +273,33 @@ def big_screens() -> None:
             server.stop()
 
 
+def library_programme_dossiers() -> None:
+    """The library, the programme's pages and the dossiers, on a demo of their own."""
+    with tempfile.TemporaryDirectory() as folder:
+        server = Server(Path(folder))
+        demo = server.seed()
+        server.start()
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                console = browser.new_page(viewport={"width": 1280, "height": 900})
+                console.goto(demo["organiser_url"])
+                console.fill('input[name="email"]', demo["organiser"]["email"])
+                console.fill('input[name="password"]', demo["organiser"]["password"])
+                console.click('button[type="submit"]')
+                console.wait_for_load_state("networkidle")
+                library_and_records(browser, console, demo, server.url)
+                browser.close()
+        finally:
+            server.stop()
+
+
+def library_and_records(browser: Any, console: Page, demo: dict[str, Any], origin: str) -> None:
+    programme_pages(console, origin)
+    dossier_pages(browser, console, demo, origin)
+    library_pages(browser, origin)
+
+
 def main() -> None:
     IMAGES.mkdir(parents=True, exist_ok=True)
     first_run()
@@ -247,6 +340,7 @@ def main() -> None:
                 token = console.locator("tbody tr a").first.get_attribute("href")
                 console_pages(console, demo)
                 organiser_pages(console, demo)
+                library_and_records(browser, console, demo, server.url)
 
                 phone = browser.new_page(viewport={"width": 360, "height": 740})
                 phone.goto(server.url + str(token))
@@ -262,5 +356,7 @@ def main() -> None:
 if __name__ == "__main__":
     if sys.argv[1:] == ["screens"]:
         big_screens()
+    elif sys.argv[1:] == ["library"]:
+        library_programme_dossiers()
     else:
         main()

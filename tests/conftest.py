@@ -161,7 +161,7 @@ def judge_client(app: Flask) -> Callable[[MadeJudge], FlaskClient]:
 @pytest.fixture
 def demo(app: Flask) -> SeededDemo:
     """The demo event of ``sangtao seed-demo``: only for tests of that contract."""
-    with app.app_context(), db.unit_of_work(write=True) as session:
+    with app.test_request_context(), db.unit_of_work(write=True) as session:
         seeded = seed(session)
         session.flush()
         # Load what the tests read, while the session is open.

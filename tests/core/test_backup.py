@@ -367,7 +367,7 @@ def test_the_cli_exports_and_restores_an_event(app, runner, demo, fresh_app, tmp
 def test_an_event_exported_from_postgresql_restores_into_sqlite(postgres_app, fresh_app, tmp_path):
     from core.demo import seed
 
-    with postgres_app.app_context():
+    with postgres_app.test_request_context():
         with db.unit_of_work(write=True) as session:
             seeded = seed(session)
             session.flush()

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from core import db
 from core.models import EventMember, EventRole, Organiser
+from initiatives.models import Dossier, DossierComment, DossierState, SupportMember
 from scoring.models import Criterion, Entry, Judge, JuryRole, Recusal
 
 
@@ -45,6 +46,63 @@ def test_the_demo_is_realistic_and_recuses_judges_of_the_same_unit(app, runner):
             assert judge.unit_id == entry.initiative.unit_id
         assert session.scalar(select(func.count()).select_from(Recusal)) >= 1
     assert any("ệ" in e["title"] or "ự" in e["title"] for e in data["entries"])
+
+
+def test_the_demo_has_dossiers_in_each_state_the_support_team_meets(app, runner):
+    data = json.loads(runner.invoke(args=["seed-demo", "--json"]).output)
+    assert set(data["support"]) == {"email", "password"}
+    assert data["support"]["password"] == data["organiser"]["password"]
+    with app.app_context(), db.unit_of_work() as session:
+        member = session.scalar(select(SupportMember))
+        assert member.organiser.email == data["support"]["email"]
+        assert member.unit.code == "EVNCPC"  # the demo event's unit
+        found = {d.state: d for d in session.scalars(select(Dossier))}
+        assert set(found) == {
+            DossierState.SUBMITTED,
+            DossierState.SUPPORTING,
+            DossierState.RETURNED,
+            DossierState.RECOGNISED,
+        }
+        assert all(d.initiative.unit.parent.code == "EVNCPC" for d in found.values())
+        assert found[DossierState.SUPPORTING].assignee_id == member.organiser_id
+        note = session.scalar(select(DossierComment))
+        assert note.dossier_id == found[DossierState.SUPPORTING].id
+        assert "tỷ lệ" in found[DossierState.RETURNED].returned_reason
+        assert (
+            sum(a.contribution_pct for a in found[DossierState.RETURNED].initiative.authors) < 100
+        )
+        recognised = found[DossierState.RECOGNISED].initiative
+        assert recognised.decision_number and recognised.decision_date
+
+
+def test_the_demo_dossier_link_opens_a_workers_dossiers(runner, client):
+    data = json.loads(runner.invoke(args=["seed-demo", "--json"]).output)
+    path = data["dossier_link"].split("//", 1)[1].partition("/")[2]
+    page = client.get("/" + path)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Trả lại" in text and "Đã công nhận" in text
+    assert "Anh Phát bổ sung đồng tác giả" in text
+    assert "Phú Vang" not in text  # the team's private note stays with the team
+
+
+def test_the_demo_support_member_signs_in_and_sees_the_units_dossiers(runner, client):
+    data = json.loads(runner.invoke(args=["seed-demo", "--json"]).output)
+    login = client.get("/login").get_data(as_text=True)
+    csrf = login.split('name="csrf_token" value="')[1].split('"')[0]
+    credentials = data["support"] | {"csrf_token": csrf}
+    assert client.post("/login", data=credentials).status_code == 302
+    queue = client.get("/manage/dossiers").get_data(as_text=True)
+    assert "Xe phun nước xử lý sự cố hạ thế trong hẻm nhỏ" in queue
+    assert "Phiếu công tác và phiếu thao tác điện tử trên máy tính bảng" in queue
+
+
+def test_seeding_twice_keeps_one_support_member(app, runner):
+    for _ in range(2):
+        assert runner.invoke(args=["seed-demo", "--json"]).exit_code == 0
+    with app.app_context(), db.unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(SupportMember)) == 1
+        assert session.scalar(select(func.count()).select_from(Dossier)) == 8
 
 
 def test_the_demo_organiser_owns_the_demo_event(app, runner):
