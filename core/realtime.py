@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from flask import Flask, current_app
@@ -44,6 +45,8 @@ socketio = SocketIO()
 Snapshot = dict[str, Any]
 # Builds a feed's snapshot of ``event`` at ``version``, which was read in the same transaction.
 Builder = Callable[[Session, Event, int], Snapshot]
+# Told of each feed's snapshot as soon as a build has it: (feed, snapshot).
+Sent = Callable[[str, Snapshot], None]
 EXTENSION = "sangtao.realtime"
 # What a snapshot says besides its content: a new build of the same content differs only in these.
 STAMPS = ("version", "generated_at")
@@ -120,35 +123,42 @@ class Publisher:
                 return
 
     def publish(self, event_id: int) -> None:
-        """Build every feed of the event once and send each whose content changed to its
-        subscribed namespaces."""
+        """Build every feed of the event once, and send each whose content changed to its
+        subscribed namespaces as soon as it is built: the standings, built first, do not wait
+        for the exhibit wall."""
         with self.app.app_context():
             with db.unit_of_work() as session:
                 event = session.get(Event, event_id)
                 if event is None:
                     return
-                built = self.current(session, event)
-                slug = event.slug
-            version = build_version(built)
+                built = self.current(session, event, partial(self._send, event_id, event.slug))
             with self._idle:
                 if self._known is not None:
+                    version = build_version(built)
                     self._known[event_id] = max(self._known.get(event_id, 0), version)
-                changed = {
-                    name
-                    for name, snapshot in built.items()
-                    if self._sent.get((name, event_id)) != content(snapshot)
-                }
-                self._sent.update({(name, event_id): content(built[name]) for name in changed})
-            for namespace, feeds in self.namespaces.items():
-                for name in feeds:
-                    if name in changed:
-                        socketio.emit(name, built[name], namespace=namespace, to=event_room(slug))
 
-    def current(self, session: Session, event: Event) -> dict[str, Snapshot]:
-        """Every feed of ``event`` as of now (cached while the version stands), kept as its
-        latest build unless a newer one is kept: what :meth:`latest` serves never goes back."""
+    def _send(self, event_id: int, slug: str, feed: str, snapshot: Snapshot) -> None:
+        """Send a feed's new snapshot to its namespaces, unless its content was sent already."""
+        with self._idle:
+            if self._sent.get((feed, event_id)) == content(snapshot):
+                return
+            self._sent[(feed, event_id)] = content(snapshot)
+        for namespace, feeds in self.namespaces.items():
+            if feed in feeds:
+                socketio.emit(feed, snapshot, namespace=namespace, to=event_room(slug))
+
+    def current(
+        self, session: Session, event: Event, built_one: Sent | None = None
+    ) -> dict[str, Snapshot]:
+        """Every feed of ``event`` as of now (cached while the version stands), each handed to
+        ``built_one`` as soon as it is built; kept as the event's latest build unless a newer one
+        is kept, so that what :meth:`latest` serves never goes back."""
         began = time.monotonic()
-        built = {name: self.snapshot(name, session, event) for name in self.feeds}
+        built: dict[str, Snapshot] = {}
+        for name in self.feeds:
+            built[name] = self.snapshot(name, session, event)
+            if built_one is not None:
+                built_one(name, built[name])
         version = build_version(built)
         live.versions(self.app).read({event.id: version}, began)
         with self._idle:
