@@ -80,6 +80,11 @@ class Versions:
                 return None
             return self._versions[event_id]
 
+    def seen(self, event_id: int) -> int:
+        """The newest version of the event this process has seen, however long ago (0: none)."""
+        with self._lock:
+            return self._versions.get(event_id, 0)
+
     def forget(self) -> None:
         """The database under the app was replaced: versions may start again from zero."""
         with self._lock:

@@ -171,18 +171,20 @@ class Publisher:
         return built
 
     def latest(self, slug: str) -> dict[str, Snapshot] | None:
-        """The snapshots of the event's latest build, by feed, read from memory: None unless
-        nothing committed since is missing from them but what a build under way will bring
-        (then they are what a screen shows until that build is sent), and unless the event's
-        version is known recently (``core.live.Versions``)."""
+        """The snapshots of the event's latest build, by feed, read from memory: what the
+        screens were last sent. None if there is none, or if a version this process has seen
+        is missing from it and no build under way will bring it (a build that failed).
+
+        Commits of other processes reach it as they reach the screens, by :meth:`catch_up`. It
+        does not ask for a recent read of the version, as the visitor's page does: under a load
+        that delays the catch-up, every poll would read the database then, which is the load."""
         with self._idle:
             found = self._latest.get(slug)
             if found is None:
                 return None
             event_id, built = found
             building = event_id in self._building
-        known = live.versions(self.app).current(event_id)
-        if known is None or (build_version(built) < known and not building):
+        if build_version(built) < live.versions(self.app).seen(event_id) and not building:
             return None
         return built
 
