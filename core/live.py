@@ -39,7 +39,8 @@ VERSIONS = "sangtao.live.versions"
 # How long a version read from the database is believed without reading it again. Commits of
 # other processes (a job, the command line, another server process) are seen only by such a
 # read; ``sangtao serve`` reads every event's version each second (``realtime.Publisher``), so
-# there it is always recent, and elsewhere a page asked for later than this reads afresh.
+# there it is recent unless the server is overloaded, and a page asked for later than this reads
+# the version again (once per event, then it is recent again).
 BELIEVED_FOR = 2.0
 
 
