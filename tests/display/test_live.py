@@ -1,6 +1,7 @@
 import json
 import re
 
+from core import live
 from core.models import EventRole
 from tests.conftest import settle
 from tests.display.test_events import submit
@@ -73,3 +74,17 @@ def test_polls_during_a_freeze_never_show_newer_standings(
     again = client.get(url, headers={"If-None-Match": frozen.headers["ETag"]})
     assert again.status_code == 304
     assert client.get(url).get_json()["standings"] == frozen.get_json()["standings"]
+
+
+def test_a_poll_reads_nothing_even_when_the_versions_were_read_long_ago(
+    app, client, contest, monkeypatch
+):
+    # Under overload the once-a-second read of the versions comes late: a poll must not then
+    # read the database, or every poll would (the load that delayed it).
+    url = f"/live/{contest.slug}/snapshot.json"
+    settle(app)
+    client.get(url)
+    monkeypatch.setattr(live, "BELIEVED_FOR", -1.0)
+    with statements(app) as run:
+        assert client.get(url).status_code == 200
+    assert run == []
