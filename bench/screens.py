@@ -17,8 +17,10 @@ screens with no database work. Goal: p99 <= 2x bare.
 
 ``phones``: P=2,000 phones (one gevent greenlet and one keep-alive HTTP connection each, in this
 process) poll ``/live/<slug>/snapshot.json`` every 4 s (the page's ``POLL_EVERY``) with
-``If-None-Match``, each at its own phase of the period, as the phone page does; the server runs
-with ``SANGTAO_MAX_CONNECTIONS`` = P + 500, as the default 1,000 would not hold them. Once every
+``If-None-Match``, each at its own phase of the period, as the phone page does, keeping its
+connection alive unless the answer closes it (``/live`` does); the server runs with
+``SANGTAO_MAX_CONNECTIONS`` = P + 500, as the default 1,000 would not hold the bare route's 2,000
+kept-alive connections. Once every
 phone has its first snapshot and one period went by, a judge submits a sheet every 2 periods, 5
 times; a sample is the time from just before the POST until a phone receives a snapshot newer than
 the one before the POST. The bare baseline: the same phones poll ``/bench/snapshot/<slug>`` (the
@@ -265,8 +267,9 @@ def measure(
 
 def phones(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="sangtao-bench-") as folder:
-        # Every phone keeps its connection alive between polls, as a browser does: the default
-        # cap of 1,000 connections would leave the other thousand waiting in the listen queue.
+        # A phone keeps its connection alive between polls, as a browser does, unless the answer
+        # closes it (/live's do): on the bare route, the default cap of 1,000 connections would
+        # leave the other thousand waiting in the listen queue.
         env = instance_env(
             Path(folder),
             SANGTAO_BENCHMARK="1",

@@ -24,6 +24,12 @@ def csp_nonce() -> str:
     return nonce
 
 
+def reuse_nonce(nonce: str) -> None:
+    """Answer with the nonce a page kept in memory was drawn with (``kiosk.pages`` says why
+    that is safe): the header must name the nonce its body carries."""
+    g.csp_nonce = nonce
+
+
 def content_security_policy(nonce: str, frame_ancestors: str = "'none'") -> str:
     return "; ".join(
         (

@@ -8,12 +8,19 @@ snapshot that reads the version first then never shows less than it says. After 
 ``signals.live_changed`` is sent once per event. No write path has to remember any of this.
 
 Bulk ``UPDATE``/``DELETE`` statements on a watched model bypass the flush, so they are refused.
+
+Each process also knows the versions without reading them (:class:`Versions`): a commit of its own
+tells it the new version at once, and the database is read again for the commits of other
+processes. Pages kept in memory per version (the visitor's page) and the phones' polls answer from
+it with no database read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
 from typing import Any
@@ -28,6 +35,68 @@ from core.models import AuditLog, Event, EventMember, Organiser, Round
 ToEvents = Callable[[Collection[Any]], Select[tuple[int]]]
 BUMPED = "sangtao.live.bumped"
 NOTED = "sangtao.live.noted"
+VERSIONS = "sangtao.live.versions"
+# How long a version read from the database is believed without reading it again. Commits of
+# other processes (a job, the command line, another server process) are seen only by such a
+# read; ``sangtao serve`` reads every event's version each second (``realtime.Publisher``), so
+# there it is recent unless the server is overloaded, and a page asked for later than this reads
+# the version again (once per event, then it is recent again).
+BELIEVED_FOR = 2.0
+
+
+@dataclass
+class Versions:
+    """The events' live versions as this process knows them, without the database.
+
+    A version only grows. A commit of this process raises its events' versions before the
+    request that made it is answered (:meth:`committed`); a read of the database raises them and
+    says when they were true (:meth:`read`). :meth:`current` answers only while the latest read
+    is recent (:data:`BELIEVED_FOR`): then no commit of another process can be older than a
+    second or two and unseen. A caller that gets None reads the database and tells :meth:`read`.
+    """
+
+    _versions: dict[int, int] = field(default_factory=dict)
+    _read_at: dict[int, float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def committed(self, versions: Mapping[int, int]) -> None:
+        """This process committed these versions."""
+        with self._lock:
+            for event_id, version in versions.items():
+                self._versions[event_id] = max(version, self._versions.get(event_id, version))
+
+    def read(self, versions: Mapping[int, int], at: float) -> None:
+        """The database held these versions at ``at`` (``time.monotonic()`` taken before the
+        read began)."""
+        with self._lock:
+            for event_id, version in versions.items():
+                self._versions[event_id] = max(version, self._versions.get(event_id, version))
+                self._read_at[event_id] = max(at, self._read_at.get(event_id, at))
+
+    def current(self, event_id: int) -> int | None:
+        """The event's version, or None if it is unknown or was last read too long ago."""
+        with self._lock:
+            read_at = self._read_at.get(event_id)
+            if read_at is None or time.monotonic() - read_at > BELIEVED_FOR:
+                return None
+            return self._versions[event_id]
+
+    def seen(self, event_id: int) -> int:
+        """The newest version of the event this process has seen, however long ago (0: none)."""
+        with self._lock:
+            return self._versions.get(event_id, 0)
+
+    def forget(self) -> None:
+        """The database under the app was replaced: versions may start again from zero."""
+        with self._lock:
+            self._versions.clear()
+            self._read_at.clear()
+
+
+def versions(app: Flask | None = None) -> Versions:
+    """The app's known versions (the current app's by default)."""
+    found: Versions = (app or current_app).extensions[VERSIONS]
+    return found
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,14 +182,23 @@ def _bump(session: Session, _context: UOWTransaction) -> None:
     fresh = events_touched(session) - bumped
     if not fresh:
         return
-    session.connection().execute(
-        update(Event.__table__)  # type: ignore[arg-type]
-        .where(Event.__table__.c.id.in_(fresh))
-        .values(live_version=Event.__table__.c.live_version + 1)
+    table = Event.__table__
+    moved = dict(
+        session.connection()
+        .execute(
+            update(table)  # type: ignore[arg-type]
+            .where(table.c.id.in_(fresh))
+            .values(live_version=table.c.live_version + 1)
+            .returning(table.c.id, table.c.live_version)
+        )
+        .tuples()
+        .all()
     )
     bumped.update(fresh)
     if has_app_context():
         app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+        # The pages kept per version must know of the commit before its request is answered.
+        db.after_commit(session, partial(versions(app).committed, moved))
         for event_id in sorted(fresh):
             db.after_commit(session, partial(signals.live_changed.send, app, event_id=event_id))
 
@@ -140,6 +218,7 @@ def _refuse_bulk_writes(state: ORMExecuteState) -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.extensions[VERSIONS] = Versions()
     sessions = app.extensions[db.EXTENSION].sessions
     event.listen(sessions, "before_flush", _note_changes)
     event.listen(sessions, "after_flush", _bump)

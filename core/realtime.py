@@ -11,15 +11,22 @@ each subscribed namespace, and handed to every client that connects or asks agai
 
 Commits of other processes (a long job, the command line, another server process) send this one no
 signal: under ``sangtao serve`` it looks at the events' versions every second and publishes those
-that moved (:meth:`Publisher.catch_up`).
+that moved (:meth:`Publisher.catch_up`); that read also keeps ``core.live.Versions`` recent.
+
+A build sends a feed only if its content changed since the feed was last sent (a sheet moves the
+standings, not the exhibit wall): clients ignore a payload that is not newer anyway, and one that
+connects or asks gets the current one. The latest build of each event is kept whole, so that a
+phone's poll is answered from memory (:meth:`Publisher.latest`).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from flask import Flask, current_app
@@ -27,7 +34,7 @@ from flask_socketio import SocketIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import db, signals
+from core import db, live, signals
 from core.links import origin_check
 from core.models import Event
 
@@ -38,11 +45,25 @@ socketio = SocketIO()
 Snapshot = dict[str, Any]
 # Builds a feed's snapshot of ``event`` at ``version``, which was read in the same transaction.
 Builder = Callable[[Session, Event, int], Snapshot]
+# Told of each feed's snapshot as soon as a build has it: (feed, snapshot).
+Sent = Callable[[str, Snapshot], None]
 EXTENSION = "sangtao.realtime"
+# What a snapshot says besides its content: a new build of the same content differs only in these.
+STAMPS = ("version", "generated_at")
 
 
 def event_room(slug: str) -> str:
     return f"event:{slug}"
+
+
+def content(snapshot: Snapshot) -> Snapshot:
+    """A snapshot without its version and time: what a client would draw."""
+    return {key: value for key, value in snapshot.items() if key not in STAMPS}
+
+
+def build_version(built: dict[str, Snapshot]) -> int:
+    """The version a build of every feed was made at (a frozen feed keeps an older one)."""
+    return max(int(snapshot["version"]) for snapshot in built.values())
 
 
 @dataclass
@@ -58,6 +79,10 @@ class Publisher:
     _idle: threading.Condition = field(default_factory=threading.Condition)
     # The version of each event as this process last knew it (see catch_up).
     _known: dict[int, int] | None = None
+    # Each event's latest build of every feed, by slug: (event id, snapshots by feed).
+    _latest: dict[str, tuple[int, dict[str, Snapshot]]] = field(default_factory=dict)
+    # What was last sent of each feed of each event, by (feed, event id): its content.
+    _sent: dict[tuple[str, int], Snapshot] = field(default_factory=dict)
 
     def snapshot(self, feed: str, session: Session, event: Event) -> Snapshot:
         """The current snapshot of ``feed`` for ``event``: cached while the version stands."""
@@ -98,28 +123,79 @@ class Publisher:
                 return
 
     def publish(self, event_id: int) -> None:
-        """Build every feed of the event once and send each to its subscribed namespaces."""
+        """Build every feed of the event once, and send each whose content changed to its
+        subscribed namespaces as soon as it is built: the standings, built first, do not wait
+        for the exhibit wall."""
         with self.app.app_context():
             with db.unit_of_work() as session:
                 event = session.get(Event, event_id)
                 if event is None:
                     return
-                built = {name: self.snapshot(name, session, event) for name in self.feeds}
-                slug = event.slug
+                built = self.current(session, event, partial(self._send, event_id, event.slug))
             with self._idle:
                 if self._known is not None:
-                    version = max(snapshot["version"] for snapshot in built.values())
+                    version = build_version(built)
                     self._known[event_id] = max(self._known.get(event_id, 0), version)
-            for namespace, feeds in self.namespaces.items():
-                for name in feeds:
-                    socketio.emit(name, built[name], namespace=namespace, to=event_room(slug))
+
+    def _send(self, event_id: int, slug: str, feed: str, snapshot: Snapshot) -> None:
+        """Send a feed's new snapshot to its namespaces, unless its content was sent already."""
+        with self._idle:
+            if self._sent.get((feed, event_id)) == content(snapshot):
+                return
+            self._sent[(feed, event_id)] = content(snapshot)
+        for namespace, feeds in self.namespaces.items():
+            if feed in feeds:
+                socketio.emit(feed, snapshot, namespace=namespace, to=event_room(slug))
+
+    def current(
+        self, session: Session, event: Event, built_one: Sent | None = None
+    ) -> dict[str, Snapshot]:
+        """Every feed of ``event`` as of now (cached while the version stands), each handed to
+        ``built_one`` as soon as it is built; kept as the event's latest build unless a newer one
+        is kept, so that what :meth:`latest` serves never goes back."""
+        began = time.monotonic()
+        built: dict[str, Snapshot] = {}
+        for name in self.feeds:
+            built[name] = self.snapshot(name, session, event)
+            if built_one is not None:
+                built_one(name, built[name])
+        version = build_version(built)
+        live.versions(self.app).read({event.id: version}, began)
+        with self._idle:
+            kept = self._latest.get(event.slug)
+            if kept is None or build_version(kept[1]) <= version:
+                others = {
+                    slug: found for slug, found in self._latest.items() if found[0] != event.id
+                }
+                self._latest = others | {event.slug: (event.id, built)}
+        return built
+
+    def latest(self, slug: str) -> dict[str, Snapshot] | None:
+        """The snapshots of the event's latest build, by feed, read from memory: what the
+        screens were last sent. None if there is none, or if a version this process has seen
+        is missing from it and no build under way will bring it (a build that failed).
+
+        Commits of other processes reach it as they reach the screens, by :meth:`catch_up`. It
+        does not ask for a recent read of the version, as the visitor's page does: under a load
+        that delays the catch-up, every poll would read the database then, which is the load."""
+        with self._idle:
+            found = self._latest.get(slug)
+            if found is None:
+                return None
+            event_id, built = found
+            building = event_id in self._building
+        if build_version(built) < live.versions(self.app).seen(event_id) and not building:
+            return None
+        return built
 
     def catch_up(self) -> list[int]:
         """Publish the events whose version moved in another process (a long job, the command
         line, another server process): their commits sent this process no signal. The first
         call only learns the versions."""
+        began = time.monotonic()
         with self.app.app_context(), db.unit_of_work() as session:
             versions = dict(session.execute(select(Event.id, Event.live_version)).tuples().all())
+        live.versions(self.app).read(versions, began)
         with self._idle:
             known, self._known = self._known, versions
         moved = [] if known is None else [e for e, v in versions.items() if v > known.get(e, -1)]
@@ -142,6 +218,9 @@ class Publisher:
         with self._idle:
             self._cache.clear()
             self._known = None
+            self._latest.clear()
+            self._sent.clear()
+        live.versions(self.app).forget()
 
     def wait_idle(self, timeout: float = 30) -> bool:
         """Wait until no build is under way (for tests and benchmarks)."""

@@ -2,7 +2,8 @@
 
 The page shows the standings and the released people's choice, the same snapshots the screens
 get (built once per change), and follows them by polling ``/live/<event>/snapshot.json`` with their
-version as ETag: an unchanged event costs cached snapshots and an empty 304.
+version as ETag: a poll is answered from the snapshots of the event's latest build, kept in memory
+(``core.realtime.Publisher.latest``), with no database read; an unchanged event costs an empty 304.
 docs/architecture.md says why polling rather than Socket.IO (the Socket.IO client alone weighs
 more than the whole page may).
 """
@@ -44,18 +45,32 @@ def _current(event: Event) -> dict[str, realtime.Snapshot]:
     return at_the_freeze({feed: realtime.snapshot(feed, session, event) for feed in FEEDS})
 
 
+def _polled(slug: str) -> dict[str, realtime.Snapshot]:
+    """The phones' snapshots from the event's latest build, kept in memory: no database read.
+    From the database only when none is kept that nothing committed since has overtaken (a
+    server just started); that build is kept for the next polls."""
+    publisher = realtime.publisher()
+    latest = publisher.latest(slug)
+    if latest is None:
+        latest = publisher.current(db.session(), event_or_404(slug))
+    return at_the_freeze({feed: latest[feed] for feed in FEEDS})
+
+
 @bp.route("/live/<slug>/snapshot.json")
 @public
 def snapshot(slug: str) -> ResponseReturnValue:
-    """The phones' snapshots, or 304 while their version is the one the phone has."""
-    event = event_or_404(slug)
-    current = _current(event)
+    """The phones' snapshots, or 304 while their version is the one the phone has.
+
+    Each answer closes its connection: a phone asks every few seconds, and 2,000 phones keeping
+    theirs open would hold every place of ``SANGTAO_MAX_CONNECTIONS`` (core/server.py) that the
+    judges' tablets and the screens need. A new connection on the venue's LAN costs a round trip.
+    """
+    current = _polled(slug)
     tag = f"v{max(snapshot['version'] for snapshot in current.values())}"
-    if tag in request.if_none_match:
-        return Response(status=304, headers={"ETag": f'"{tag}"', "Cache-Control": "no-cache"})
-    response = jsonify(current)
+    response = Response(status=304) if tag in request.if_none_match else jsonify(current)
     response.set_etag(tag)
     response.cache_control.no_cache = True
+    response.headers["Connection"] = "close"
     return response
 
 

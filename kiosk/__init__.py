@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
         figures,
         manage,
         manage_votes,
+        pages,
         screens,
         tablet,
         views,
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
     )
 
     visits.init_app(app)
+    pages.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(manage.bp)
     tablet.init_app(app)

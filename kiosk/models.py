@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core import backup, live
 from core.models import Event, Unit
 from core.models.base import Base, TextEnum, UTCDateTime, enum_column, short_token, utcnow
-from initiatives.models import Attachment, Initiative
+from initiatives.models import Attachment, Author, Initiative
 
 
 class ExhibitStatus(TextEnum):
@@ -129,9 +129,11 @@ live.watch(Vote.exhibit_id, lambda ids: select(Exhibit.event_id).where(Exhibit.i
 live.ignore(Ballot, "an unused ballot shows nowhere; its vote is watched")
 live.ignore(Scan, "a scan only unlocks a ballot's vote; no screen shows it")
 live.ignore(Visit, "visits are counted on the organiser's page; one push per scan would flood")
-# The exhibit wall shows titles, units and photos.
+# The exhibit wall shows titles, units and photos; the visitor's page, kept drawn per version
+# (kiosk/pages.py), shows the authors too.
 live.watch(Initiative.id, lambda ids: _events_of_exhibits(Initiative.id, ids))
 live.watch(Attachment.initiative_id, lambda ids: _events_of_exhibits(Initiative.id, ids))
+live.watch(Author.initiative_id, lambda ids: _events_of_exhibits(Initiative.id, ids))
 live.watch(Unit.id, lambda ids: _events_of_exhibits(Initiative.unit_id, ids))
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import Event
-from initiatives.models import AttachmentKind
+from initiatives.models import Attachment, AttachmentKind
 from kiosk.ballots import tally, votable_exhibits
 
 # The wall and the screens show the first ten of the people's choice.
@@ -21,11 +22,23 @@ def exhibit_wall(event: Event, *, session: Session) -> list[dict[str, Any]]:
     """The exhibits on show, by booth: title, unit, booth, QR code and first photo addresses."""
     # Built off the request too (the snapshot's background task): paths, from the URL map.
     paths = current_app.url_map.bind("")
-    wall: list[dict[str, Any]] = []
-    for exhibit in votable_exhibits(session, event):
-        photos = sorted(
-            a.id for a in exhibit.initiative.attachments if a.kind == AttachmentKind.PHOTO
+    exhibits = votable_exhibits(session, event)
+    # Each initiative's first photo in one read, not a read of its attachments per exhibit.
+    first_photo = dict(
+        session.execute(
+            select(Attachment.initiative_id, func.min(Attachment.id))
+            .where(
+                Attachment.kind == AttachmentKind.PHOTO,
+                Attachment.initiative_id.in_({e.initiative_id for e in exhibits}),
+            )
+            .group_by(Attachment.initiative_id)
         )
+        .tuples()
+        .all()
+    )
+    wall: list[dict[str, Any]] = []
+    for exhibit in exhibits:
+        photo = first_photo.get(exhibit.initiative_id)
         token = exhibit.qr_token
         wall.append(
             {
@@ -33,8 +46,8 @@ def exhibit_wall(event: Event, *, session: Session) -> list[dict[str, Any]]:
                 "unit": exhibit.initiative.unit.name if exhibit.initiative.unit else "",
                 "booth": exhibit.booth,
                 "qr": paths.build("kiosk.qr_svg", {"token": token}),
-                "photo": paths.build("kiosk.photo", {"token": token, "photo_id": photos[0]})
-                if photos
+                "photo": paths.build("kiosk.photo", {"token": token, "photo_id": photo})
+                if photo is not None
                 else None,
             }
         )

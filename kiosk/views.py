@@ -6,21 +6,25 @@ found (404), its QR code and photos neither.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, render_template, request, send_file, session
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import safe_join
 
-from core import db, qr
+from core import db, live, qr
 from core.assets import ONE_YEAR
 from core.auth import public
+from core.headers import csp_nonce, reuse_nonce
+from core.i18n import locale_code
 from core.links import public_url
 from initiatives.models import AttachmentKind, Initiative, attachments_folder
 from initiatives.photos import small_path
 from kiosk.models import Exhibit, ExhibitStatus
+from kiosk.pages import Key, Page, pages
 from kiosk.qr import qr_text
 from kiosk.visits import count_visit, remember_device
 
@@ -52,18 +56,54 @@ def exhibit(token: str) -> ResponseReturnValue:
     """The visitor's page: small and fast on a cheap phone over crowded Wi-Fi.
 
     Printed QR codes open ``/E/`` (the ``scan`` endpoint); links inside the app use ``/e/``.
-    It only reads: the visit is counted in memory (``kiosk.visits``), once per device.
+    It only reads, and mostly not even that: the page is kept drawn while the event's version
+    stands (``kiosk.pages``). The visit is counted in memory (``kiosk.visits``), once per device.
     """
+    key = _key(token)
+    page = _kept(key) if key is not None else None
+    if page is None:
+        page = _draw(token)
+        if key is not None:
+            pages().keep(key, page)
+    device = count_visit(page.exhibit_id, via_qr=request.endpoint == "kiosk.scan")
+    unchanged = page.etag in request.if_none_match
+    answer = Response(status=304) if unchanged else Response(page.body, mimetype="text/html")
+    answer.set_etag(page.etag)
+    answer.cache_control.no_cache = True
+    answer.cache_control.private = True
+    return remember_device(answer, device)
+
+
+def _key(token: str) -> Key | None:
+    """Where this request's page is kept, or None if it carries something of its visitor."""
+    if request.query_string or token != token.upper() or "_flashes" in session:
+        return None
+    return request.path, locale_code()
+
+
+def _kept(key: Key) -> Page | None:
+    """The page kept under ``key``, if the event's version it was drawn at is still current."""
+    page = pages().get(key)
+    if page is None or live.versions().current(page.event_id) != page.version:
+        return None
+    reuse_nonce(page.nonce)
+    return page
+
+
+def _draw(token: str) -> Page:
+    """Read the exhibit, with its event's version in the same statement, and draw its page."""
+    began = time.monotonic()
     shown = exhibit_or_404(token)
-    device = count_visit(shown.id, via_qr=request.endpoint == "kiosk.scan")
+    version = shown.event.live_version
+    live.versions().read({shown.event_id: version}, began)
     photos = sorted(
         (a for a in shown.initiative.attachments if a.kind == AttachmentKind.PHOTO),
         key=lambda a: a.id,
     )
-    page = render_template(
+    body = render_template(
         "kiosk/exhibit.html", exhibit=shown, initiative=shown.initiative, photos=photos
     )
-    return remember_device(Response(page, mimetype="text/html"), device)
+    return Page(shown.id, shown.event_id, version, body.encode(), csp_nonce())
 
 
 def photo_response(exhibit: Exhibit, photo_id: int, *, small: bool) -> Response:

@@ -27,7 +27,7 @@ from core.app import create_app
 from core.auth import hash_token, limiter
 from core.demo import SeededDemo, seed
 from core.models import Event, EventRole
-from kiosk import visits
+from kiosk import pages, visits
 from scoring.auth import card_of
 from tests.factories import Contest, Factory, MadeJudge
 
@@ -92,6 +92,7 @@ def app(shared_app: Flask, template_db: Path) -> Iterator[Flask]:
     shared_app.extensions.pop(views.SET_UP, None)
     shared_app.extensions[realtime.EXTENSION].forget()
     shared_app.extensions[visits.EXTENSION].forget()
+    shared_app.extensions[pages.EXTENSION].forget()
     with shared_app.app_context():
         limiter.reset()  # attempts counted by the tests before
     yield shared_app

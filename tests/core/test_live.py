@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from sqlalchemy import select, update
 
@@ -177,3 +179,26 @@ def test_a_flush_outside_a_write_transaction_is_refused(app, factory):
     ):
         session.get(Entry, contest.entries[0]).running_order = 9
         session.flush()
+
+
+def test_this_process_knows_its_own_commits_version_before_anything_reads_it(app, factory):
+    contest = factory.contest()
+    known = live.versions(app)
+    known.read({contest.event.id: version(app, contest.event.id)}, time.monotonic())
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        session.get(Entry, contest.entries[0]).running_order = 9
+    assert known.current(contest.event.id) == version(app, contest.event.id)
+
+
+def test_a_version_only_grows_and_is_not_believed_once_read_long_ago(app):
+    known = live.versions(app)
+    assert known.current(7) is None  # never read
+    known.read({7: 5}, time.monotonic())
+    known.committed({7: 4})
+    known.read({7: 3}, time.monotonic())  # a read that began before a commit of this process
+    assert known.current(7) == 5
+    known.committed({7: 6})
+    assert known.current(7) == 6
+    known.forget()
+    known.read({7: 6}, time.monotonic() - live.BELIEVED_FOR - 1)
+    assert known.current(7) is None  # another process may have committed since

@@ -9,6 +9,7 @@ from core.models import Event
 from scoring.models import Entry
 from scoring.standings import FEED
 from tests.conftest import make_app, settle
+from tests.display.test_events import connect, submit
 from tests.scoring.test_api import FULL, bearer
 
 
@@ -90,3 +91,35 @@ def test_a_change_committed_by_another_process_is_published_too(app, contest, he
     assert built == [live_version(app, contest.event.id)]
     assert publisher.catch_up() == []  # what this process published is known
     other.extensions[db.EXTENSION].dispose()
+
+
+def test_a_build_sends_only_the_feeds_whose_content_changed(app, client, contest, judge):
+    screen = connect(app, client, contest.slug)
+    first = {message["name"] for message in screen.get_received("/display")}
+    assert {"standings", "screens", "exhibits"} <= first  # everything on connect
+    assert submit(client, judge, contest.entries[0]).status_code == 201
+    settle(app)
+    sent = [message["name"] for message in screen.get_received("/display")]
+    assert "standings" in sent and "exhibits" not in sent and "screens" not in sent
+    screen.disconnect(namespace="/display")
+
+
+def test_the_latest_build_is_served_until_the_build_under_way_is_done(
+    app, client, contest, judge, held_builds
+):
+    gate, started, _built = held_builds
+    publisher = app.extensions[realtime.EXTENSION]
+    gate.set()
+    with app.test_request_context(), db.unit_of_work() as session:
+        publisher.current(session, session.get(Event, contest.event.id))
+    before = publisher.latest(contest.slug)
+    assert before is not None and before[FEED]["version"] == live_version(app, contest.event.id)
+    gate.clear()
+    started.clear()
+    assert submit(client, judge, contest.entries[0]).status_code == 201
+    assert started.wait(30)
+    assert publisher.latest(contest.slug) is before  # the build under way will bring the new one
+    gate.set()
+    settle(app)
+    after = publisher.latest(contest.slug)
+    assert after[FEED]["version"] == live_version(app, contest.event.id) > before[FEED]["version"]
