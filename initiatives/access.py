@@ -20,7 +20,14 @@ from sqlalchemy.orm import Session
 from core import audit, db, signals
 from core.auth import View, audience, signed_in_organiser, unauthorized
 from core.models import Organiser
-from initiatives.models import Initiative, LibraryReaders, LibrarySettings
+from initiatives.models import (
+    KIOSK_ORIGIN,
+    Dossier,
+    DossierState,
+    Initiative,
+    LibraryReaders,
+    LibrarySettings,
+)
 
 # The audience of the library's reading pages: anyone, unless an administrator chose otherwise.
 LIBRARY_READER = "library reader"
@@ -52,13 +59,25 @@ def library_reader(view: View) -> View:
 
 
 def drafts() -> list[Select[tuple[int]]]:
-    """The ids of the initiatives not published yet, as the packages that know them answer."""
-    return [answer for _receiver, answer in signals.library_drafts.send(None) if answer is not None]
+    """The ids of the initiatives not published yet: those of a worker's dossier until it is
+    recognised (nobody has checked what the worker wrote), and those the other packages answer
+    for (a kiosk registration until the organisers approve it, its dossier's state aside)."""
+    dossiers = select(Dossier.initiative_id).where(
+        Dossier.origin != KIOSK_ORIGIN, Dossier.state != DossierState.RECOGNISED
+    )
+    answers = signals.library_drafts.send(None)
+    return [dossiers, *(answer for _receiver, answer in answers if answer is not None)]
+
+
+def published() -> list[ColumnElement[bool]]:
+    """The conditions that keep drafts out, whoever reads: of the signed roll-up file, of the
+    periodic reports' counts."""
+    return [Initiative.id.not_in(found) for found in drafts()]
 
 
 def hidden() -> list[ColumnElement[bool]]:
     """The conditions that keep drafts from this reader; none for an organiser."""
-    return [] if is_staff() else [Initiative.id.not_in(found) for found in drafts()]
+    return [] if is_staff() else published()
 
 
 def visible(session: Session, initiative_id: int) -> bool:

@@ -43,6 +43,7 @@ from core.models import AuditLog, Organiser, Unit
 from core.models.base import MAX_ID, utcnow
 from initiatives import checklist
 from initiatives.models import (
+    LINK_ORIGIN,
     Attachment,
     AttachmentKind,
     Dossier,
@@ -176,7 +177,11 @@ def new_link() -> tuple[str, str]:
 
 
 def open_dossier(
-    session: Session, initiative: Initiative, actor: str, link_digest: str, origin: str = "link"
+    session: Session,
+    initiative: Initiative,
+    actor: str,
+    link_digest: str,
+    origin: str = LINK_ORIGIN,
 ) -> Dossier:
     """A draft dossier for an initiative just registered (flushed), found in the personal link
     of ``link_digest``; the novelty check runs on the record."""

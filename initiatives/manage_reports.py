@@ -46,7 +46,7 @@ from core.models import Unit
 from core.models.base import MAX_ID
 from core.views import by_address, setting
 from initiatives import bulletin, report_pdf, report_xlsx, reports, sharing
-from initiatives.access import is_staff, library_reader, visible
+from initiatives.access import is_staff, library_reader, published, visible
 from initiatives.appearances import appearances
 from initiatives.library import EXPORT_LIMIT
 from initiatives.manage_programme import programme_row
@@ -94,7 +94,8 @@ def read_report(
     session: Session, unit_id: int | None, key: str
 ) -> tuple[reports.Report, dict[int | None, str]]:
     """The report of a unit (None: every unit) for the period ``key``, and the units' names;
-    ``Invalid`` for an unknown unit or period."""
+    ``Invalid`` for an unknown unit or period. Drafts (a worker's dossier not recognised yet, a
+    kiosk registration not approved) are not registered initiatives."""
     whole = programme_row(session)
     chosen = checked_choice(session, unit_id, key)
     lines = flatten(unit_tree(session))
@@ -139,7 +140,7 @@ def read_report(
                 Initiative.decision_date,
                 Initiative.benefit_vnd,
                 Initiative.benefit_actual_vnd,
-            )
+            ).where(*published())
         )
     ]
     units = [UnitRow(unit.id, unit.parent_id, unit.staff_count) for unit, _depth in lines]

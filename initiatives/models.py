@@ -325,6 +325,10 @@ class DossierState(TextEnum):
     RETURNED = "returned"  # trả lại: sent back to the worker, with a reason
 
 
+LINK_ORIGIN = "link"
+KIOSK_ORIGIN = "kiosk"
+
+
 class Dossier(Base):
     """The way of one initiative to recognition (Nghị định 13/2012, Điều 3), followed by its
     worker from a personal link and by the support team (Tổ hỗ trợ sáng kiến) of its unit.
@@ -348,8 +352,8 @@ class Dossier(Base):
     link_digest: Mapped[str] = mapped_column(String(64), index=True)
     # What the support team told the worker when it last returned the dossier; the worker reads it.
     returned_reason: Mapped[str] = mapped_column(Text, default="")
-    # Where it was started: "link" (the public page or the personal link) or "kiosk".
-    origin: Mapped[str] = mapped_column(String(20), default="link")
+    # Where it was started: LINK_ORIGIN (the public page or the personal link) or KIOSK_ORIGIN.
+    origin: Mapped[str] = mapped_column(String(20), default=LINK_ORIGIN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Since when it has been in its state: how long it has waited there.

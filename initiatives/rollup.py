@@ -44,6 +44,7 @@ from core import audit, db
 from core.errors import Invalid
 from core.i18n import nfc
 from core.models import Base, Organiser, Unit
+from initiatives.access import published
 from initiatives.models import (
     Author,
     Initiative,
@@ -115,11 +116,14 @@ def _day(value: date | None) -> str | None:
 
 
 def library(session: Session, signer: str) -> dict[str, Any]:
-    """Every initiative of this instance with its authors and recognition, and the units they
-    name, as the file carries them."""
+    """Every published initiative of this instance (no draft: ``access.published``) with its
+    authors and recognition, and the units they name, as the file carries them."""
     units = {unit.id: unit for unit in session.scalars(select(Unit))}
     initiatives = session.scalars(
-        select(Initiative).options(selectinload(Initiative.authors)).order_by(Initiative.id)
+        select(Initiative)
+        .where(*published())
+        .options(selectinload(Initiative.authors))
+        .order_by(Initiative.id)
     ).all()
     return {
         "units": [

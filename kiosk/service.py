@@ -23,6 +23,7 @@ from core.errors import Conflict, Invalid
 from core.models import Event, Organiser
 from initiatives.dossiers import new_link, open_dossier
 from initiatives.models import (
+    KIOSK_ORIGIN,
     Attachment,
     AttachmentKind,
     EventInitiative,
@@ -78,7 +79,7 @@ def register_exhibit(
         after=described(registration) | {"photos": len(sent)},
     )
     link, digest = new_link()
-    open_dossier(session, initiative, KIOSK_ACTOR, digest, origin="kiosk")
+    open_dossier(session, initiative, KIOSK_ACTOR, digest, origin=KIOSK_ORIGIN)
     return exhibit, code, link
 
 

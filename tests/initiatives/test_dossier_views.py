@@ -250,3 +250,56 @@ def test_starting_dossiers_is_limited_per_address(app, client, unit, no_csrf):
     start(client, unit, title="Cẩm nang hiện trường xe cẩu 3 trong 1")
     answer = client.post("/dossier/new", data=FORM | {"unit": str(unit.id)})
     assert answer.status_code == 429
+
+
+def test_a_dossier_reaches_the_library_and_the_roll_up_only_once_recognised(
+    app, client, factory, unit, organiser_client, no_csrf
+):
+    """Nobody has checked what a worker wrote until the dossier is recognised: readers without an
+    account, the roll-up file and the reports' counts do not see it before."""
+    from initiatives.rollup import library
+
+    link = start(client, unit)
+    dossier = only_dossier(app)
+    sent = client.post(
+        f"{link}/{dossier.id}/files",
+        data={"files": (io.BytesIO(b"%PDF-1.4 ban ve"), "ban-ve.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 302
+    with app.app_context():
+        attachment = db.session().scalars(select(Attachment)).one()
+    record = f"/library/{dossier.initiative_id}"
+    stranger = app.test_client()
+
+    def rolled_up() -> list[str]:
+        with app.test_request_context():
+            return [row["title"] for row in library(db.session(), "k")["initiatives"]]
+
+    assert FORM["title"] not in stranger.get("/library").get_data(as_text=True)
+    assert FORM["title"] not in stranger.get("/library/export.json").get_data(as_text=True)
+    assert stranger.get(record).status_code == 404
+    assert stranger.get(f"{record}/files/{attachment.id}").status_code == 404
+    assert FORM["title"] not in rolled_up()
+    assert organiser_client(admin=True).get(record).status_code == 200
+
+    team = member_client(app, factory, unit)
+    fixed = FORM | {
+        "unit": str(unit.id),
+        "author-3-name": "Nguyễn Văn Hùng",
+        "author-3-share": "10",
+    }
+    team.post(f"/manage/dossiers/{dossier.id}/support")
+    team.post(f"/manage/dossiers/{dossier.id}/return", data={"reason": "Thiếu tỷ lệ đóng góp"})
+    client.post(f"{link}/{dossier.id}", data=fixed)
+    client.post(f"{link}/{dossier.id}/submit")
+    team.post(f"/manage/dossiers/{dossier.id}/support")
+    team.post(f"/manage/dossiers/{dossier.id}/complete")
+    decision = {
+        "recognition_level": "base",
+        "decision_number": "7/QĐ",
+        "decision_date": "05/12/2025",
+    }
+    assert team.post(f"/manage/dossiers/{dossier.id}/recognise", data=decision).status_code == 302
+    assert stranger.get(record).status_code == 200
+    assert FORM["title"] in rolled_up()
