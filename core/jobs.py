@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -142,14 +143,23 @@ def keep_file(job_id: str, data: bytes) -> None:
     path.write_bytes(data)
 
 
+# Where jobs kept their files before ``instance/jobs``: nothing serves them any more, and ballot
+# slips hold working links, so they go at the first sweep.
+FORMER_FOLDERS = ("posters", "ballot-slips", "certificates")
+
+
 def _sweep_files() -> None:
-    """Delete the jobs' files older than :data:`KEEP_FILES`."""
-    if not _files().is_dir():
-        return
+    """Delete the jobs' files older than :data:`KEEP_FILES`, and those of the former folders. Another
+    process may be sweeping too: a file gone meanwhile is no matter."""
+    instance = Path(current_app.instance_path)
     limit = time.time() - KEEP_FILES.total_seconds()
-    for path in _files().iterdir():
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
+    for folder in (_files(), *(instance / name for name in FORMER_FOLDERS)):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            with suppress(FileNotFoundError):
+                if folder != _files() or path.stat().st_mtime < limit:
+                    path.unlink()
 
 
 def _launch(app: Flask, job_id: str) -> None:

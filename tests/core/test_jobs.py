@@ -1,5 +1,6 @@
 import os
 import time
+from pathlib import Path
 
 import pytest
 from flask_babel import lazy_gettext
@@ -65,8 +66,11 @@ def test_a_jobs_file_is_private_and_swept_away_a_week_later(app, factory):
         assert old.stat().st_mode & 0o777 == 0o600
         eight_days_ago = time.time() - 8 * 24 * 3600
         os.utime(old, (eight_days_ago, eight_days_ago))
+        former = Path(app.instance_path) / "ballot-slips" / "slips.pdf"
+        former.parent.mkdir()
+        former.write_bytes(b"%PDF working ballot links")
     finished(app, start(app, "test-count", factory.event(), up_to=1))
-    assert not old.exists()
+    assert not old.exists() and not former.exists()
     assert recent.read_bytes() == b"%PDF recent"
 
 
