@@ -149,8 +149,8 @@ FORMER_FOLDERS = ("posters", "ballot-slips", "certificates")
 
 
 def _sweep_files() -> None:
-    """Delete the jobs' files older than :data:`KEEP_FILES`, and those of the former folders. Another
-    process may be sweeping too: a file gone meanwhile is no matter."""
+    """Delete the jobs' files older than :data:`KEEP_FILES`, and those of the former folders.
+    Another process may be sweeping too: a file gone meanwhile is no matter."""
     instance = Path(current_app.instance_path)
     limit = time.time() - KEEP_FILES.total_seconds()
     for folder in (_files(), *(instance / name for name in FORMER_FOLDERS)):
