@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -34,7 +34,7 @@ from core import audit
 from core.errors import Conflict, Invalid, NotFound
 from core.i18n import sort_key
 from core.models import Event, Organiser
-from core.models.base import short_token
+from core.models.base import MAX_ID, short_token
 from initiatives.models import Initiative
 from kiosk.models import Ballot, BallotChannel, Exhibit, ExhibitStatus, Scan, Vote
 
@@ -62,14 +62,18 @@ def window(event: Event, now: datetime) -> Window:
     return Window.OPEN
 
 
-def votable_exhibits(session: Session, event: Event) -> list[Exhibit]:
-    """The exhibits a ballot may vote for, by booth then title: the one place that says which
-    exhibits are on show to the public."""
-    exhibits = session.scalars(
+def _on_show(event_id: int) -> Select[tuple[Exhibit]]:
+    """The one place that says which exhibits are on show to the public, and so votable."""
+    return (
         select(Exhibit)
-        .where(Exhibit.event_id == event.id, Exhibit.status == ExhibitStatus.APPROVED)
+        .where(Exhibit.event_id == event_id, Exhibit.status == ExhibitStatus.APPROVED)
         .options(joinedload(Exhibit.initiative).joinedload(Initiative.unit))
-    ).all()
+    )
+
+
+def votable_exhibits(session: Session, event: Event) -> list[Exhibit]:
+    """The exhibits a ballot may vote for, by booth then title."""
+    exhibits = session.scalars(_on_show(event.id)).all()
     return sorted(exhibits, key=lambda e: (sort_key(e.booth), sort_key(e.initiative.title)))
 
 
@@ -136,7 +140,11 @@ def check_window(event: Event, now: datetime) -> None:
 
 
 def votable(session: Session, event: Event, exhibit_id: int) -> Exhibit:
-    exhibit = next((e for e in votable_exhibits(session, event) if e.id == exhibit_id), None)
+    exhibit = (
+        session.scalar(_on_show(event.id).where(Exhibit.id == exhibit_id))
+        if 1 <= exhibit_id <= MAX_ID
+        else None
+    )
     if exhibit is None:
         raise NotFound("unknown_exhibit", _("Không tìm thấy sản phẩm trưng bày này."))
     return exhibit
@@ -186,11 +194,9 @@ def record_scan(session: Session, ballot: Ballot, exhibit_token: str, now: datet
     """The ballot's phone opened ``exhibit_token``'s booth code; a second scan keeps the first
     time (the minimum wait runs from the first look)."""
     exhibit = session.scalar(
-        select(Exhibit).where(
-            Exhibit.qr_token == exhibit_token.strip().upper(), Exhibit.event_id == ballot.event_id
-        )
+        _on_show(ballot.event_id).where(Exhibit.qr_token == exhibit_token.strip().upper())
     )
-    if exhibit is None or exhibit.id not in {e.id for e in votable_exhibits(session, ballot.event)}:
+    if exhibit is None:
         raise NotFound("unknown_exhibit", _("Không tìm thấy sản phẩm trưng bày này."))
     seen = session.scalar(
         select(Scan).where(Scan.ballot_id == ballot.id, Scan.exhibit_id == exhibit.id)

@@ -8,20 +8,24 @@ confirm screen must still be able to vote. Guessing tokens is slowed per address
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from core import db
 from core.auth import csrf, limiter, public
 from core.errors import DomainError, status_of
 from core.i18n import fold
-from core.models import utcnow
+from core.models import Event, utcnow
 from core.views import by_address
 from kiosk import ballots
 from kiosk.models import Ballot, Exhibit
 
 bp = Blueprint("vote", __name__, template_folder="templates")
+CHOICES = "sangtao.kiosk.choices"
 csrf.exempt(bp)
 
 # Wrong tokens only: a room of phones behind the venue's one address votes freely.
@@ -33,21 +37,42 @@ GUESSES = limiter.shared_limit(
 )
 
 
-def _search_text(exhibit: Exhibit) -> str:
+@dataclass(frozen=True)
+class Choice:
+    """An exhibit as the ballot's list shows it; ``folded`` is what the search matches."""
+
+    id: int
+    booth: str
+    title: str
+    unit: str
+    folded: str
+
+
+def _choice(exhibit: Exhibit) -> Choice:
     initiative = exhibit.initiative
     unit = initiative.unit.name if initiative.unit else ""
-    return fold(f"{exhibit.booth} {initiative.title} {unit}")
+    folded = fold(f"{exhibit.booth} {initiative.title} {unit}")
+    return Choice(exhibit.id, exhibit.booth, initiative.title, unit, folded)
+
+
+def choices(session: Session, event: Event) -> list[Choice]:
+    """The ballot's list of exhibits, kept while the event's live version (read with the event,
+    in this transaction) stands: every phone of the room opens the same list, and whatever
+    changes it (an approval, a title, a unit's name) moves that version."""
+    kept: dict[int, tuple[int, list[Choice]]] = current_app.extensions.setdefault(CHOICES, {})
+    found = kept.get(event.id)
+    if found is None or found[0] != event.live_version:
+        found = (event.live_version, [_choice(e) for e in ballots.votable_exhibits(session, event)])
+        kept[event.id] = found
+    return found[1]
 
 
 def _page(ballot: Ballot, *, refusal: DomainError | None = None) -> ResponseReturnValue:
     """The ballot's page: its state (voted, window not open or closed) or the exhibits."""
     session = db.session()
     query = request.args.get("q", "").strip()
-    exhibits = [
-        (exhibit, _search_text(exhibit))
-        for exhibit in ballots.votable_exhibits(session, ballot.event)
-    ]
-    shown = [pair for pair in exhibits if fold(query) in pair[1]] if query else exhibits
+    exhibits = choices(session, ballot.event)
+    shown = [choice for choice in exhibits if fold(query) in choice.folded] if query else exhibits
     html = render_template(
         "kiosk/ballot.html",
         ballot=ballot,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from core import db
 from core.models import Event, utcnow
 from kiosk import ballots
-from kiosk.models import Ballot, BallotChannel, Scan, Vote
+from kiosk.models import Ballot, BallotChannel, Exhibit, ExhibitStatus, Scan, Vote
 
 PHONE = {"User-Agent": "Mozilla/5.0 (Linux; Android 13; SM-A145F) Mobile Safari/537.36"}
 
@@ -68,6 +68,20 @@ def test_a_phone_lists_the_exhibits_confirms_and_votes_once(app, client, booth):
     # The ballot's own page never says whom it voted for: a dropped slip keeps its secret.
     later = client.get(f"/b/{token}").get_data(as_text=True)
     assert "đã được dùng" in later and "Tủ điện hạ thế" not in later
+
+
+def test_the_kept_list_follows_every_change_of_an_exhibit(app, client, factory, booth):
+    """Phones share one list of exhibits per event version: a withdrawal or a new title shows
+    at the next page."""
+    _event, first, second, token = booth
+    assert "Tủ điện hạ thế cảnh báo quá nhiệt bằng IoT" in client.get(f"/B/{token}").get_data(
+        as_text=True
+    )
+    with factory.writing() as session:
+        session.get(Exhibit, second.id).status = ExhibitStatus.REJECTED
+        session.get(Exhibit, first.id).initiative.title = "Robot sửa chữa dây chống sét"
+    html = client.get(f"/B/{token}").get_data(as_text=True)
+    assert "Tủ điện hạ thế" not in html and "Robot sửa chữa dây chống sét" in html
 
 
 def test_the_search_ignores_accents(client, booth):
