@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from core import db
-from core.models import AuditLog, EventRole
+from core.models import AuditLog, Event, Organiser
 from initiatives.models import (
     Attachment,
     AttachmentKind,
@@ -211,9 +211,7 @@ def test_the_queue_link_shows_for_members_and_administrators(app, factory, unit,
     assert "/manage/dossiers" not in organiser_client().get("/manage/").get_data(as_text=True)
 
 
-def test_administrators_and_event_owners_keep_the_teams(
-    app, factory, unit, organiser_client, no_csrf
-):
+def test_administrators_keep_the_teams(app, factory, unit, organiser_client, no_csrf):
     colleague = factory.organiser()
     admin = organiser_client(admin=True)
     added = admin.post(
@@ -226,22 +224,42 @@ def test_administrators_and_event_owners_keep_the_teams(
     assert again.status_code == 422 and "đã ở trong Tổ hỗ trợ" in again.get_data(as_text=True)
     unknown = admin.post("/manage/dossiers/team", data={"unit": str(unit.id), "email": "x@y.vn"})
     assert unknown.status_code == 422
-    event = factory.event(unit_id=unit.id)
-    owner = organiser_client(event, EventRole.OWNER)
-    page = owner.get(f"/manage/{event.slug}/support-team").get_data(as_text=True)
-    assert colleague.email in page
+    assert colleague.email in admin.get("/manage/dossiers/team").get_data(as_text=True)
     with app.app_context(), db.unit_of_work() as session:
         member_id = session.scalars(select(SupportMember.id)).one()
-    removed = owner.post(f"/manage/{event.slug}/support-team/{member_id}/remove")
+    removed = admin.post(f"/manage/dossiers/team/{member_id}/remove")
     assert removed.status_code == 302
-    manager = organiser_client(event, EventRole.MANAGER)
-    assert manager.get(f"/manage/{event.slug}/support-team").status_code == 403
     with app.app_context(), db.unit_of_work() as session:
         assert session.scalars(select(SupportMember)).all() == []
         actions = session.scalars(
             select(AuditLog.action).where(AuditLog.subject == f"unit:{unit.id}")
         )
         assert list(actions) == ["support.member_added", "support.member_removed"]
+
+
+def test_an_events_owner_cannot_join_a_units_support_team(
+    app, client, unit, organiser_client, no_csrf
+):
+    """Any organiser may create an event for any unit and own it: owning an event gives no way
+    into that unit's support team, which reads its dossiers' confidential information."""
+    start(client, unit, **{"author-2-share": "40"})
+    dossier = only_dossier(app)
+    plain = organiser_client()
+    created = plain.post(
+        "/manage/new",
+        data={"name": "Sự kiện của tôi", "unit": str(unit.id), "held_on": "01/06/2026"},
+    )
+    assert created.status_code == 302
+    with app.app_context(), db.unit_of_work() as session:
+        slug = session.scalars(select(Event.slug)).one()
+        email = session.scalars(select(Organiser.email)).one()
+    joined = plain.post(f"/manage/{slug}/support-team", data={"email": email})
+    assert joined.status_code == 404
+    assert "support-team" not in plain.get(f"/manage/{slug}/").get_data(as_text=True)
+    assert plain.get("/manage/dossiers/team").status_code == 403
+    assert plain.get(f"/manage/dossiers/{dossier.id}").status_code == 403
+    with app.app_context(), db.unit_of_work() as session:
+        assert session.scalars(select(SupportMember)).all() == []
 
 
 def test_starting_dossiers_is_limited_per_address(app, client, unit, no_csrf):
