@@ -32,7 +32,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from core import audit, db
@@ -352,11 +352,26 @@ def worker_dossiers(session: Session, token: str) -> list[Dossier]:
     )
 
 
+def _locked(session: Session, query: Select[tuple[Dossier]]) -> Select[tuple[Dossier]]:
+    """In a write transaction, the dossier's row is read locked (``FOR UPDATE``) and afresh: two
+    changes of one dossier (two members' moves, a correction and "nhận hỗ trợ", two sendings of
+    files against the limit) then run one after the other on PostgreSQL, the second seeing what
+    the first did, as SQLite's write lock already has them do."""
+    if not db.is_writing(session):
+        return query
+    return query.with_for_update(of=Dossier).execution_options(populate_existing=True)
+
+
 def worker_dossier(session: Session, token: str, dossier_id: int) -> Dossier:
-    """One dossier of a personal link; any other answers "not found", whether it exists or not."""
-    for dossier in worker_dossiers(session, token):
-        if dossier.id == dossier_id:
-            return dossier
+    """One dossier of a personal link (locked when writing); any other answers "not found",
+    whether it exists or not."""
+    if token and len(token) <= 64 and 0 < dossier_id <= MAX_ID:
+        query = select(Dossier).where(
+            Dossier.id == dossier_id, Dossier.link_digest == hash_token(token)
+        )
+        found = session.scalar(_locked(session, query))
+        if found is not None:
+            return found
     raise NotFound("dossier_not_found", _("Không tìm thấy hồ sơ này."))
 
 
@@ -389,8 +404,10 @@ def may_handle(session: Session, organiser: Organiser, dossier: Dossier) -> bool
 
 
 def dossier_or_404(session: Session, dossier_id: int, organiser: Organiser) -> Dossier:
-    """The dossier, if ``organiser`` handles it; another unit's answers 403."""
-    dossier = session.get(Dossier, dossier_id) if 0 < dossier_id <= MAX_ID else None
+    """The dossier, if ``organiser`` handles it (locked when writing); another unit's answers
+    403."""
+    query = select(Dossier).where(Dossier.id == dossier_id)
+    dossier = session.scalar(_locked(session, query)) if 0 < dossier_id <= MAX_ID else None
     if dossier is None:
         raise NotFound("dossier_not_found", _("Không tìm thấy hồ sơ này."))
     if not may_handle(session, organiser, dossier):
