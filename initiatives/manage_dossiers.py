@@ -207,11 +207,17 @@ def recognise(dossier_id: int) -> ResponseReturnValue:
 @bp.route("/<int:dossier_id>/assign", methods=["POST"])
 @support_required
 def assign(dossier_id: int) -> ResponseReturnValue:
-    """Give the dossier to a member of its unit's team, or to nobody."""
-    chosen = form_id(request.form.get("assignee"))
+    """Give the dossier to a member of its unit's team, or to nobody (an empty choice: the
+    form's "Chưa phân công"); anything else that names no organiser is refused, never read as
+    nobody."""
+    sent = request.form.get("assignee", "").strip()
+    chosen = form_id(sent)
 
     def act(session: Session, found: Dossier, me: Organiser) -> None:
         assignee = session.get(Organiser, chosen) if chosen is not None else None
+        if sent and assignee is None:
+            message = _("Người này không ở trong Tổ hỗ trợ sáng kiến của đơn vị.")
+            raise Invalid("not_a_member", message, field="assignee")
         dossiers.assign(session, found, assignee, me)
 
     return _act(dossier_id, act, _("Đã phân công hồ sơ."))

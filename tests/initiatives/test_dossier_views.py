@@ -321,3 +321,21 @@ def test_a_dossier_reaches_the_library_and_the_roll_up_only_once_recognised(
     assert team.post(f"/manage/dossiers/{dossier.id}/recognise", data=decision).status_code == 302
     assert stranger.get(record).status_code == 200
     assert FORM["title"] in rolled_up()
+
+
+def test_an_assignee_that_names_nobody_is_refused_not_read_as_nobody(
+    app, client, factory, unit, no_csrf
+):
+    start(client, unit)
+    dossier = only_dossier(app)
+    team = member_client(app, factory, unit)
+    assert team.post(f"/manage/dossiers/{dossier.id}/support").status_code == 302
+    assert only_dossier(app).assignee_id is not None
+    for sent in (str(2**70), "abc", "999999"):
+        answer = team.post(f"/manage/dossiers/{dossier.id}/assign", data={"assignee": sent})
+        assert answer.status_code == 422, sent
+        assert "không ở trong Tổ hỗ trợ" in answer.get_data(as_text=True)
+        assert only_dossier(app).assignee_id is not None
+    emptied = team.post(f"/manage/dossiers/{dossier.id}/assign", data={"assignee": ""})
+    assert emptied.status_code == 302
+    assert only_dossier(app).assignee_id is None
