@@ -339,3 +339,64 @@ def test_an_assignee_that_names_nobody_is_refused_not_read_as_nobody(
     emptied = team.post(f"/manage/dossiers/{dossier.id}/assign", data={"assignee": ""})
     assert emptied.status_code == 302
     assert only_dossier(app).assignee_id is None
+
+
+def test_a_body_bigger_than_usual_is_read_only_for_a_well_formed_link(app, client, unit, no_csrf):
+    """A stranger's path keeps the usual 2 MB limit (refused before the body is read); a link of
+    the tokens' form may send a few files' worth, never the whole dossier's."""
+    link = start(client, unit)
+    dossier = only_dossier(app)
+    usual = app.config["MAX_CONTENT_LENGTH"]
+    body = b"x" * (usual + 1)
+    for path in (f"/d/not-a-link/{dossier.id}/files", f"/d/{'A' * 31}/{dossier.id}/files"):
+        refused = client.post(path, data=body, content_type="application/octet-stream")
+        assert refused.status_code == 413, path
+    bogus = client.post(
+        f"/d/{'A' * 32}/{dossier.id}/files", data=body, content_type="application/octet-stream"
+    )
+    assert bogus.status_code == 404
+    assert app.config["DOSSIER_UPLOAD_LIMIT"] < 4 * 8 * 1024 * 1024
+    huge = b"x" * (app.config["DOSSIER_UPLOAD_LIMIT"] + 1)
+    for path in (f"/d/{'A' * 32}/{dossier.id}/files", f"{link}/{dossier.id}/files"):
+        refused = client.post(path, data=huge, content_type="application/octet-stream")
+        assert refused.status_code == 413, path
+
+
+def test_files_are_sent_a_few_at_a_time_up_to_the_dossiers_total(app, client, unit, no_csrf):
+    link = start(client, unit)
+    dossier = only_dossier(app)
+
+    def send(count):
+        files = [(io.BytesIO(b"%PDF-1.4 test"), f"tài liệu {n}.pdf") for n in range(count)]
+        answer = client.post(
+            f"{link}/{dossier.id}/files",
+            data={"files": files},
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        )
+        return answer.get_data(as_text=True)
+
+    def kept():
+        with app.app_context(), db.unit_of_work() as session:
+            return len(session.scalars(select(Attachment)).all())
+
+    assert "Mỗi lần gửi tối đa 3 tệp" in send(4)
+    assert kept() == 0
+    for _ in range(3):
+        assert "Đã thêm 3 tệp." in send(3)
+    assert "Mỗi hồ sơ có tối đa 10 tệp." in send(2)
+    assert "Đã thêm 1 tệp." in send(1)
+    assert kept() == 10
+
+
+def test_sending_files_is_limited_per_address(app, client, unit, no_csrf):
+    app.config["DOSSIER_FILES_LIMIT_PER_ADDRESS"] = "2 per hour"
+    link = start(client, unit)
+    dossier = only_dossier(app)
+    path = f"{link}/{dossier.id}/files"
+    for _ in range(2):
+        files = {"files": (io.BytesIO(b"%PDF-1.4 test"), "a.pdf")}
+        assert client.post(path, data=files, content_type="multipart/form-data").status_code == 302
+    files = {"files": (io.BytesIO(b"%PDF-1.4 test"), "a.pdf")}
+    refused = client.post(path, data=files, content_type="multipart/form-data")
+    assert refused.status_code == 429
