@@ -35,7 +35,7 @@ from flask_babel import lazy_gettext
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from core import audit, db
+from core import audit, db, signals
 from core.admin import descendants
 from core.auth import hash_token, new_token
 from core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -64,6 +64,9 @@ from initiatives.record_form import Registration, clean, described, fill_record
 
 WORKER = "worker"
 KIOSK = "kiosk"
+# What a worker changed through their personal link (``signals.worker_changed_record``).
+CORRECTED = "corrected"
+FILES = "files"
 FOLDER = "dossiers"
 MOST_FILES = 10
 MOST_REASON = 1000
@@ -229,7 +232,11 @@ def start_dossier(
 
 
 def correct_record(session: Session, dossier: Dossier, registration: Registration) -> None:
-    """The worker's correction of the record, while the dossier is theirs (nháp, trả lại)."""
+    """The worker's correction of the record, while the dossier is theirs (nháp, trả lại).
+
+    The other packages hear of it in the same transaction (``signals.worker_changed_record``):
+    an approved exhibit of the record goes back to the organisers, who approved another text;
+    a pitch being scored refuses it (a ``Conflict``), since the jury scores what it read."""
     if dossier.state not in EDITABLE:
         message = _(
             "Hồ sơ đang ở trạng thái “%(state)s”: chỉ sửa được khi là nháp hoặc bị trả lại.",
@@ -248,6 +255,7 @@ def correct_record(session: Session, dossier: Dossier, registration: Registratio
         before={"authors": before},
         after=described(registration),
     )
+    signals.worker_changed_record.send(dossier, session=session, change=CORRECTED)
     check_novelty(session, initiative)
 
 
@@ -299,7 +307,9 @@ def add_files(
     documents: Sequence[Document],
     folder: Path,
 ) -> int:
-    """Photos and PDFs added to the record (rows now, files once committed); how many."""
+    """Photos and PDFs added to the record (rows now, files once committed); how many. An
+    approved exhibit of the record goes back to the organisers (``signals.worker_changed_record``):
+    visitors would see photos nobody approved."""
     if dossier.state == DossierState.RECOGNISED:
         raise Conflict("recognised", _("Hồ sơ đã được công nhận: không thêm tài liệu được nữa."))
     initiative = dossier.initiative
@@ -324,6 +334,7 @@ def add_files(
         subject(dossier),
         after={"photos": len(photos), "documents": [document.name for document in documents]},
     )
+    signals.worker_changed_record.send(dossier, session=session, change=FILES)
     return len(photos) + len(documents)
 
 
