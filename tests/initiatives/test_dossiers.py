@@ -395,7 +395,7 @@ def race(app, read, first, second):
                 return
             threading.Event().wait(0.025)
 
-    other = threading.Thread(target=lambda: read_done.wait() and run("second", second))
+    other = threading.Thread(target=lambda: read_done.wait(30) and run("second", second))
     other.start()
     run("first", first, until_second_is_done_or_waits)
     other.join()
