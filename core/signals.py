@@ -118,6 +118,22 @@ initiative_appearances = _signals.signal(
     """,
 )
 
+worker_changed_record = _signals.signal(
+    "worker-changed-record",
+    doc="""A worker changed an initiative's record through their personal link (``/d/<link>``).
+
+    Sent by ``initiatives.dossiers`` (``correct_record``, ``add_files``) with the dossier as
+    sender, ``session`` and ``change`` (``"corrected"``: the record rewritten; ``"files"``: photos
+    or PDFs added), inside the write transaction, once the change is flushed and audited.
+    Receivers change what their package owns through that session (flush, never commit), so
+    that the worker's change and its consequences are one unit of work; or raise a
+    ``core.errors.Conflict`` that says why, in the reader's language, to refuse the change: the
+    request then rolls back, the worker's change with it. ``kiosk`` sends the initiative's
+    approved exhibits back to "chờ duyệt", audited, as after the exhibitor's own correction;
+    ``scoring`` refuses a correction once the initiative's pitch is being scored.
+    """,
+)
+
 library_drafts = _signals.signal(
     "library-drafts",
     doc="""The initiative library is answering a reader without an organiser account.

@@ -32,10 +32,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from core import audit, db
+from core import audit, db, signals
 from core.admin import descendants
 from core.auth import hash_token, new_token
 from core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -64,6 +64,9 @@ from initiatives.record_form import Registration, clean, described, fill_record
 
 WORKER = "worker"
 KIOSK = "kiosk"
+# What a worker changed through their personal link (``signals.worker_changed_record``).
+CORRECTED = "corrected"
+FILES = "files"
 FOLDER = "dossiers"
 MOST_FILES = 10
 MOST_REASON = 1000
@@ -229,7 +232,11 @@ def start_dossier(
 
 
 def correct_record(session: Session, dossier: Dossier, registration: Registration) -> None:
-    """The worker's correction of the record, while the dossier is theirs (nháp, trả lại)."""
+    """The worker's correction of the record, while the dossier is theirs (nháp, trả lại).
+
+    The other packages hear of it in the same transaction (``signals.worker_changed_record``):
+    an approved exhibit of the record goes back to the organisers, who approved another text;
+    a pitch being scored refuses it (a ``Conflict``), since the jury scores what it read."""
     if dossier.state not in EDITABLE:
         message = _(
             "Hồ sơ đang ở trạng thái “%(state)s”: chỉ sửa được khi là nháp hoặc bị trả lại.",
@@ -248,6 +255,7 @@ def correct_record(session: Session, dossier: Dossier, registration: Registratio
         before={"authors": before},
         after=described(registration),
     )
+    signals.worker_changed_record.send(dossier, session=session, change=CORRECTED)
     check_novelty(session, initiative)
 
 
@@ -299,7 +307,9 @@ def add_files(
     documents: Sequence[Document],
     folder: Path,
 ) -> int:
-    """Photos and PDFs added to the record (rows now, files once committed); how many."""
+    """Photos and PDFs added to the record (rows now, files once committed); how many. An
+    approved exhibit of the record goes back to the organisers (``signals.worker_changed_record``):
+    visitors would see photos nobody approved."""
     if dossier.state == DossierState.RECOGNISED:
         raise Conflict("recognised", _("Hồ sơ đã được công nhận: không thêm tài liệu được nữa."))
     initiative = dossier.initiative
@@ -324,6 +334,7 @@ def add_files(
         subject(dossier),
         after={"photos": len(photos), "documents": [document.name for document in documents]},
     )
+    signals.worker_changed_record.send(dossier, session=session, change=FILES)
     return len(photos) + len(documents)
 
 
@@ -352,11 +363,26 @@ def worker_dossiers(session: Session, token: str) -> list[Dossier]:
     )
 
 
+def _locked(session: Session, query: Select[tuple[Dossier]]) -> Select[tuple[Dossier]]:
+    """In a write transaction, the dossier's row is read locked (``FOR UPDATE``) and afresh: two
+    changes of one dossier (two members' moves, a correction and "nhận hỗ trợ", two sendings of
+    files against the limit) then run one after the other on PostgreSQL, the second seeing what
+    the first did, as SQLite's write lock already has them do."""
+    if not db.is_writing(session):
+        return query
+    return query.with_for_update(of=Dossier).execution_options(populate_existing=True)
+
+
 def worker_dossier(session: Session, token: str, dossier_id: int) -> Dossier:
-    """One dossier of a personal link; any other answers "not found", whether it exists or not."""
-    for dossier in worker_dossiers(session, token):
-        if dossier.id == dossier_id:
-            return dossier
+    """One dossier of a personal link (locked when writing); any other answers "not found",
+    whether it exists or not."""
+    if token and len(token) <= 64 and 0 < dossier_id <= MAX_ID:
+        query = select(Dossier).where(
+            Dossier.id == dossier_id, Dossier.link_digest == hash_token(token)
+        )
+        found = session.scalar(_locked(session, query))
+        if found is not None:
+            return found
     raise NotFound("dossier_not_found", _("Không tìm thấy hồ sơ này."))
 
 
@@ -389,8 +415,10 @@ def may_handle(session: Session, organiser: Organiser, dossier: Dossier) -> bool
 
 
 def dossier_or_404(session: Session, dossier_id: int, organiser: Organiser) -> Dossier:
-    """The dossier, if ``organiser`` handles it; another unit's answers 403."""
-    dossier = session.get(Dossier, dossier_id) if 0 < dossier_id <= MAX_ID else None
+    """The dossier, if ``organiser`` handles it (locked when writing); another unit's answers
+    403."""
+    query = select(Dossier).where(Dossier.id == dossier_id)
+    dossier = session.scalar(_locked(session, query)) if 0 < dossier_id <= MAX_ID else None
     if dossier is None:
         raise NotFound("dossier_not_found", _("Không tìm thấy hồ sơ này."))
     if not may_handle(session, organiser, dossier):

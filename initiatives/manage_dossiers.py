@@ -6,8 +6,10 @@ dossiers now in each state have waited there (median and longest); a dossier's p
 record, the checklist of recognition, the assignment, the team's private comments, the moves
 the dossier may make, its history with the time spent in each state, and its audit trail.
 
-The teams themselves are kept by the site administrators (every unit's, ``/manage/dossiers/
-team``) and by an event's owners (the team of the event's unit, ``/manage/<slug>/support-team``).
+The teams themselves are kept by the site administrators only (every unit's, ``/manage/dossiers/
+team``): a member reads every dossier of the unit and its sub-units, confidential information and
+private notes included, and any organiser may create an event for any unit, so an event's owner
+is no one to vouch for a unit's team.
 """
 
 from __future__ import annotations
@@ -31,10 +33,10 @@ from core.auth import (
     signed_in_organiser,
     unauthorized,
 )
-from core.errors import STATUS, Conflict, DomainError, Forbidden, Invalid, NotFound
+from core.errors import STATUS, Conflict, DomainError, Forbidden, Invalid
 from core.imports import Unreadable, parse_date
-from core.manage import MenuItem, event_page, form_id
-from core.models import Event, EventRole, Organiser
+from core.manage import form_id
+from core.models import Organiser
 from core.models.base import utcnow
 from initiatives import dossiers
 from initiatives.checklist import WARNING, complete
@@ -44,9 +46,6 @@ from initiatives.record_form import clean
 from initiatives.worker import serve_attachment
 
 bp = Blueprint("dossiers", __name__, url_prefix="/manage/dossiers", template_folder="templates")
-team_bp = Blueprint(
-    "dossier_team", __name__, url_prefix="/manage/<slug>", template_folder="templates"
-)
 
 # Who may open the support team's pages: the members of a unit's team, and the administrators.
 SUPPORT = "support team"
@@ -208,11 +207,17 @@ def recognise(dossier_id: int) -> ResponseReturnValue:
 @bp.route("/<int:dossier_id>/assign", methods=["POST"])
 @support_required
 def assign(dossier_id: int) -> ResponseReturnValue:
-    """Give the dossier to a member of its unit's team, or to nobody."""
-    chosen = form_id(request.form.get("assignee"))
+    """Give the dossier to a member of its unit's team, or to nobody (an empty choice: the
+    form's "Chưa phân công"); anything else that names no organiser is refused, never read as
+    nobody."""
+    sent = request.form.get("assignee", "").strip()
+    chosen = form_id(sent)
 
     def act(session: Session, found: Dossier, me: Organiser) -> None:
         assignee = session.get(Organiser, chosen) if chosen is not None else None
+        if sent and assignee is None:
+            message = _("Người này không ở trong Tổ hỗ trợ sáng kiến của đơn vị.")
+            raise Invalid("not_a_member", message, field="assignee")
         dossiers.assign(session, found, assignee, me)
 
     return _act(dossier_id, act, _("Đã phân công hồ sơ."))
@@ -276,45 +281,6 @@ def remove_member(support_member_id: int) -> ResponseReturnValue:
     return redirect(url_for("dossiers.team"))
 
 
-@team_bp.route("/support-team", methods=["GET", "POST"])
-@event_page(EventRole.OWNER)
-def event_team(event: Event) -> ResponseReturnValue:
-    """The support team of the event's unit, kept by the event's owners."""
-    template = "initiatives/manage/event_support_team.html"
-    context: dict[str, Any] = {"event": event, "section": "support-team"}
-    unit_ids = [event.unit_id] if event.unit_id is not None else []
-    if request.method == "POST" and event.unit_id is not None:
-        writing = db.write()
-        try:
-            unit = unit_or_404(writing, event.unit_id)
-            dossiers.add_member(writing, unit, request.form.get("email", ""), _me())
-        except DomainError as error:
-            db.rollback()
-            members = dossiers.members(db.session(), unit_ids)
-            return _team_page(template, 422, members=members, problem=error.message, **context)
-        flash(_("Đã thêm thành viên Tổ hỗ trợ sáng kiến."), "info")
-        return redirect(url_for("dossier_team.event_team", slug=event.slug))
-    members = dossiers.members(db.session(), unit_ids)
-    return _team_page(template, members=members, problem="", **context)
-
-
-@team_bp.route("/support-team/<int:support_member_id>/remove", methods=["POST"])
-@event_page(EventRole.OWNER)
-def remove_event_member(event: Event, support_member_id: int) -> ResponseReturnValue:
-    writing = db.write()
-    member = dossiers.member_or_404(writing, support_member_id)
-    if member.unit_id != event.unit_id:
-        raise NotFound("member_not_found", _("Không tìm thấy thành viên này."))
-    dossiers.remove_member(writing, member, _me())
-    flash(_("Đã bỏ thành viên khỏi Tổ hỗ trợ sáng kiến."), "info")
-    return redirect(url_for("dossier_team.event_team", slug=event.slug))
-
-
-def _menu_item(_event: Event) -> MenuItem:
-    label = lazy_gettext("Tổ hỗ trợ sáng kiến")
-    return MenuItem("support-team", label, "dossier_team.event_team", EventRole.OWNER, 95)
-
-
 def _links(organiser: Organiser) -> list[AdminLink]:
     """The queue for the support teams' members and the administrators; the teams for the
     administrators."""
@@ -328,6 +294,4 @@ def _links(organiser: Organiser) -> list[AdminLink]:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.register_blueprint(team_bp)
-    signals.management_menu.connect(_menu_item, weak=False)
     signals.organiser_links.connect(_links, weak=False)

@@ -4,14 +4,16 @@ link (``/d/<link>``) that needs no account.
 The start page ends on the personal link, with its QR code, to keep: it lists the worker's
 dossiers, each one's state, what is still missing in plain Vietnamese, and the support team's
 answer when the dossier is returned (never the team's private comments). While a dossier is
-"nháp" or "trả lại" the worker corrects the record and submits it; they add photos and PDFs
-at any time until it is recognised. The link is a random token whose digest alone is stored
-(``initiatives.dossiers``), and the access log hides it (``core.server.SECRET_PATHS``). Starting
-a dossier is limited per address: the page is open to anyone on the venue network.
+"nháp" or "trả lại" the worker corrects the record and submits it; they add photos and PDFs,
+a few at a time, until it is recognised. The link is a random token whose digest alone is
+stored (``initiatives.dossiers``), and the access log hides it (``core.server.SECRET_PATHS``).
+Starting a dossier and sending files are limited per address: the pages are open to anyone on
+the venue network.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -57,6 +59,12 @@ bp = Blueprint("dossier_worker", __name__, template_folder="templates")
 
 UPLOAD_LIMIT = "DOSSIER_UPLOAD_LIMIT"
 START_LIMIT = "DOSSIER_START_LIMIT_PER_ADDRESS"
+FILES_LIMIT = "DOSSIER_FILES_LIMIT_PER_ADDRESS"
+# Files sent at once: the body the server holds for one request stays near 25 MB, whatever the
+# dossier's total (``dossiers.MOST_FILES``), which the worker reaches in several sendings.
+MOST_FILES_AT_ONCE = 3
+# What ``core.auth.new_token`` makes: 24 random bytes, URL-safe base64 without padding.
+WELL_FORMED_LINK = re.compile(r"[A-Za-z0-9_-]{32}")
 FILE_TYPES = {"jpg": "image/jpeg", "pdf": "application/pdf"}
 
 
@@ -164,6 +172,7 @@ def _dossier_page(
         missing=missing(dossiers.lines(db.session(), dossier)),
         state_names=dossiers.STATE_NAMES,
         most_files=dossiers.MOST_FILES,
+        most_at_once=MOST_FILES_AT_ONCE,
         photo=AttachmentKind.PHOTO,
     )
 
@@ -200,10 +209,12 @@ def sent_files() -> tuple[list[Photo], list[dossiers.Document]]:
     """The files of the form: PDFs by their first bytes, photos checked and resized off the
     event loop; empty file fields aside."""
     files = [f for f in request.files.getlist("files") if f.filename]
-    if len(files) > dossiers.MOST_FILES:
-        raise Invalid(
-            "too_many_files", _("Mỗi hồ sơ có tối đa %(count)s tệp.", count=dossiers.MOST_FILES)
+    if len(files) > MOST_FILES_AT_ONCE:
+        message = _(
+            "Mỗi lần gửi tối đa %(count)s tệp: hãy gửi các tệp còn lại ở lần sau.",
+            count=MOST_FILES_AT_ONCE,
         )
+        raise Invalid("too_many_files_at_once", message)
     photos, documents = [], []
     for sent in files:
         name, data = nfc(sent.filename or ""), sent.read()
@@ -219,8 +230,10 @@ def sent_files() -> tuple[list[Photo], list[dossiers.Document]]:
 
 @bp.route("/d/<link>/<int:dossier_id>/files", methods=["POST"])
 @public
+@limiter.limit(setting(FILES_LIMIT), key_func=by_address, on_breach=_too_many)
 def add_files(link: str, dossier_id: int) -> ResponseReturnValue:
-    """Photos and PDFs added to the dossier."""
+    """Photos and PDFs added to the dossier, a few at a time, a limited number of times per
+    address: the page is open to anyone who types a link, and the files stay on the disk."""
     dossiers.worker_dossier(db.session(), link, dossier_id)
     try:
         photos, documents = sent_files()
@@ -235,7 +248,15 @@ def add_files(link: str, dossier_id: int) -> ResponseReturnValue:
     return redirect(url_for("dossier_worker.dossier", link=link, dossier_id=dossier_id))
 
 
+def _well_formed_link() -> bool:
+    """Might the path's link be a personal link? (Its form only, read before the body and
+    without the database: a stranger's path keeps the usual 2 MB limit, and no body bigger
+    than that is held in memory for a link that no token could have made.)"""
+    return WELL_FORMED_LINK.fullmatch(str((request.view_args or {}).get("link", ""))) is not None
+
+
 add_files.max_body = UPLOAD_LIMIT  # type: ignore[attr-defined]
+add_files.max_body_for = _well_formed_link  # type: ignore[attr-defined]
 
 
 @bp.route("/d/<link>/<int:dossier_id>/files/<int:attachment_id>")
@@ -263,6 +284,8 @@ def serve_attachment(found: Dossier, attachment_id: int, *, small: bool) -> Resp
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault(UPLOAD_LIMIT, dossiers.MOST_FILES * 8 * 1024 * 1024 + 1024 * 1024)
+    most_bytes = MOST_FILES_AT_ONCE * dossiers.MOST_DOCUMENT_BYTES + 1024 * 1024
+    app.config.setdefault(UPLOAD_LIMIT, most_bytes)
     app.config.setdefault(START_LIMIT, "20 per hour")
+    app.config.setdefault(FILES_LIMIT, "20 per hour")
     app.register_blueprint(bp)

@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         manage_votes,
         pages,
         screens,
+        service,
         tablet,
         views,
         visits,
@@ -35,5 +36,6 @@ def init_app(app: Flask) -> None:
     signals.dashboard_figures.connect(figures.dashboard_figures, weak=False)
     signals.initiative_appearances.connect(appearances.exhibited, weak=False)
     signals.library_drafts.connect(appearances.drafts, weak=False)
+    signals.worker_changed_record.connect(service.worker_changed_record, weak=False)
     signals.exhibit_wall.connect(screens.exhibit_wall, weak=False)
     signals.peoples_choice.connect(screens.peoples_choice, weak=False)

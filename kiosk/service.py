@@ -5,7 +5,8 @@ A registration makes an initiative with no Mã sáng kiến (the unit gives it o
 the library; an import keyed by code then cannot collide with it), its authors and photos, puts
 it on the event's list, and makes a pending exhibit. A correction of an approved exhibit sends
 it back to pending: what the organiser approved is not what visitors would now read, so the
-organiser looks again (the booth is kept, to approve it at once).
+organiser looks again (the booth is kept, to approve it at once). So does a worker's correction
+or new files through the dossier's personal link (``signals.worker_changed_record``).
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from sqlalchemy.orm import Session
 from core import audit, db
 from core.errors import Conflict, Invalid
 from core.models import Event, Organiser
-from initiatives.dossiers import new_link, open_dossier
+from initiatives.dossiers import WORKER, new_link, open_dossier
 from initiatives.models import (
     KIOSK_ORIGIN,
     Attachment,
     AttachmentKind,
+    Dossier,
     EventInitiative,
     Initiative,
 )
@@ -117,6 +119,31 @@ def correct_exhibit(
         before={"status": before.value},
         after=described(registration) | {"photos": len(kept) + len(sent)},
     )
+
+
+def worker_changed_record(dossier: Dossier, session: Session, change: str) -> None:
+    """A worker corrected the record or added files through their personal link: each approved
+    exhibit of the initiative goes back to pending (its booth kept, to approve it again at once),
+    audited, in the worker's transaction. What the organisers approved is not what visitors would
+    now read, as after the exhibitor's own correction; a rejected exhibit stays rejected."""
+    exhibits = session.scalars(
+        select(Exhibit).where(
+            Exhibit.initiative_id == dossier.initiative_id,
+            Exhibit.status == ExhibitStatus.APPROVED,
+        )
+    )
+    for exhibit in exhibits:
+        exhibit.status = ExhibitStatus.PENDING
+        session.flush()
+        audit.record(
+            session,
+            WORKER,
+            "exhibit.changed_by_worker",
+            f"exhibit:{exhibit.id}",
+            event_id=exhibit.event_id,
+            before={"status": ExhibitStatus.APPROVED.value},
+            after={"status": ExhibitStatus.PENDING.value, "change": change, "dossier": dossier.id},
+        )
 
 
 def _unlink(folder: Path, paths: Sequence[str]) -> None:

@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
         dashboard,
         events,
         imports,
+        records,
         seal,
         setup,
         standings,
@@ -83,3 +84,4 @@ def init_app(app: Flask) -> None:
     signals.event_transition_checks.connect(setup.transition_blockers, weak=False)
     signals.event_status_changed.connect(seal.seal_open_rounds, weak=False)
     signals.initiative_appearances.connect(appearances.pitched, weak=False)
+    signals.worker_changed_record.connect(records.refuse_correction_in_scoring, weak=False)

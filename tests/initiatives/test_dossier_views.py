@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from core import db
-from core.models import AuditLog, EventRole
+from core.models import AuditLog, Event, Organiser
 from initiatives.models import (
     Attachment,
     AttachmentKind,
@@ -211,9 +211,7 @@ def test_the_queue_link_shows_for_members_and_administrators(app, factory, unit,
     assert "/manage/dossiers" not in organiser_client().get("/manage/").get_data(as_text=True)
 
 
-def test_administrators_and_event_owners_keep_the_teams(
-    app, factory, unit, organiser_client, no_csrf
-):
+def test_administrators_keep_the_teams(app, factory, unit, organiser_client, no_csrf):
     colleague = factory.organiser()
     admin = organiser_client(admin=True)
     added = admin.post(
@@ -226,22 +224,42 @@ def test_administrators_and_event_owners_keep_the_teams(
     assert again.status_code == 422 and "đã ở trong Tổ hỗ trợ" in again.get_data(as_text=True)
     unknown = admin.post("/manage/dossiers/team", data={"unit": str(unit.id), "email": "x@y.vn"})
     assert unknown.status_code == 422
-    event = factory.event(unit_id=unit.id)
-    owner = organiser_client(event, EventRole.OWNER)
-    page = owner.get(f"/manage/{event.slug}/support-team").get_data(as_text=True)
-    assert colleague.email in page
+    assert colleague.email in admin.get("/manage/dossiers/team").get_data(as_text=True)
     with app.app_context(), db.unit_of_work() as session:
         member_id = session.scalars(select(SupportMember.id)).one()
-    removed = owner.post(f"/manage/{event.slug}/support-team/{member_id}/remove")
+    removed = admin.post(f"/manage/dossiers/team/{member_id}/remove")
     assert removed.status_code == 302
-    manager = organiser_client(event, EventRole.MANAGER)
-    assert manager.get(f"/manage/{event.slug}/support-team").status_code == 403
     with app.app_context(), db.unit_of_work() as session:
         assert session.scalars(select(SupportMember)).all() == []
         actions = session.scalars(
             select(AuditLog.action).where(AuditLog.subject == f"unit:{unit.id}")
         )
         assert list(actions) == ["support.member_added", "support.member_removed"]
+
+
+def test_an_events_owner_cannot_join_a_units_support_team(
+    app, client, unit, organiser_client, no_csrf
+):
+    """Any organiser may create an event for any unit and own it: owning an event gives no way
+    into that unit's support team, which reads its dossiers' confidential information."""
+    start(client, unit, **{"author-2-share": "40"})
+    dossier = only_dossier(app)
+    plain = organiser_client()
+    created = plain.post(
+        "/manage/new",
+        data={"name": "Sự kiện của tôi", "unit": str(unit.id), "held_on": "01/06/2026"},
+    )
+    assert created.status_code == 302
+    with app.app_context(), db.unit_of_work() as session:
+        slug = session.scalars(select(Event.slug)).one()
+        email = session.scalars(select(Organiser.email)).one()
+    joined = plain.post(f"/manage/{slug}/support-team", data={"email": email})
+    assert joined.status_code == 404
+    assert "support-team" not in plain.get(f"/manage/{slug}/").get_data(as_text=True)
+    assert plain.get("/manage/dossiers/team").status_code == 403
+    assert plain.get(f"/manage/dossiers/{dossier.id}").status_code == 403
+    with app.app_context(), db.unit_of_work() as session:
+        assert session.scalars(select(SupportMember)).all() == []
 
 
 def test_starting_dossiers_is_limited_per_address(app, client, unit, no_csrf):
@@ -303,3 +321,82 @@ def test_a_dossier_reaches_the_library_and_the_roll_up_only_once_recognised(
     assert team.post(f"/manage/dossiers/{dossier.id}/recognise", data=decision).status_code == 302
     assert stranger.get(record).status_code == 200
     assert FORM["title"] in rolled_up()
+
+
+def test_an_assignee_that_names_nobody_is_refused_not_read_as_nobody(
+    app, client, factory, unit, no_csrf
+):
+    start(client, unit)
+    dossier = only_dossier(app)
+    team = member_client(app, factory, unit)
+    assert team.post(f"/manage/dossiers/{dossier.id}/support").status_code == 302
+    assert only_dossier(app).assignee_id is not None
+    for sent in (str(2**70), "abc", "999999"):
+        answer = team.post(f"/manage/dossiers/{dossier.id}/assign", data={"assignee": sent})
+        assert answer.status_code == 422, sent
+        assert "không ở trong Tổ hỗ trợ" in answer.get_data(as_text=True)
+        assert only_dossier(app).assignee_id is not None
+    emptied = team.post(f"/manage/dossiers/{dossier.id}/assign", data={"assignee": ""})
+    assert emptied.status_code == 302
+    assert only_dossier(app).assignee_id is None
+
+
+def test_a_body_bigger_than_usual_is_read_only_for_a_well_formed_link(app, client, unit, no_csrf):
+    """A stranger's path keeps the usual 2 MB limit (refused before the body is read); a link of
+    the tokens' form may send a few files' worth, never the whole dossier's."""
+    link = start(client, unit)
+    dossier = only_dossier(app)
+    usual = app.config["MAX_CONTENT_LENGTH"]
+    body = b"x" * (usual + 1)
+    for path in (f"/d/not-a-link/{dossier.id}/files", f"/d/{'A' * 31}/{dossier.id}/files"):
+        refused = client.post(path, data=body, content_type="application/octet-stream")
+        assert refused.status_code == 413, path
+    bogus = client.post(
+        f"/d/{'A' * 32}/{dossier.id}/files", data=body, content_type="application/octet-stream"
+    )
+    assert bogus.status_code == 404
+    assert app.config["DOSSIER_UPLOAD_LIMIT"] < 4 * 8 * 1024 * 1024
+    huge = b"x" * (app.config["DOSSIER_UPLOAD_LIMIT"] + 1)
+    for path in (f"/d/{'A' * 32}/{dossier.id}/files", f"{link}/{dossier.id}/files"):
+        refused = client.post(path, data=huge, content_type="application/octet-stream")
+        assert refused.status_code == 413, path
+
+
+def test_files_are_sent_a_few_at_a_time_up_to_the_dossiers_total(app, client, unit, no_csrf):
+    link = start(client, unit)
+    dossier = only_dossier(app)
+
+    def send(count):
+        files = [(io.BytesIO(b"%PDF-1.4 test"), f"tài liệu {n}.pdf") for n in range(count)]
+        answer = client.post(
+            f"{link}/{dossier.id}/files",
+            data={"files": files},
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        )
+        return answer.get_data(as_text=True)
+
+    def kept():
+        with app.app_context(), db.unit_of_work() as session:
+            return len(session.scalars(select(Attachment)).all())
+
+    assert "Mỗi lần gửi tối đa 3 tệp" in send(4)
+    assert kept() == 0
+    for _ in range(3):
+        assert "Đã thêm 3 tệp." in send(3)
+    assert "Mỗi hồ sơ có tối đa 10 tệp." in send(2)
+    assert "Đã thêm 1 tệp." in send(1)
+    assert kept() == 10
+
+
+def test_sending_files_is_limited_per_address(app, client, unit, no_csrf):
+    app.config["DOSSIER_FILES_LIMIT_PER_ADDRESS"] = "2 per hour"
+    link = start(client, unit)
+    dossier = only_dossier(app)
+    path = f"{link}/{dossier.id}/files"
+    for _ in range(2):
+        files = {"files": (io.BytesIO(b"%PDF-1.4 test"), "a.pdf")}
+        assert client.post(path, data=files, content_type="multipart/form-data").status_code == 302
+    files = {"files": (io.BytesIO(b"%PDF-1.4 test"), "a.pdf")}
+    refused = client.post(path, data=files, content_type="multipart/form-data")
+    assert refused.status_code == 429

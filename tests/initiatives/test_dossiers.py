@@ -1,11 +1,12 @@
 """The dossiers' workflow: every move, the illegal ones refused in Vietnamese, each one audited
 and kept as a step, the time spent in each state, the team's reach over units."""
 
+import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core import db
 from core.errors import Conflict, Forbidden, Invalid
@@ -359,3 +360,105 @@ def test_a_start_runs_the_novelty_check(app, factory, unit):
         assert novelty.status == "warning" and FORM["title"] in novelty.said
         initiative = session.scalar(select(Initiative).order_by(Initiative.id.desc()))
         assert [a.contribution_pct for a in initiative.authors] == [Decimal(60), Decimal(30)]
+
+
+def _lock_waits(app) -> int:
+    """How many transactions of the test's PostgreSQL database wait for a lock."""
+    with app.app_context(), db.database().engine.connect() as connection:
+        return connection.exec_driver_sql(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        ).scalar_one()
+
+
+def race(app, read, first, second):
+    """``first`` and ``second`` change one dossier at once: ``first`` reads it in its write
+    transaction (``read``), then lets ``second`` run until it has finished or waits for a lock,
+    and only then writes and commits. The code of the refusal each met, or None."""
+    read_done = threading.Event()
+    outcome: dict[str, str | None] = {}
+
+    def run(name, work, before_writing=lambda: None):
+        try:
+            with app.test_request_context(), db.unit_of_work(write=True) as session:
+                found = read(session)
+                before_writing()
+                work(session, found)
+            outcome[name] = None
+        except (Conflict, Invalid) as refusal:
+            outcome[name] = refusal.code
+
+    def until_second_is_done_or_waits():
+        read_done.set()
+        for _ in range(400):
+            if not other.is_alive() or _lock_waits(app):
+                return
+            threading.Event().wait(0.025)
+
+    other = threading.Thread(target=lambda: read_done.wait(30) and run("second", second))
+    other.start()
+    run("first", first, until_second_is_done_or_waits)
+    other.join()
+    return outcome["first"], outcome["second"]
+
+
+@pytest.mark.postgres
+def test_two_members_moving_one_dossier_at_once_take_turns_on_postgresql(postgres_app):
+    """Without the dossier's row locked, both moves left "đã nộp" (a return racing "nhận hỗ
+    trợ"), and the history no longer followed from one state to the next."""
+    from tests.factories import Factory
+
+    factory = Factory(postgres_app)
+    unit = factory.unit()
+    admin = factory.organiser(admin=True)
+    with factory.writing() as session:
+        session.add(SupportMember(unit_id=unit.id, organiser_id=admin.id))
+    dossier_id, _token = started(postgres_app, unit)
+    act(postgres_app, dossier_id, lambda session, found: dossiers.submit_dossier(session, found))
+
+    def read(session):
+        return dossiers.dossier_or_404(session, dossier_id, session.get(Organiser, admin.id))
+
+    def support(session, found):
+        dossiers.take_into_support(session, found, session.get(Organiser, admin.id))
+
+    def give_back(session, found):
+        dossiers.return_dossier(session, found, "Thiếu bản vẽ", session.get(Organiser, admin.id))
+
+    assert race(postgres_app, read, support, give_back) == (None, None)
+    with postgres_app.app_context(), db.unit_of_work() as session:
+        history = session.scalars(
+            select(DossierStep).where(DossierStep.dossier_id == dossier_id).order_by(DossierStep.id)
+        ).all()
+        assert [(step.from_state, step.to_state) for step in history[1:]] == [
+            (DossierState.DRAFT, DossierState.SUBMITTED),
+            (DossierState.SUBMITTED, DossierState.SUPPORTING),
+            (DossierState.SUPPORTING, DossierState.RETURNED),
+        ]
+        assert session.get(Dossier, dossier_id).state == DossierState.RETURNED
+
+
+@pytest.mark.postgres
+def test_two_sendings_of_files_at_once_keep_the_limit_on_postgresql(postgres_app, tmp_path):
+    """Each sending fits the limit of files per dossier; both together would not."""
+    from initiatives.models import Attachment
+    from tests.factories import Factory
+
+    unit = Factory(postgres_app).unit()
+    dossier_id, token = started(postgres_app, unit)
+    pdf = dossiers.Document("biên bản.pdf", b"%PDF-1.4 test")
+    half = dossiers.MOST_FILES // 2 + 1
+
+    def read(session):
+        return dossiers.worker_dossier(session, token, dossier_id)
+
+    def send(session, found):
+        dossiers.add_files(session, found, [], [pdf] * half, tmp_path)
+
+    assert race(postgres_app, read, send, send) == (None, "too_many_files")
+    with postgres_app.app_context(), db.unit_of_work() as session:
+        found = session.get(Dossier, dossier_id)
+        count = session.scalar(
+            select(func.count()).where(Attachment.initiative_id == found.initiative_id)
+        )
+        assert count == half
