@@ -304,5 +304,7 @@ def test_an_anonymous_title_is_never_a_formula_in_the_library_exports(app, facto
     sheet = load_workbook(io.BytesIO(client.get("/library/export.xlsx").data)).active
     (cell,) = [cell for row in sheet.iter_rows() for cell in row if cell.value == title]
     assert cell.data_type == "s"
-    table = list(csv.reader(io.StringIO(client.get("/library/export.csv").data.decode("utf-8-sig"))))
+    table = list(
+        csv.reader(io.StringIO(client.get("/library/export.csv").data.decode("utf-8-sig")))
+    )
     assert table[1][1] == "'" + title

@@ -233,6 +233,7 @@ def test_larger_than_the_sites_usual_limit_is_taken(app, factory, organiser_clie
         ("title", "Sáng kiến " * 60),  # longer than the column
         ("benefit_vnd", "85.000.000"),  # text where a whole number goes
         ("unit", 7),
+        ("benefit_actual_vnd", 2**63),  # beyond BIGINT
     ],
 )
 def test_a_signed_file_whose_values_do_not_fit_is_refused_whole(app, factory, where, value):
@@ -284,3 +285,59 @@ def test_only_a_signed_in_browser_may_send_more_than_the_usual_body(
     )
     assert answer.status_code == 413
     assert imported(app, organiser_client(admin=True), first).status == JobStatus.DONE
+
+
+@pytest.mark.parametrize("staff", [2**40, -1])
+def test_a_unit_whose_staff_count_does_not_fit_refuses_the_lot(app, factory, staff):
+    """unit.staff_count is a 32-bit INTEGER, and a headcount is never negative (review
+    finding 8): the second file refuses both, nothing written."""
+    keys = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    add_library(factory, "PCQNAM", 150)
+    first = export_and_clear(app, factory, keys[0])
+    add_library(factory, "PCDNANG", 5)
+    with app.app_context(), db.unit_of_work() as session:
+        payload = json.loads(signed_file(session, keys[1]).split(b"\n\n", 1)[1])
+    with factory.writing() as session:
+        for initiative in session.scalars(select(Initiative)):
+            session.delete(initiative)
+    for unit in payload["units"]:
+        unit["staff_count"] = staff
+    trust(factory, *keys)
+    with pytest.raises(Invalid) as refused:
+        merge(app, [("a.sangtao", first), ("b.sangtao", sign(payload, keys[1]))])
+    assert "b.sangtao" in refused.value.message
+    assert counts(factory) == (0, 0)
+
+
+def test_the_file_carries_the_actual_benefit_and_a_version_1_file_is_still_read(app, factory):
+    """A corporation's report values benefit as the unit's own does: by the actual benefit
+    (review finding 11)."""
+    keys = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    add_library(factory, "PCQNAM", 2)
+    with factory.writing() as session:
+        for initiative in session.scalars(select(Initiative)):
+            initiative.benefit_actual_vnd = 120_000_000
+    with app.app_context(), db.unit_of_work() as session:
+        data = signed_file(session, keys[0])
+        payload = json.loads(data.split(b"\n\n", 1)[1])
+    assert payload["version"] == 2
+    old = payload | {"version": 1, "initiatives": []}
+    for row in payload["initiatives"]:
+        old["initiatives"].append(
+            {key: value for key, value in row.items() if key != "benefit_actual_vnd"}
+            | {"global_id": row["global_id"] + "-v1", "code": row["code"] + "-V1"}
+        )
+    with factory.writing() as session:
+        for initiative in session.scalars(select(Initiative)):
+            session.delete(initiative)
+    trust(factory, *keys)
+    merged = merge(app, [("moi.sangtao", data), ("cu.sangtao", sign(old, keys[1]))])
+    assert merged.created == 4
+    with factory.writing() as session:
+        actual = {i.code: i.benefit_actual_vnd for i in session.scalars(select(Initiative))}
+    assert actual == {
+        "PCQNAM-0": 120_000_000,
+        "PCQNAM-1": 120_000_000,
+        "PCQNAM-0-V1": None,
+        "PCQNAM-1-V1": None,
+    }
