@@ -495,8 +495,8 @@ def import_files(
         raise Invalid(
             "rollup_not_written",
             _(
-                "Cơ sở dữ liệu không nhận nội dung của tệp “%(name)s”: không nhập tệp nào. Hãy "
-                "nhập lại; nếu vẫn lỗi, hãy xin đơn vị gửi lại tệp.",
+                "Cơ sở dữ liệu không nhận nội dung của tệp “%(name)s”: các tệp bị từ chối. Hãy "
+                "nhập lại các tệp; nếu vẫn lỗi, hãy xin đơn vị gửi lại tệp này.",
                 name=current,
             ),
         ) from None
