@@ -106,7 +106,7 @@ def main() -> None:
             table = read_table(data, "bench.xlsx", IMPORTER.columns)
             with db.unit_of_work() as session:
                 event = session.get(Event, event_id)
-                found["checked"] = IMPORTER.check(table, IMPORTER.context(session, event))
+                found["checked"] = IMPORTER.check(table, IMPORTER.context(session, event, None))
 
         with app.test_request_context():
             read = timed("read", lambda: read_table(data, "bench.xlsx", IMPORTER.columns))

@@ -36,7 +36,7 @@ from core.manage_imports import (
     template_file,
     too_large,
 )
-from core.models import Event, Unit
+from core.models import Event, Organiser, Unit
 
 bp = Blueprint("unit_imports", __name__, url_prefix="/manage/units/import")
 
@@ -89,7 +89,9 @@ class UnitRecord:
     staff: int | None
 
 
-def context(session: Session, _event: Event | None) -> dict[str, UnitRecord]:
+def context(
+    session: Session, _event: Event | None, _organiser: Organiser | None
+) -> dict[str, UnitRecord]:
     """The units there are, by code."""
     units = session.scalars(select(Unit)).all()
     codes = {unit.id: unit.code for unit in units}

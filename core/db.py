@@ -158,16 +158,21 @@ def read_body_first() -> None:
 
     Under gevent, a view that began its write transaction and then read a slow body would yield
     while holding SQLite's write lock; the next writer's busy wait blocks the whole server.
+
+    A view may take more than MAX_CONTENT_LENGTH: its ``max_body`` names the setting, and its
+    ``max_body_for`` (if any) says, without the database, whether this visitor may send that
+    much: a stranger's huge body is refused at the usual limit. A view whose ``streams_body`` is
+    true (an upload of hundreds of megabytes) is not read here, which would hold it in memory
+    whole: the form parser (the next hooks read the form) streams its files to temporary files
+    on disk in chunks, still before any transaction begins.
     """
     if request.method not in SAFE_METHODS:
-        # A view may take more than MAX_CONTENT_LENGTH: its ``max_body`` names the setting, and
-        # its ``max_body_for`` (if any) says, without the database, whether this visitor may send
-        # that much: a stranger's huge body is refused before it is held in memory.
         view = current_app.view_functions.get(request.endpoint or "")
         allowed = getattr(view, "max_body_for", None)
         if (limit := getattr(view, "max_body", None)) and (allowed is None or allowed()):
             request.max_content_length = current_app.config[limit]
-        request.get_data(cache=True)
+        if not getattr(view, "streams_body", False):
+            request.get_data(cache=True)
 
 
 def init_app(app: Flask) -> None:

@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session
 from core import db, jobs
 from core.errors import Invalid, NotFound
 from core.imports import Column, Problem, Table, read_table
-from core.models import Event
+from core.models import Event, Organiser
 
 R = TypeVar("R")
 
@@ -85,7 +85,8 @@ class Importer(Generic[R]):
     """An import, declared by the package that owns its data.
 
     ``context`` reads what the check needs (in a read session; the event, or None for an import
-    of the whole site); ``check`` is pure: the file's rows and that context in, items and
+    of the whole site; the organiser who uploaded the file, since what a row may change can
+    depend on who imports it); ``check`` is pure: the file's rows and that context in, items and
     problems out; ``write`` writes one item in the given write session, audited in the name of
     ``actor``; ``allowed`` lists, by column key, the values the template's guide names.
     """
@@ -95,7 +96,7 @@ class Importer(Generic[R]):
     about: Any  # a lazy string: what a row is, shown above the upload form
     columns: tuple[Column, ...]
     sample_headers: tuple[Any, ...]  # lazy strings: the preview's sample columns
-    context: Callable[[Session, Event | None], Any]
+    context: Callable[[Session, Event | None, Organiser | None], Any]
     check: Callable[[Table, Any], Checked[R]]
     write: Callable[[Session, Event | None, Item[R], str], None]
     allowed: Callable[[Session], dict[str, list[str]]]
@@ -215,7 +216,8 @@ def check_upload(session: Session, importer: Importer[R], upload: Upload) -> Che
     except Invalid as error:
         return Checked(problems=[Problem(0, "", "", error.message)])
     event = session.get(Event, upload.event_id) if upload.event_id is not None else None
-    checked = importer.check(table, importer.context(session, event))
+    organiser = session.get(Organiser, upload.organiser_id)
+    checked = importer.check(table, importer.context(session, event, organiser))
     checked.problems[:0] = table.problems
     upload.preview = _preview(checked, table.skipped)
     return checked

@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 
 from core.errors import Invalid
 from core.i18n import nfc
+from core.spreadsheets import append_row
 
 T = TypeVar("T")
 
@@ -457,11 +458,11 @@ def write_template(columns: Sequence[Column], allowed: Mapping[str, Sequence[str
             extra.cell(row=1, column=1).font = Font(bold=True)
             extra.column_dimensions["A"].width = 60
             for value in values:
-                extra.append([value])
+                append_row(extra, [value])
         else:
             listed = "\n".join(values)
         yes = str(_("Có")) if column.required else ""
-        guide.append([column.label, yes, str(column.hint), listed, column.example])
+        append_row(guide, [column.label, yes, str(column.hint), listed, column.example])
     for row in guide.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 
 from core import audit, backup, db, jobs
 from core.api import job_json, job_or_404
-from core.auth import View, admin_required, signed_in_organiser
+from core.auth import View, admin_required, admin_session, signed_in_organiser
 from core.errors import Invalid, status_of
 from core.i18n import locale_code
 from core.manage import event_page
@@ -44,8 +44,11 @@ UPLOAD_LIMIT = "BACKUP_UPLOAD_LIMIT"
 
 
 def large_body(view: View) -> View:
-    """Let this view take a body up to ``BACKUP_UPLOAD_LIMIT`` (see ``core.db.read_body_first``)."""
+    """Let an administrator's session (only) send this view a body up to ``BACKUP_UPLOAD_LIMIT``,
+    streamed to disk rather than held in memory (see ``core.db.read_body_first``)."""
     view.max_body = UPLOAD_LIMIT  # type: ignore[attr-defined]
+    view.max_body_for = admin_session  # type: ignore[attr-defined]
+    view.streams_body = True  # type: ignore[attr-defined]
     return view
 
 

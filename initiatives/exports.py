@@ -2,12 +2,12 @@
 
 Never the confidential information (Thông tin cần bảo mật). Money is a raw integer of đồng (empty
 when not quantified, which is not 0), dates are dd/mm/yyyy in CSV and XLSX and ISO 8601 in JSON;
-CSV starts with a byte-order mark so that Excel reads its Vietnamese letters.
+CSV starts with a byte-order mark so that Excel reads its Vietnamese letters. A text that a
+spreadsheet would run as a formula is written as text (``core.spreadsheets``).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.spreadsheets import append_row, csv_text
 from initiatives.models import Initiative
 
 # (key, Vietnamese header, width in XLSX)
@@ -75,12 +76,11 @@ def _cell(key: str, value: Any) -> Any:
 
 
 def to_csv(rows: Iterable[dict[str, Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(header) for _key, header, _width in COLUMNS])
-    for row in rows:
-        writer.writerow([_cell(key, row[key]) for key, _header, _width in COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode()
+    lines = (
+        [str(header) for _key, header, _width in COLUMNS],
+        *([_cell(key, row[key]) for key, _header, _width in COLUMNS] for row in rows),
+    )
+    return ("\ufeff" + csv_text(lines)).encode()
 
 
 def to_xlsx(rows: Iterable[dict[str, Any]], title: str) -> bytes:
@@ -94,7 +94,7 @@ def to_xlsx(rows: Iterable[dict[str, Any]], title: str) -> bytes:
     for index, (_key, _header, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
     for row in rows:
-        sheet.append([_cell(key, row[key]) for key, _header, _width in COLUMNS])
+        append_row(sheet, [_cell(key, row[key]) for key, _header, _width in COLUMNS])
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

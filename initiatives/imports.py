@@ -11,12 +11,16 @@ not touched at all: no new date of change, no audit row.
 The recognition (Cấp công nhận, Số quyết định, Ngày quyết định) is optional: a file of past years
 brings it, so that the programme's dashboard counts what was recognised; left empty, the
 recognition already recorded (on the library's page, or by an earlier file) stays as it is.
+Only a site administrator writes a recognition (as on the library's page): an event's manager's
+file with any of these columns filled is refused at the check, row and column named. An
+administrator's is written through ``recognition.update_recognition``, audited in the
+initiative's recognition history.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, astuple, dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -41,7 +45,7 @@ from core.imports import (
     parse_percent,
     shown,
 )
-from core.models import Event, Unit
+from core.models import Event, Organiser, Unit
 from initiatives.models import (
     Author,
     EventInitiative,
@@ -53,6 +57,8 @@ from initiatives.models import (
     TermKind,
 )
 from initiatives.novelty import check_novelty
+from initiatives.recognition import Recognition as Recognised
+from initiatives.recognition import update_recognition
 
 CODE = re.compile(r"[A-Z0-9][A-Z0-9._/-]{0,39}")
 LONG_TEXT = 20_000
@@ -79,6 +85,7 @@ LEVELS = {
     "Cấp toàn quốc": RecognitionLevel.NATIONAL,
 }
 MAX_DECISION_NUMBER = 100
+RECOGNITION = ("recognition_level", "decision_number", "decision_date")
 
 COLUMNS = (
     Column(
@@ -355,6 +362,7 @@ class Known:
     fields: dict[str, str]
     existing: dict[str, InitiativeRecord]  # by code
     listed: set[str]  # the codes on the event's list
+    may_recognise: bool = False  # the importing organiser is a site administrator
 
 
 def _record(initiative: Initiative, unit: str) -> InitiativeRecord:
@@ -385,7 +393,7 @@ def _record(initiative: Initiative, unit: str) -> InitiativeRecord:
     )
 
 
-def context(session: Session, event: Event | None) -> Known:
+def context(session: Session, event: Event | None, organiser: Organiser | None) -> Known:
     assert event is not None  # an import of an event
     units = {unit.code: unit.id for unit in session.scalars(select(Unit))}
     codes = {unit_id: code for code, unit_id in units.items()}
@@ -409,6 +417,7 @@ def context(session: Session, event: Event | None) -> Known:
             for initiative in existing
         },
         listed={code for code in listed if code},
+        may_recognise=organiser is not None and organiser.is_admin,
     )
 
 
@@ -493,7 +502,7 @@ def _initiative(
                         other=shown(expected),
                     ),
                 )
-    recognition = _recognition(first)
+    recognition = _recognition(first, known.may_recognise)
     authors = _authors(code, readers, problems)
     if any(reader.faulty for reader in readers) or authors is None:
         return None
@@ -509,8 +518,20 @@ def _initiative(
     )
 
 
-def _recognition(first: RowReader) -> Recognition | None:
-    """The recognition the first row gives, if any; a decision needs its level."""
+def _recognition(first: RowReader, may_recognise: bool) -> Recognition | None:
+    """The recognition the first row gives, if any; a decision needs its level, and only an
+    administrator may give one."""
+    if not may_recognise:
+        for key in RECOGNITION:
+            if shown(first.raw(key)):
+                first.fault(
+                    key,
+                    _(
+                        "Chỉ quản trị hệ thống được ghi cấp công nhận, số và ngày quyết định. "
+                        "Hãy để trống cột này, hoặc nhờ quản trị hệ thống nhập tệp."
+                    ),
+                )
+        return None
     level = first.choice("recognition_level", LEVELS)
     decision_number = first.text("decision_number", MAX_DECISION_NUMBER)
     decided_on = first.read("decision_date", parse_date)
@@ -650,16 +671,18 @@ def write(session: Session, event: Event | None, item: Item[InitiativeRecord], a
                 setattr(initiative, name, getattr(record, name))
         if initiative.unit_id != unit_id:
             initiative.unit_id = unit_id
-        if record.recognition is not None:
-            initiative.recognition_level = record.recognition.level
-            initiative.decision_number = record.recognition.decision_number
-            initiative.decision_date = record.recognition.decision_date
         if before is None or before.authors != record.authors:
             initiative.authors = [
                 Author(position=position, **asdict(author))
                 for position, author in enumerate(record.authors, start=1)
             ]
         session.flush()
+        if record.recognition is not None:
+            level, number, decided_on = astuple(record.recognition)
+            benefits = initiative.benefit_vnd, initiative.benefit_actual_vnd
+            update_recognition(
+                session, initiative, Recognised(level, number, decided_on, *benefits), actor
+            )
         if before is None or _described_text(before) != _described_text(record):
             check_novelty(session, initiative)
         action = "initiative.imported" if before is None else "initiative.updated"

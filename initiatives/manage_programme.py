@@ -69,29 +69,35 @@ def programme_row(session: Session) -> ProgrammeTarget:
     )
 
 
-def programme(session: Session) -> Programme:
-    """Read the recognised initiatives, their authors, the units and the targets, and count."""
+@dataclass(frozen=True)
+class Reading:
+    """What the dashboard and the periodic reports (``manage_reports.read_report``) both read,
+    so that they count from the same lines: the programme's row, the unit tree, the targets, and
+    the authors of the recognised initiatives with their initiative's id, in its authors' order."""
+
+    whole: ProgrammeTarget
+    lines: list[tuple[Unit, int]]
+    units: list[UnitRow]
+    targets: dict[int | None, Target]
+    authors: list[tuple[int, AuthorLine]]
+
+
+def read_programme(session: Session) -> Reading:
     whole = programme_row(session)
-    recognised = [
-        Recognised(unit_id, decided_on)
-        for unit_id, decided_on in session.execute(
-            select(Initiative.unit_id, Initiative.decision_date).where(
-                Initiative.recognition_level.is_not(None)
-            )
-        ).tuples()
-    ]
     authors = [
-        AuthorLine(*row)
-        for row in session.execute(
+        (initiative_id, AuthorLine(unit_id, decided, name, born, code))
+        for initiative_id, unit_id, decided, name, born, code in session.execute(
             select(
+                Author.initiative_id,
                 Initiative.unit_id,
                 Initiative.decision_date,
                 Author.full_name,
                 Author.birth_date,
                 Author.employee_code,
             )
-            .join(Author, Author.initiative_id == Initiative.id)
+            .join(Initiative, Author.initiative_id == Initiative.id)
             .where(Initiative.recognition_level.is_not(None))
+            .order_by(Author.initiative_id, Author.position, Author.id)
         ).tuples()
     ]
     lines = flatten(unit_tree(session))
@@ -101,8 +107,26 @@ def programme(session: Session) -> Programme:
         for row in session.scalars(select(ProgrammeTarget))
     }
     targets[None] = Target(whole.per_year, whole.cumulative, whole.author_share_pct)
-    counted = figures(recognised, authors, units, targets, whole.first_year, whole.last_year)
-    return Programme(counted, lines, whole.first_year, whole.last_year)
+    return Reading(whole, lines, units, targets, authors)
+
+
+def programme(session: Session) -> Programme:
+    """Read the recognised initiatives, their authors, the units and the targets, and count."""
+    read = read_programme(session)
+    recognised = [
+        Recognised(unit_id, decided_on)
+        for unit_id, decided_on in session.execute(
+            select(Initiative.unit_id, Initiative.decision_date).where(
+                Initiative.recognition_level.is_not(None)
+            )
+        ).tuples()
+    ]
+    whole = read.whole
+    authors = [line for _initiative_id, line in read.authors]
+    counted = figures(
+        recognised, authors, read.units, read.targets, whole.first_year, whole.last_year
+    )
+    return Programme(counted, read.lines, whole.first_year, whole.last_year)
 
 
 def chart_data(shown: Figures, path: Trajectory, last_year: int) -> dict[str, Any]:

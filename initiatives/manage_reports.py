@@ -49,9 +49,8 @@ from initiatives import bulletin, report_pdf, report_xlsx, reports, sharing
 from initiatives.access import is_staff, library_reader, published, visible
 from initiatives.appearances import appearances
 from initiatives.library import EXPORT_LIMIT
-from initiatives.manage_programme import programme_row
-from initiatives.models import Author, Initiative, ProgrammeTarget
-from initiatives.programme import AuthorLine, Target, UnitRow
+from initiatives.manage_programme import programme_row, read_programme
+from initiatives.models import Initiative
 from initiatives.recognition import initiative_or_404
 
 bp = Blueprint("reports", __name__, url_prefix="/manage/programme", template_folder="templates")
@@ -79,12 +78,21 @@ def registered_on(created_at: datetime) -> date:
 
 
 def checked_choice(session: Session, unit_id: int | None, key: str) -> reports.Period:
-    """The period named ``key``, once it and the unit are known; else ``Invalid``."""
+    """The period named ``key``, once it and the unit are known; else ``Invalid``. A period
+    outside the programme's years is refused: its report would count nothing against no
+    target."""
     whole = programme_row(session)
     try:
         chosen = reports.period(key, whole.first_year, whole.last_year)
     except reports.BadPeriod:
         raise Invalid("bad_period", _("Hãy chọn một kỳ báo cáo trong danh sách.")) from None
+    if chosen.key not in reports.periods(whole.first_year, whole.last_year):
+        message = _(
+            "Kỳ báo cáo phải nằm trong các năm của Chương trình, từ %(first)s đến %(last)s.",
+            first=whole.first_year,
+            last=whole.last_year,
+        )
+        raise Invalid("period_outside_programme", message)
     if unit_id is not None and (unit_id > MAX_ID or session.get(Unit, unit_id) is None):
         raise Invalid("bad_unit", _("Hãy chọn một đơn vị trong danh sách."))
     return chosen
@@ -94,30 +102,17 @@ def read_report(
     session: Session, unit_id: int | None, key: str
 ) -> tuple[reports.Report, dict[int | None, str]]:
     """The report of a unit (None: every unit) for the period ``key``, and the units' names;
-    ``Invalid`` for an unknown unit or period. Drafts (a worker's dossier not recognised yet, a
-    kiosk registration not approved) are not registered initiatives."""
-    whole = programme_row(session)
+    ``Invalid`` for an unknown unit or period. It reads as the dashboard does
+    (``manage_programme.read_programme``), and the records besides; drafts (a worker's dossier
+    not recognised yet, a kiosk registration not approved) are not registered initiatives."""
+    read = read_programme(session)
+    whole = read.whole
     chosen = checked_choice(session, unit_id, key)
-    lines = flatten(unit_tree(session))
-    names: dict[int | None, str] = {unit.id: unit.name for unit, _depth in lines}
+    names: dict[int | None, str] = {unit.id: unit.name for unit, _depth in read.lines}
     names[None] = _("Toàn chương trình")
     people: dict[int, list[str]] = {}
-    author_lines: list[tuple[int, AuthorLine]] = []
-    for initiative_id, unit, decided, name, born, code in session.execute(
-        select(
-            Author.initiative_id,
-            Initiative.unit_id,
-            Initiative.decision_date,
-            Author.full_name,
-            Author.birth_date,
-            Author.employee_code,
-        )
-        .join(Initiative, Author.initiative_id == Initiative.id)
-        .where(Initiative.recognition_level.is_not(None))
-        .order_by(Author.initiative_id, Author.position, Author.id)
-    ).tuples():
-        people.setdefault(initiative_id, []).append(name)
-        author_lines.append((initiative_id, AuthorLine(unit, decided, name, born, code)))
+    for initiative_id, line in read.authors:
+        people.setdefault(initiative_id, []).append(line.full_name)
     records = [
         reports.Record(
             id=row.id,
@@ -143,12 +138,6 @@ def read_report(
             ).where(*published())
         )
     ]
-    units = [UnitRow(unit.id, unit.parent_id, unit.staff_count) for unit, _depth in lines]
-    targets: dict[int | None, Target] = {
-        row.unit_id: Target(row.per_year, row.cumulative, row.author_share_pct)
-        for row in session.scalars(select(ProgrammeTarget))
-    }
-    targets[None] = Target(whole.per_year, whole.cumulative, whole.author_share_pct)
 
     def award_of(initiative_id: int) -> str:
         found = appearances(session, session.get_one(Initiative, initiative_id))
@@ -156,9 +145,9 @@ def read_report(
 
     counted = reports.report(
         records,
-        author_lines,
-        units,
-        targets,
+        read.authors,
+        read.units,
+        read.targets,
         unit_id,
         chosen,
         whole.first_year,

@@ -4,9 +4,11 @@ trusts; the import of the units' files. ``sangtao rollup-import FILE...`` does t
 from a shell. The rules are in ``initiatives.rollup``.
 
 A corporation's file of 10.000 initiatives with their authors weighs 50 to 180 MB (by the length
-of their descriptions), so the upload may be up to ``ROLLUP_UPLOAD_LIMIT`` (256 MB by default):
-each file is copied in chunks to ``instance/rollups`` (readable by the server's user only), and a
-job (``rollup-import``) checks and merges them, with its progress on its page, then deletes them.
+of their descriptions), so the upload may be up to ``ROLLUP_UPLOAD_LIMIT`` (256 MB by default), from
+an administrator's session only: the body is never held in memory whole (the form parser streams
+it to temporary files), each file is copied in chunks to ``instance/rollups`` (readable by the
+server's user only), and a job (``rollup-import``) checks and merges them, with its progress on
+its page, then deletes them.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from flask import (
     request,
     url_for,
 )
-from flask import session as cookie
 from flask.cli import with_appcontext
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, lazy_gettext
@@ -44,7 +45,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from core import audit, db, jobs, signals
 from core.admin import AdminLink, unit_lines
 from core.api import job_json, job_or_404
-from core.auth import admin_required, signed_in_organiser
+from core.auth import admin_required, admin_session, signed_in_organiser
 from core.errors import Invalid, NotFound
 from core.i18n import locale_code, nfc
 from core.models import Organiser
@@ -239,14 +240,11 @@ def import_page() -> ResponseReturnValue:
     return redirect(url_for("rollup.job", job_id=job.id))
 
 
-def _signed_in() -> bool:
-    """Does the request carry an organiser's session? (Read from the cookie, before any
-    transaction: the view then checks that it is an administrator's.)"""
-    return "_user_id" in cookie
-
-
+# Only an administrator's session may send up to UPLOAD_LIMIT, streamed to disk, never whole in
+# memory (core.db.read_body_first).
 import_page.max_body = UPLOAD_LIMIT  # type: ignore[attr-defined]
-import_page.max_body_for = _signed_in  # type: ignore[attr-defined]
+import_page.max_body_for = admin_session  # type: ignore[attr-defined]
+import_page.streams_body = True  # type: ignore[attr-defined]
 
 
 def too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:

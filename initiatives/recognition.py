@@ -130,9 +130,10 @@ def _values(initiative: Initiative) -> dict[str, Any]:
 
 
 def update_recognition(
-    session: Session, initiative: Initiative, recognition: Recognition, actor: Organiser
+    session: Session, initiative: Initiative, recognition: Recognition, actor: Organiser | str
 ) -> bool:
-    """Give ``initiative`` its recognition and benefits; audit what changed. Did anything?"""
+    """Give ``initiative`` its recognition and benefits; audit what changed (``actor``: an
+    organiser, or one already named, as an import's job names it). Did anything?"""
     before = _values(initiative)
     initiative.recognition_level = recognition.level
     initiative.decision_number = recognition.decision_number

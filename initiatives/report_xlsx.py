@@ -18,6 +18,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.spreadsheets import append_row
 from initiatives.recognition import LEVEL_NAMES
 from initiatives.report_pdf import period_label
 from initiatives.reports import LEVELS, Best, Report, Row
@@ -27,7 +28,7 @@ MONEY = "#,##0"
 
 def _sheet(book: Workbook, title: str, headers: Sequence[str], widths: Sequence[int]) -> Worksheet:
     sheet = book.create_sheet(title[:31])
-    sheet.append(list(headers))
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, width in enumerate(widths, start=1):
@@ -107,7 +108,7 @@ def _summary(
         ),
     ]
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
     sheet.cell(9, 2).number_format = MONEY
 
 
@@ -118,7 +119,7 @@ def _decimal(value: Any) -> float | None:
 def _levels(book: Workbook, total: Row) -> None:
     sheet = _sheet(book, _("Theo cấp công nhận"), (_("Cấp công nhận"), _("Số sáng kiến")), (26, 14))
     for level in LEVELS:
-        sheet.append([str(LEVEL_NAMES[level]), total.by_level[level]])
+        append_row(sheet, [str(LEVEL_NAMES[level]), total.by_level[level]])
     _bar_chart(sheet, _("Sáng kiến được công nhận theo cấp"), len(LEVELS), [2], "D2")
 
 
@@ -144,7 +145,8 @@ def _units(book: Workbook, report: Report, names: Mapping[int | None, str]) -> N
             name = _("Tại %(unit)s", unit=names[row.unit_id])
         else:
             name = names[row.unit_id]
-        sheet.append(
+        append_row(
+            sheet,
             [
                 name,
                 row.registered,
@@ -156,7 +158,7 @@ def _units(book: Workbook, report: Report, names: Mapping[int | None, str]) -> N
                 row.authors,
                 row.staff,
                 _decimal(row.share_pct),
-            ]
+            ],
         )
     _money_column(sheet, 5 + len(LEVELS))
     if report.rows:
@@ -185,7 +187,8 @@ def _best(
     sheet = _sheet(book, title, headers, (5, 50, 30, 36, 18, 14, 18, 22))
     for number, best in enumerate(found, start=1):
         record = best.record
-        sheet.append(
+        append_row(
+            sheet,
             [
                 number,
                 record.title,
@@ -195,6 +198,6 @@ def _best(
                 record.decided_on.strftime("%d/%m/%Y") if record.decided_on else "",
                 best.award,
                 record.benefit,
-            ]
+            ],
         )
     _money_column(sheet, 8)

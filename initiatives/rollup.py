@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -37,7 +38,8 @@ from typing import Any, Protocol
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask_babel import gettext as _
-from sqlalchemy import inspect, select
+from sqlalchemy import BigInteger, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from core import audit, db
@@ -60,6 +62,10 @@ HEADER = re.compile(
 )
 KEY_FILE = "rollup-ed25519.key"
 PUBLIC_KEY = re.compile(r"[0-9a-f]{64}")
+# The JSON's format version: 2 added benefit_actual_vnd; a file of version 1 is still read, its
+# initiatives without an actual benefit.
+VERSION = 2
+VERSIONS = (1, 2)
 FIELDS = (
     "code",
     "title",
@@ -72,6 +78,7 @@ FIELDS = (
     "applicability",
     "effects",
     "benefit_vnd",
+    "benefit_actual_vnd",
     "non_monetary_benefits",
     "decision_number",
 )
@@ -182,7 +189,7 @@ def signed_file(session: Session, key: Ed25519PrivateKey, unit_code: str = "") -
     signer = public_hex(key)
     payload = {
         "format": "sangtao-rollup",
-        "version": 1,
+        "version": VERSION,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "unit": unit_code,
         **library(session, signer),
@@ -278,7 +285,7 @@ def verified(
         )
     try:
         content = json.loads(body)
-        if content.get("format") != "sangtao-rollup" or content.get("version") != 1:
+        if content.get("format") != "sangtao-rollup" or content.get("version") not in VERSIONS:
             raise ValueError
     except (ValueError, AttributeError):
         raise _unreadable(name) from None
@@ -302,7 +309,8 @@ def _text(value: Any) -> Any:
 
 def _fits(model: type[Base], row: dict[str, Any], names: Sequence[str]) -> None:
     """Refuse (``TypeError``) a value its column cannot hold: of another type, too long, too
-    large, or missing where the column requires one."""
+    large for its column (PostgreSQL's INTEGER holds 32 bits, BIGINT 64), or missing where the
+    column requires one."""
     columns = inspect(model).columns
     for name in names:
         value, column = row[name], columns[name]
@@ -315,7 +323,8 @@ def _fits(model: type[Base], row: dict[str, Any], names: Sequence[str]) -> None:
         length = getattr(column.type, "length", None)
         if isinstance(value, str) and length is not None and len(_text(value)) > length:
             raise TypeError(name)
-        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        bits = 63 if isinstance(column.type, BigInteger) else 31
+        if isinstance(value, int) and not -(2**bits) <= value < 2**bits:
             raise TypeError(name)
 
 
@@ -327,9 +336,13 @@ def _checked(name: str, signer: RollupSigner, content: dict[str, Any]) -> Checke
         units, initiatives = list(content["units"]), list(content["initiatives"])
         for unit in units:
             _fits(Unit, unit, ("code", "name", "staff_count"))
+            if unit["staff_count"] is not None and unit["staff_count"] < 0:
+                raise ValueError("staff_count")
             if not isinstance(unit["parent"], str | None):
                 raise TypeError("parent")
         for row in initiatives:
+            if content["version"] == 1:
+                row["benefit_actual_vnd"] = None
             _fits(Initiative, row, ("global_id", *FIELDS))
             if not isinstance(row["unit"], str | None):
                 raise TypeError("unit")
@@ -456,43 +469,83 @@ def import_files(
     """Check every file, then merge them all; one refused file refuses the lot (nothing is
     written), with the reason of the first refused.
 
-    The merge writes :data:`BATCH` initiatives to a transaction (the judges' tablets never wait
-    long on SQLite's write lock), and tells ``progress`` (a job's) how far it got after each. A
-    merge stopped half-way (the server stopped) is finished by importing the same files again:
-    what was merged is unchanged, the rest is written.
+    The check reads every value as its column will hold it, so that the merge cannot fail on a
+    value. Should the database still refuse something (a constraint, a record added meanwhile),
+    the import is refused naming the file, and nothing is written: on PostgreSQL the whole merge
+    is one transaction (its row locks hold up no other writer, and the job's progress is written
+    beside it). On SQLite, whose one write lock would keep the judges' tablets waiting, the merge
+    writes :data:`BATCH` initiatives to a transaction; SQLite enforces neither types nor lengths,
+    so only a record added meanwhile can stop it, and importing the same files again finishes
+    it: what was merged is unchanged, the rest is written. ``progress`` (a job's) is told how far
+    it got after each batch.
     """
     with db.unit_of_work() as session:
         checked = check_files(session, files)
     if progress is not None:
         progress.expect(sum(len(file.initiatives) for file in checked))
     merged = Merged()
-    for file in checked:
-        with db.unit_of_work(write=True) as session:
-            unit_ids = _units(session, file.units, merged)
-        rows = file.initiatives
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
-            with db.unit_of_work(write=True) as session:
-                for row in batch:
-                    _merge_one(session, row, unit_ids, merged)
-            if progress is not None:
-                message = _(
-                    "Tệp “%(name)s”: đã gộp %(done)s/%(total)s sáng kiến.",
-                    name=file.name,
-                    done=start + len(batch),
-                    total=len(rows),
-                )
-                progress.step(len(batch), message)
-        with db.unit_of_work(write=True) as session:
-            audit.record(
-                session,
-                actor,
-                "rollup.imported",
-                f"rollup_signer:{file.signer_id}",
-                after={"file": file.name, "initiatives": len(rows)},
-            )
-        merged.files.append(file.name)
+    current = checked[0].name if checked else ""
+    try:
+        with ExitStack() as whole:
+            outer = None if db.database().is_sqlite else whole.enter_context(_transaction(None))
+            for file in checked:
+                current = file.name
+                _merge_file(file, outer, actor, merged, progress)
+    except SQLAlchemyError:
+        raise Invalid(
+            "rollup_not_written",
+            _(
+                "Cơ sở dữ liệu không nhận nội dung của tệp “%(name)s”: các tệp bị từ chối. Hãy "
+                "nhập lại các tệp; nếu vẫn lỗi, hãy xin đơn vị gửi lại tệp này.",
+                name=current,
+            ),
+        ) from None
     return merged
+
+
+@contextmanager
+def _transaction(outer: Session | None) -> Iterator[Session]:
+    """A transaction of its own, or a flush of the ``outer`` one (PostgreSQL's single one)."""
+    if outer is None:
+        with db.unit_of_work(write=True) as session:
+            yield session
+    else:
+        yield outer
+        outer.flush()
+
+
+def _merge_file(
+    file: Checked,
+    outer: Session | None,
+    actor: Organiser | str,
+    merged: Merged,
+    progress: Reporter | None,
+) -> None:
+    with _transaction(outer) as session:
+        unit_ids = _units(session, file.units, merged)
+    rows = file.initiatives
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        with _transaction(outer) as session:
+            for row in batch:
+                _merge_one(session, row, unit_ids, merged)
+        if progress is not None:
+            message = _(
+                "Tệp “%(name)s”: đã gộp %(done)s/%(total)s sáng kiến.",
+                name=file.name,
+                done=start + len(batch),
+                total=len(rows),
+            )
+            progress.step(len(batch), message)
+    with _transaction(outer) as session:
+        audit.record(
+            session,
+            actor,
+            "rollup.imported",
+            f"rollup_signer:{file.signer_id}",
+            after={"file": file.name, "initiatives": len(rows)},
+        )
+    merged.files.append(file.name)
 
 
 # --- Signers ------------------------------------------------------------------------------------

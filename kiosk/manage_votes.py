@@ -3,7 +3,6 @@ print or hand out, the review of suspicious votes, and the result once released.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from typing import Any
@@ -34,6 +33,7 @@ from core.i18n import locale_code, nfc
 from core.links import public_url
 from core.manage import MenuItem, event_page
 from core.models import Event, EventRole, Organiser, utcnow
+from core.spreadsheets import append_row, csv_text
 from kiosk import ballots
 from kiosk.models import Ballot, BallotChannel, Exhibit, Visit, Vote
 from kiosk.qr import qr_text
@@ -286,10 +286,8 @@ def _file_name(event: Event, suffix: str) -> str:
 @bp.route("/result.csv")
 @event_page()
 def result_csv(event: Event) -> ResponseReturnValue:
-    out = io.StringIO()
-    csv.writer(out).writerows(result_rows(_released(event)))
     return Response(
-        "\ufeff" + out.getvalue(),  # Excel opens UTF-8 with a BOM as UTF-8
+        "\ufeff" + csv_text(result_rows(_released(event))),  # Excel opens UTF-8 with a BOM as UTF-8
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={_file_name(event, 'csv')}"},
     )
@@ -303,7 +301,7 @@ def result_xlsx(event: Event) -> ResponseReturnValue:
     assert sheet is not None
     sheet.title = _("Bình chọn")
     for row in result_rows(_released(event)):
-        sheet.append(row)
+        append_row(sheet, row)
     out = io.BytesIO()
     book.save(out)
     out.seek(0)

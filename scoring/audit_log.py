@@ -7,7 +7,6 @@ Reads only: the log itself is append-only (``core.models.audit``).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from core.i18n import clock, day, number
 from core.models import AuditLog, Event, Organiser
 from core.service import parse_day
+from core.spreadsheets import append_row, csv_text
 from scoring.models import Judge
 
 PAGE_SIZE = 50
@@ -265,9 +265,7 @@ def _table(rows: Sequence[Row]) -> list[list[str]]:
 
 def export_csv(session: Session, event: Event, filters: Filters) -> bytes:
     """The filtered log as CSV, UTF-8 with a byte-order mark so that Excel reads the accents."""
-    out = io.StringIO()
-    csv.writer(out).writerows(_table(_all_rows(session, event, filters)))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return ("\ufeff" + csv_text(_table(_all_rows(session, event, filters)))).encode("utf-8")
 
 
 def export_xlsx(session: Session, event: Event, filters: Filters) -> bytes:
@@ -276,7 +274,7 @@ def export_xlsx(session: Session, event: Event, filters: Filters) -> bytes:
     assert sheet is not None
     sheet.title = str(lazy_gettext("Nhật ký"))[:31]
     for line in _table(_all_rows(session, event, filters)):
-        sheet.append(line)
+        append_row(sheet, line)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -10,7 +10,6 @@ money is a plain integer of đồng, an empty cell is "not scored", never zero.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from core.i18n import sort_key
 from core.models import Event, Round
+from core.spreadsheets import append_row, csv_text
 from initiatives.models import Initiative
 from scoring import results
 from scoring.manage.results import FLAG_NAMES, METHOD_NAMES, PRIZE_NAMES
@@ -201,11 +201,7 @@ def _sheets(
 
 def csv_bytes(table: Table) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel opens the Vietnamese letters right."""
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(table.headers)
-    writer.writerows(["" if value is None else value for value in row] for row in table.rows)
-    return ("\ufeff" + text.getvalue()).encode()
+    return ("\ufeff" + csv_text([table.headers, *table.rows])).encode()
 
 
 def xlsx_bytes(found: dict[str, Table]) -> bytes:
@@ -215,12 +211,12 @@ def xlsx_bytes(found: dict[str, Table]) -> bytes:
     book.remove(book.worksheets[0])
     for table in found.values():
         sheet = book.create_sheet(table.title[:31])
-        sheet.append(table.headers)
+        append_row(sheet, table.headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in table.rows:
-            sheet.append(row)
+            append_row(sheet, row)
         for column, header in enumerate(table.headers, start=1):
             letter = get_column_letter(column)
             sheet.column_dimensions[letter].width = min(48, max(10, len(header) + 2))

@@ -20,7 +20,7 @@ from core.errors import Invalid
 from core.i18n import sort_key
 from core.importing import Checked, Importer, Item, Status, register
 from core.imports import Column, Problem, RowReader, Table, keyed, parse_flag
-from core.models import Event, Unit
+from core.models import Event, Organiser, Unit
 from core.service import SEALED
 from scoring.models import Judge, JuryRole
 from scoring.service import JudgeInput, add_judge, edit_judge, read_judge_code
@@ -96,7 +96,7 @@ class Jury:
     sealed: bool
 
 
-def context(session: Session, event: Event | None) -> Jury:
+def context(session: Session, event: Event | None, _organiser: Organiser | None) -> Jury:
     assert event is not None  # an import of an event
     units = {unit_id: code for unit_id, code in session.execute(select(Unit.id, Unit.code))}
     judges = session.scalars(select(Judge).where(Judge.event_id == event.id)).all()

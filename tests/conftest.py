@@ -24,7 +24,7 @@ os.environ.setdefault("SANGTAO_INSTANCE", tempfile.mkdtemp(prefix="sangtao-tests
 
 from core import db, realtime, views
 from core.app import create_app
-from core.auth import hash_token, limiter
+from core.auth import ADMIN_SESSION, hash_token, limiter
 from core.demo import SeededDemo, seed
 from core.models import Event, EventRole
 from kiosk import pages, visits
@@ -140,6 +140,7 @@ def organiser_client(app: Flask, factory: Factory) -> Callable[..., FlaskClient]
         with signed_in.session_transaction() as session:
             session["_user_id"] = organiser.get_id()
             session["_fresh"] = True
+            session[ADMIN_SESSION] = admin  # as signing in marks it (core.auth)
         return signed_in
 
     return make

@@ -193,3 +193,12 @@ def test_attempts_are_counted_in_the_redis_of_the_message_queue(another_app, mon
     assert answer.status_code == 429
     with second.app_context():
         auth.limiter.reset()
+
+
+@pytest.mark.parametrize("admin", [True, False])
+def test_signing_in_marks_whether_the_session_is_an_administrators(app, client, factory, admin):
+    """Read before the body (core.db.read_body_first): only an administrator's session may send
+    the roll-up's or the restore's large body."""
+    assert log_in(client, factory.organiser(admin=admin)).status_code == 302
+    with client.session_transaction() as session:
+        assert session[auth.ADMIN_SESSION] is admin

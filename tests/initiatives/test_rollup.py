@@ -6,6 +6,7 @@ import io
 import json
 import os
 import time
+import tracemalloc
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -233,6 +234,7 @@ def test_larger_than_the_sites_usual_limit_is_taken(app, factory, organiser_clie
         ("title", "Sáng kiến " * 60),  # longer than the column
         ("benefit_vnd", "85.000.000"),  # text where a whole number goes
         ("unit", 7),
+        ("benefit_actual_vnd", 2**63),  # beyond BIGINT
     ],
 )
 def test_a_signed_file_whose_values_do_not_fit_is_refused_whole(app, factory, where, value):
@@ -283,4 +285,102 @@ def test_only_a_signed_in_browser_may_send_more_than_the_usual_body(
         content_type="multipart/form-data",
     )
     assert answer.status_code == 413
+    plain = organiser_client().post(
+        "/manage/rollup/import",
+        data={"files": (io.BytesIO(first), "pcqnam.sangtao")},
+        content_type="multipart/form-data",
+    )
+    assert plain.status_code == 413  # an organiser's session is not an administrator's
     assert imported(app, organiser_client(admin=True), first).status == JobStatus.DONE
+
+
+def peak_memory(work):
+    """Run ``work``: its result, and the peak of the memory Python allocated meanwhile."""
+    tracemalloc.start()
+    try:
+        result = work()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def big_file(tmp_path, megabytes=64):
+    path = tmp_path / "lon.sangtao"
+    with path.open("wb") as out:
+        for _chunk in range(megabytes):
+            out.write(b"x" * 1024 * 1024)
+    return path
+
+
+def test_the_upload_is_streamed_never_held_in_memory_whole(app, organiser_client, tmp_path):
+    """A 64 MB file is parsed to disk in chunks: the request's peak memory stays small (review
+    finding 9: the whole body used to be read into memory first)."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    big = big_file(tmp_path)
+    admin = organiser_client(admin=True)
+    with big.open("rb") as sent:
+        answer, peak = peak_memory(
+            lambda: admin.post(
+                "/manage/rollup/import",
+                data={"files": (sent, "lon.sangtao")},
+                content_type="multipart/form-data",
+            )
+        )
+    assert answer.status_code == 422  # not a roll-up file; read to disk, then refused
+    assert peak < 8 * 1024 * 1024, peak
+
+
+@pytest.mark.parametrize("staff", [2**40, -1])
+def test_a_unit_whose_staff_count_does_not_fit_refuses_the_lot(app, factory, staff):
+    """unit.staff_count is a 32-bit INTEGER, and a headcount is never negative (review
+    finding 8): the second file refuses both, nothing written."""
+    keys = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    add_library(factory, "PCQNAM", 150)
+    first = export_and_clear(app, factory, keys[0])
+    add_library(factory, "PCDNANG", 5)
+    with app.app_context(), db.unit_of_work() as session:
+        payload = json.loads(signed_file(session, keys[1]).split(b"\n\n", 1)[1])
+    with factory.writing() as session:
+        for initiative in session.scalars(select(Initiative)):
+            session.delete(initiative)
+    for unit in payload["units"]:
+        unit["staff_count"] = staff
+    trust(factory, *keys)
+    with pytest.raises(Invalid) as refused:
+        merge(app, [("a.sangtao", first), ("b.sangtao", sign(payload, keys[1]))])
+    assert "b.sangtao" in refused.value.message
+    assert counts(factory) == (0, 0)
+
+
+def test_the_file_carries_the_actual_benefit_and_a_version_1_file_is_still_read(app, factory):
+    """A corporation's report values benefit as the unit's own does: by the actual benefit
+    (review finding 11)."""
+    keys = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    add_library(factory, "PCQNAM", 2)
+    with factory.writing() as session:
+        for initiative in session.scalars(select(Initiative)):
+            initiative.benefit_actual_vnd = 120_000_000
+    with app.app_context(), db.unit_of_work() as session:
+        data = signed_file(session, keys[0])
+        payload = json.loads(data.split(b"\n\n", 1)[1])
+    assert payload["version"] == 2
+    old = payload | {"version": 1, "initiatives": []}
+    for row in payload["initiatives"]:
+        old["initiatives"].append(
+            {key: value for key, value in row.items() if key != "benefit_actual_vnd"}
+            | {"global_id": row["global_id"] + "-v1", "code": row["code"] + "-V1"}
+        )
+    with factory.writing() as session:
+        for initiative in session.scalars(select(Initiative)):
+            session.delete(initiative)
+    trust(factory, *keys)
+    merged = merge(app, [("moi.sangtao", data), ("cu.sangtao", sign(old, keys[1]))])
+    assert merged.created == 4
+    with factory.writing() as session:
+        actual = {i.code: i.benefit_actual_vnd for i in session.scalars(select(Initiative))}
+    assert actual == {
+        "PCQNAM-0": 120_000_000,
+        "PCQNAM-1": 120_000_000,
+        "PCQNAM-0-V1": None,
+        "PCQNAM-1-V1": None,
+    }
