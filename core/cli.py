@@ -51,7 +51,10 @@ def serve(host: str, port: int) -> None:
             "serve runs on gevent: start it as `sangtao serve` with SOCKETIO_ASYNC_MODE unset"
         )
     db.upgrade(app.config["DATABASE_URL"])
-    with app.test_request_context(base_url=f"http://127.0.0.1:{port}"):
+    # An app context of its own, popped before the server starts: the command's context lasts as
+    # long as the server, and a session left in it would hold its read transaction open all day,
+    # so that SQLite could never checkpoint its WAL (which then grows with every commit).
+    with app.app_context(), app.test_request_context(base_url=f"http://127.0.0.1:{port}"):
         address = public_url()
         note = " (guessed: set PUBLIC_URL if phones cannot reach it)" if is_guessed() else ""
         set_up = is_set_up()

@@ -1,7 +1,9 @@
 import json
 
+from gevent import monkey
 from sqlalchemy import func, select
 
+import core.server
 from core import db
 from core.models import EventMember, EventRole, Organiser
 from initiatives.models import Dossier, DossierComment, DossierState, SupportMember
@@ -189,6 +191,21 @@ def test_serve_refuses_to_run_without_gevent(runner):
     result = runner.invoke(args=["serve"])
     assert result.exit_code != 0
     assert "gevent" in result.output
+
+
+def test_serve_starts_the_server_with_no_connection_held(app, runner, monkeypatch):
+    """What ``serve`` reads before starting (is anyone set up?) must not keep its connection,
+    and the read transaction with it, for the server's life: SQLite could never checkpoint its
+    WAL, which grew by megabytes a minute of votes."""
+    held: list[int] = []
+    monkeypatch.setitem(app.config, "SOCKETIO_ASYNC_MODE", "gevent")
+    monkeypatch.setattr(monkey, "is_module_patched", lambda _module: True)
+    monkeypatch.setattr(
+        core.server, "run", lambda *_: held.append(db.database().engine.pool.checkedout())
+    )
+    result = runner.invoke(args=["serve", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert held == [0]
 
 
 def test_seed_demo_links_use_the_port_serve_will_use(runner, monkeypatch):
