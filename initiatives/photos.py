@@ -20,6 +20,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
 
+from core.auth import off_the_loop
 from core.errors import Invalid
 
 MOST_PHOTOS = 4
@@ -51,7 +52,7 @@ class Unfit(ValueError):
     """A file that is no photo we take: ``too_large`` or ``unreadable``."""
 
 
-def refusal(name: str, problem: Unfit) -> Invalid:
+def _refusal(name: str, problem: Unfit) -> Invalid:
     """The refusal of the file ``name``, in the user's language."""
     if str(problem) == "too_large":
         return Invalid("photo_too_large", _("Ảnh “%(name)s” lớn hơn 8 MB.", name=name))
@@ -61,9 +62,18 @@ def refusal(name: str, problem: Unfit) -> Invalid:
     )
 
 
+def read_photo(name: str, data: bytes) -> Photo:
+    """The sent file ``name``, checked and made into its two JPEGs off the event loop; refused in
+    the user's language, by its name, when it is no photo we take."""
+    try:
+        return off_the_loop(prepare_photo, data)
+    except Unfit as problem:
+        raise _refusal(name, problem) from None
+
+
 def prepare_photo(data: bytes) -> Photo:
     """Check one sent file and make its two JPEGs. Runs on a worker thread, away from the
-    request (``core.auth.off_the_loop``): it raises :class:`Unfit`, worded by :func:`refusal`."""
+    request (``core.auth.off_the_loop``): it raises :class:`Unfit`, worded by :func:`read_photo`."""
     if len(data) > MOST_BYTES:
         raise Unfit("too_large")
     refused = Unfit("unreadable")

@@ -36,7 +36,7 @@ from werkzeug.security import safe_join
 
 from core import db, qr
 from core.admin import unit_lines
-from core.auth import hash_token, limiter, off_the_loop, public, throttle_message
+from core.auth import hash_token, limiter, public, throttle_message
 from core.errors import DomainError, Invalid
 from core.i18n import nfc
 from core.links import external_url
@@ -44,7 +44,7 @@ from core.views import by_address, setting
 from initiatives import dossiers
 from initiatives.checklist import missing
 from initiatives.models import AttachmentKind, Dossier, attachments_folder
-from initiatives.photos import Photo, Unfit, prepare_photo, refusal
+from initiatives.photos import Photo, read_photo
 from initiatives.record_form import (
     MOST_AUTHORS,
     SCOPES,
@@ -221,10 +221,7 @@ def sent_files() -> tuple[list[Photo], list[dossiers.Document]]:
         if data.startswith(b"%PDF-"):
             documents.append(dossiers.read_document(name, data))
             continue
-        try:
-            photos.append(off_the_loop(prepare_photo, data))
-        except Unfit as problem:
-            raise refusal(name, problem) from None
+        photos.append(read_photo(name, data))
     return photos, documents
 
 

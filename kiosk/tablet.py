@@ -31,14 +31,14 @@ from sqlalchemy.orm import selectinload
 
 from core import db, qr
 from core.admin import unit_lines
-from core.auth import limiter, off_the_loop, throttle_message
+from core.auth import limiter, throttle_message
 from core.errors import DomainError, Invalid
 from core.i18n import nfc
 from core.links import external_url, public_url
 from core.models import Event
 from core.views import by_address, setting
 from initiatives.models import Initiative, attachments_folder
-from initiatives.photos import MOST_PHOTOS, Photo, Unfit, prepare_photo, refusal
+from initiatives.photos import MOST_PHOTOS, Photo, read_photo
 from initiatives.record_form import (
     MOST_AUTHORS,
     SCOPES,
@@ -77,13 +77,7 @@ def sent_photos() -> list[Photo]:
     files = [f for f in request.files.getlist("photos") if f.filename]
     if len(files) > MOST_PHOTOS:
         raise Invalid("too_many_photos", _("Tối đa %(count)s ảnh.", count=MOST_PHOTOS))
-    prepared = []
-    for sent in files:
-        try:
-            prepared.append(off_the_loop(prepare_photo, sent.read()))
-        except Unfit as problem:
-            raise refusal(nfc(sent.filename or ""), problem) from None
-    return prepared
+    return [read_photo(nfc(sent.filename or ""), sent.read()) for sent in files]
 
 
 def form_page(
