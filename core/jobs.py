@@ -11,7 +11,8 @@ The job's row is written in the request's transaction; once that commits, the ta
 The task reports progress through :class:`Progress`, in short write transactions of its own, and
 returns its result (what the page offers next). The page polls ``GET /api/v1/jobs/<id>``.
 A file the job made (a PDF of 300 posters) is kept with :func:`keep_file` for a week, then swept
-away when a later job starts: the organiser runs the job again for a fresh one.
+away when a later job runs (off the request, never under its write lock): the organiser runs the
+job again for a fresh one.
 """
 
 from __future__ import annotations
@@ -116,7 +117,6 @@ def start(
     """Queue a job in the caller's write transaction; it runs once that commits."""
     if kind not in _kinds:
         raise ValueError(f"no task of kind {kind!r}")
-    _sweep_files()
     job = Job(kind=kind, event_id=event_id, organiser_id=organiser_id, params=params)
     session.add(job)
     session.flush()
@@ -188,6 +188,7 @@ def run(job_id: str) -> None:
             return
         job.status = JobStatus.RUNNING
         kind, params = job.kind, dict(job.params or {})
+    _sweep_files()
     progress = Progress(job_id)
     try:
         result = _kinds[kind].run(progress, params)
