@@ -18,8 +18,9 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from core import audit, db, signals
-from core.auth import View, audience, signed_in_organiser, unauthorized
+from core.auth import View, audience, limiter, signed_in_organiser, unauthorized
 from core.models import Organiser
+from core.views import by_address, setting
 from initiatives.models import (
     KIOSK_ORIGIN,
     Dossier,
@@ -45,6 +46,11 @@ def is_staff() -> bool:
     return signed_in_organiser() is not None
 
 
+# A whole search exported, or a share card drawn, costs a read of every record or a picture:
+# readers without an account are limited, per address, by this setting.
+EXPORT_LIMIT = "LIBRARY_EXPORT_LIMIT_PER_ADDRESS"
+
+
 def library_reader(view: View) -> View:
     """A reading page of the library: an organiser always; anyone else while the library is open
     to everyone."""
@@ -56,6 +62,15 @@ def library_reader(view: View) -> View:
         return view(*args, **kwargs)
 
     return audience(LIBRARY_READER)(wrapper)
+
+
+def costly(view: View) -> View:
+    """A reading page that costs the server (an export, a share card): limited per address for
+    readers without an account, as :data:`EXPORT_LIMIT` says; organisers are not limited."""
+    limited: View = limiter.limit(setting(EXPORT_LIMIT), key_func=by_address, exempt_when=is_staff)(
+        view
+    )
+    return limited
 
 
 def drafts() -> list[Select[tuple[int]]]:

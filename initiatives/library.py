@@ -34,13 +34,21 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core import db, signals
 from core.admin import AdminLink, unit_lines
-from core.auth import admin_required, limiter, signed_in_organiser
+from core.auth import admin_required, signed_in_organiser
 from core.errors import Invalid, NotFound
 from core.models import Organiser
 from core.models.base import MAX_ID
-from core.views import by_address, setting
 from initiatives import exports
-from initiatives.access import hidden, is_staff, library_reader, readers, set_readers, visible
+from initiatives.access import (
+    EXPORT_LIMIT,
+    costly,
+    hidden,
+    is_staff,
+    library_reader,
+    readers,
+    set_readers,
+    visible,
+)
 from initiatives.appearances import appearances
 from initiatives.dossiers import STATE_NAMES
 from initiatives.models import (
@@ -103,8 +111,6 @@ READER_NAMES = {
     LibraryReaders.EVERYONE: lazy_gettext("Mọi người truy cập máy chủ này"),
     LibraryReaders.ORGANISERS: lazy_gettext("Chỉ Ban Tổ chức"),
 }
-# A whole search exported costs a read of every record: readers without an account are limited.
-EXPORT_LIMIT = "LIBRARY_EXPORT_LIMIT_PER_ADDRESS"
 
 
 def _me() -> Organiser:
@@ -159,7 +165,7 @@ def enumeration_names() -> dict[str, str]:
 
 @bp.route("/export.<kind>")
 @library_reader
-@limiter.limit(setting(EXPORT_LIMIT), key_func=by_address, exempt_when=is_staff)
+@costly
 def export(kind: str) -> ResponseReturnValue:
     """The whole current search (every page) as CSV, XLSX or JSON."""
     if kind not in (*FORMATS, "xlsx"):

@@ -38,17 +38,15 @@ from sqlalchemy.orm import Session
 from core import db, jobs
 from core.admin import flatten, unit_tree
 from core.api import job_json, job_or_404
-from core.auth import limiter, organiser_required, signed_in_organiser
+from core.auth import organiser_required, signed_in_organiser
 from core.errors import Invalid, NotFound, status_of
 from core.i18n import locale_code
 from core.links import public_url
 from core.models import Unit
 from core.models.base import MAX_ID
-from core.views import by_address, setting
 from initiatives import bulletin, report_pdf, report_xlsx, reports, sharing
-from initiatives.access import is_staff, library_reader, published, visible
+from initiatives.access import costly, library_reader, published, visible
 from initiatives.appearances import appearances
-from initiatives.library import EXPORT_LIMIT
 from initiatives.manage_programme import programme_row, read_programme
 from initiatives.models import Initiative
 from initiatives.recognition import initiative_or_404
@@ -321,7 +319,7 @@ def shared_card(session: Session, initiative: Initiative) -> sharing.Card | None
 
 @cards.route("/<int:initiative_id>/share-card.png")
 @library_reader
-@limiter.limit(setting(EXPORT_LIMIT), key_func=by_address, exempt_when=is_staff)
+@costly
 def share_card(initiative_id: int) -> ResponseReturnValue:
     """The share card (PNG) of a recognised or award-winning initiative: whoever may read its
     record in the library may share it; drawing one costs CPU, so readers without an account are
