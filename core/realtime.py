@@ -139,10 +139,11 @@ class Publisher:
 
     def _send(self, event_id: int, slug: str, feed: str, snapshot: Snapshot) -> None:
         """Send a feed's new snapshot to its namespaces, unless its content was sent already."""
+        shown = content(snapshot)
         with self._idle:
-            if self._sent.get((feed, event_id)) == content(snapshot):
+            if self._sent.get((feed, event_id)) == shown:
                 return
-            self._sent[(feed, event_id)] = content(snapshot)
+            self._sent[(feed, event_id)] = shown
         for namespace, feeds in self.namespaces.items():
             if feed in feeds:
                 socketio.emit(feed, snapshot, namespace=namespace, to=event_room(slug))
