@@ -13,29 +13,48 @@ Each process also knows the versions without reading them (:class:`Versions`): a
 tells it the new version at once, and the database is read again for the commits of other
 processes. Pages kept in memory per version (the visitor's page) and the phones' polls answer from
 it with no database read.
+
+Each version also says which tables its transaction wrote (``tables`` of the signal), and
+:func:`reading` says which tables a read used, so that a snapshot built from tables a version did
+not write stays true at that version (``core.realtime`` builds only the feeds a commit could
+change). Both are taken from the statements sent to the database, not declared: a new query
+cannot be forgotten. A row deleted or re-keyed by a foreign key's ``ON DELETE`` or ``ON UPDATE``
+counts as written to its table; a statement whose tables cannot be told (raw SQL text) counts as
+reading or writing :data:`EVERYTHING`.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import Select, event, inspect, update
+from sqlalchemy import Connection, Select, Table, TextClause, event, inspect, update
+from sqlalchemy.engine import Compiled
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.sql.util import find_tables
 
 from core import db, signals
-from core.models import AuditLog, Event, EventMember, Organiser, Round
+from core.models import AuditLog, Base, Event, EventMember, Organiser, Round
 
 ToEvents = Callable[[Collection[Any]], Select[tuple[int]]]
 BUMPED = "sangtao.live.bumped"
 NOTED = "sangtao.live.noted"
 VERSIONS = "sangtao.live.versions"
+# Keys of Connection.info: the tables the connection's transaction wrote, and those read meanwhile.
+WRITTEN = "sangtao.live.written"
+READING = "sangtao.live.reading"
+# The execution option of the version's own update, which is not a change of what screens show.
+BUMP = "sangtao_live_bump"
+EVERYTHING = "*"
 # How long a version read from the database is believed without reading it again. Commits of
 # other processes (a job, the command line, another server process) are seen only by such a
 # read; ``sangtao serve`` reads every event's version each second (``realtime.Publisher``), so
@@ -146,6 +165,85 @@ def decision(model: type[Any]) -> list[Watch] | str | None:
     return _watched.get(model) or _ignored.get(model)
 
 
+_tables: WeakKeyDictionary[Compiled, frozenset[str]] = WeakKeyDictionary()
+_cascades: dict[str, frozenset[str]] = {}
+
+
+def tables_of(compiled: Compiled) -> frozenset[str]:
+    """The tables a compiled statement reads or writes (kept per statement, which SQLAlchemy
+    compiles once and caches)."""
+    found = _tables.get(compiled)
+    if found is None:
+        statement = compiled.statement
+        names = {
+            table.name
+            for table in find_tables(statement, include_crud=True, check_columns=True)  # type: ignore[arg-type]
+            if isinstance(table, Table)
+        }
+        if not names or isinstance(statement, TextClause):
+            names = {EVERYTHING}
+        found = _tables[compiled] = frozenset(names)
+    return found
+
+
+def with_cascades(tables: Collection[str]) -> frozenset[str]:
+    """``tables`` and every table whose rows a write to them may delete or change through a
+    foreign key's ``ON DELETE`` / ``ON UPDATE``, however far it goes."""
+    if not _cascades:
+        children: dict[str, set[str]] = {}
+        for table in Base.metadata.tables.values():
+            for key in table.foreign_keys:
+                if key.ondelete or key.onupdate:
+                    children.setdefault(key.column.table.name, set()).add(table.name)
+        for name in Base.metadata.tables:
+            reached, todo = set(), [name]
+            while todo:
+                for child in children.get(todo.pop(), ()):
+                    if child not in reached:
+                        reached.add(child)
+                        todo.append(child)
+            _cascades[name] = frozenset(reached)
+    found = set(tables)
+    for name in tables:
+        found |= _cascades.get(name, frozenset())
+    return frozenset(found)
+
+
+def _begin(connection: Connection) -> None:
+    connection.info[WRITTEN] = set()
+
+
+def _statement(
+    connection: Connection,
+    _cursor: Any,
+    _statement: str,
+    _parameters: Any,
+    context: DefaultExecutionContext,
+    _executemany: bool,
+) -> None:
+    compiled = context.compiled
+    if compiled is None:  # SQL of the driver's own: BEGIN, PRAGMA
+        return
+    tables = tables_of(compiled)
+    reading: set[str] | None = connection.info.get(READING)
+    if reading is not None:
+        reading |= tables
+    writes = context.isinsert or context.isupdate or context.isdelete or EVERYTHING in tables
+    if writes and not context.execution_options.get(BUMP):
+        connection.info.setdefault(WRITTEN, set()).update(tables)
+
+
+@contextmanager
+def reading(connection: Connection) -> Iterator[set[str]]:
+    """The tables read through ``connection`` inside the block (filled as statements run)."""
+    tables: set[str] = set()
+    connection.info[READING] = tables
+    try:
+        yield tables
+    finally:
+        connection.info.pop(READING, None)
+
+
 def _note_changes(session: Session, _context: UOWTransaction, _objects: Any) -> None:
     """Before the flush, while every row can still be read: which watched rows change, and
     that the attribute leading to their event is loaded (a deleted row could not load it later).
@@ -183,13 +281,16 @@ def _bump(session: Session, _context: UOWTransaction) -> None:
     if not fresh:
         return
     table = Event.__table__
+    connection = session.connection()
+    # The transaction's own set: it goes on filling until the commit.
+    written: set[str] = connection.info.setdefault(WRITTEN, set())
     moved = dict(
-        session.connection()
-        .execute(
+        connection.execute(
             update(table)  # type: ignore[arg-type]
             .where(table.c.id.in_(fresh))
             .values(live_version=table.c.live_version + 1)
             .returning(table.c.id, table.c.live_version)
+            .execution_options(**{BUMP: True})
         )
         .tuples()
         .all()
@@ -200,7 +301,13 @@ def _bump(session: Session, _context: UOWTransaction) -> None:
         # The pages kept per version must know of the commit before its request is answered.
         db.after_commit(session, partial(versions(app).committed, moved))
         for event_id in sorted(fresh):
-            db.after_commit(session, partial(signals.live_changed.send, app, event_id=event_id))
+            db.after_commit(session, partial(_announce, app, event_id, moved[event_id], written))
+
+
+def _announce(app: Flask, event_id: int, version: int, written: set[str]) -> None:
+    signals.live_changed.send(
+        app, event_id=event_id, version=version, tables=with_cascades(written)
+    )
 
 
 def _forget(session: Session, transaction: Any) -> None:
@@ -224,6 +331,9 @@ def init_app(app: Flask) -> None:
     event.listen(sessions, "after_flush", _bump)
     event.listen(sessions, "after_transaction_end", _forget)
     event.listen(sessions, "do_orm_execute", _refuse_bulk_writes)
+    engine = app.extensions[db.EXTENSION].engine
+    event.listen(engine, "begin", _begin)
+    event.listen(engine, "before_cursor_execute", _statement)
 
 
 watch(Event.id)

@@ -50,6 +50,8 @@ Sent = Callable[[str, Snapshot], None]
 EXTENSION = "sangtao.realtime"
 # What a snapshot says besides its content: a new build of the same content differs only in these.
 STAMPS = ("version", "generated_at")
+# How many versions of an event the tables they wrote are kept for.
+WRITTEN_KEPT = 10_000
 
 
 def event_room(slug: str) -> str:
@@ -61,9 +63,15 @@ def content(snapshot: Snapshot) -> Snapshot:
     return {key: value for key, value in snapshot.items() if key not in STAMPS}
 
 
-def build_version(built: dict[str, Snapshot]) -> int:
-    """The version a build of every feed was made at (a frozen feed keeps an older one)."""
-    return max(int(snapshot["version"]) for snapshot in built.values())
+@dataclass
+class Kept:
+    """A feed's snapshot of an event as cached: built at ``built`` from ``reads`` (None: not
+    known), and still true at every version up to ``through``."""
+
+    snapshot: Snapshot
+    reads: frozenset[str] | None
+    built: int
+    through: int
 
 
 @dataclass
@@ -73,34 +81,78 @@ class Publisher:
     app: Flask
     feeds: dict[str, Builder] = field(default_factory=dict)
     namespaces: dict[str, list[str]] = field(default_factory=dict)
-    _cache: dict[tuple[str, int], Snapshot] = field(default_factory=dict)
+    _cache: dict[tuple[str, int], Kept] = field(default_factory=dict)
     _building: set[int] = field(default_factory=set)
     _again: set[int] = field(default_factory=set)
     _idle: threading.Condition = field(default_factory=threading.Condition)
     # The version of each event as this process last knew it (see catch_up).
     _known: dict[int, int] | None = None
-    # Each event's latest build of every feed, by slug: (event id, snapshots by feed).
-    _latest: dict[str, tuple[int, dict[str, Snapshot]]] = field(default_factory=dict)
-    # What was last sent of each feed of each event, by (feed, event id): its content.
+    # The tables each version of each event was made by writing, for the commits of this process
+    # (a version another process made is not here: what it changed is not known).
+    _written: dict[int, dict[int, frozenset[str]]] = field(default_factory=dict)
+    # Each event's latest build of every feed, by slug: (event id, version, snapshots by feed).
+    _latest: dict[str, tuple[int, int, dict[str, Snapshot]]] = field(default_factory=dict)
+    # What was last sent of each feed of each event, by (feed, event id): the snapshot.
     _sent: dict[tuple[str, int], Snapshot] = field(default_factory=dict)
 
     def snapshot(self, feed: str, session: Session, event: Event) -> Snapshot:
-        """The current snapshot of ``feed`` for ``event``: cached while the version stands."""
-        version = session.scalar(select(Event.live_version).where(Event.id == event.id)) or 0
-        with self._idle:
-            cached = self._cache.get((feed, event.id))
-        if cached is not None and cached["version"] == version:
-            return cached
-        fresh = self.feeds[feed](session, event, version)
+        """The current snapshot of ``feed`` for ``event``: cached while it stays true."""
+        return self._feed(feed, session, event, self._version(session, event))
+
+    @staticmethod
+    def _version(session: Session, event: Event) -> int:
+        return session.scalar(select(Event.live_version).where(Event.id == event.id)) or 0
+
+    def _feed(self, feed: str, session: Session, event: Event, version: int) -> Snapshot:
         with self._idle:
             kept = self._cache.get((feed, event.id))
-            if kept is None or kept["version"] <= fresh["version"]:
-                self._cache[(feed, event.id)] = kept = fresh
-        return kept
-
-    def changed(self, _sender: Any = None, *, event_id: int) -> None:
-        """An event changed: build its feeds in the background, unless a build is under way."""
+            if kept is not None and self._still_true(kept, event.id, version):
+                return kept.snapshot
+        # A session of its own in the same transaction, so that every table the build uses is
+        # read by a statement (no row comes from what another feed loaded), and recorded.
+        connection = session.connection()
+        with live.reading(connection) as reads, Session(bind=connection) as own:
+            fresh = self.feeds[feed](own, own.get_one(Event, event.id), version)
         with self._idle:
+            kept = self._cache.get((feed, event.id))
+            if kept is None or kept.through < version:
+                self._cache[(feed, event.id)] = kept = Kept(
+                    fresh, frozenset(reads), version, version
+                )
+        return kept.snapshot
+
+    def _still_true(self, kept: Kept, event_id: int, version: int) -> bool:
+        """Whether a kept snapshot is right at ``version`` (or newer than it), and if so keep
+        it for that version: every version since it was built wrote none of the tables it read.
+        Called with the lock held."""
+        if version <= kept.through:
+            return True
+        if kept.reads is None or live.EVERYTHING in kept.reads:
+            return False
+        written = self._written.get(event_id, {})
+        for step in range(kept.through + 1, version + 1):
+            tables = written.get(step)
+            if tables is None or live.EVERYTHING in tables or not tables.isdisjoint(kept.reads):
+                return False
+        kept.through = version
+        return True
+
+    def changed(
+        self,
+        _sender: Any = None,
+        *,
+        event_id: int,
+        version: int | None = None,
+        tables: frozenset[str] | None = None,
+    ) -> None:
+        """An event changed (to ``version``, by writing ``tables``, when a commit of this process
+        says so): build its feeds in the background, unless a build is under way."""
+        with self._idle:
+            if version is not None and tables is not None:
+                written = self._written.setdefault(event_id, {})
+                written[version] = tables
+                while len(written) > WRITTEN_KEPT:
+                    del written[next(iter(written))]
             if event_id in self._building:
                 self._again.add(event_id)
                 return
@@ -131,45 +183,48 @@ class Publisher:
                 event = session.get(Event, event_id)
                 if event is None:
                     return
-                built = self.current(session, event, partial(self._send, event_id, event.slug))
+                version, _built = self.current(
+                    session, event, partial(self._send, event_id, event.slug)
+                )
             with self._idle:
                 if self._known is not None:
-                    version = build_version(built)
                     self._known[event_id] = max(self._known.get(event_id, 0), version)
 
     def _send(self, event_id: int, slug: str, feed: str, snapshot: Snapshot) -> None:
-        """Send a feed's new snapshot to its namespaces, unless its content was sent already."""
-        shown = content(snapshot)
+        """Send a feed's new snapshot to its namespaces, unless its content was sent already;
+        then let the screens have it before the next feed is built."""
         with self._idle:
-            if self._sent.get((feed, event_id)) == shown:
+            sent = self._sent.get((feed, event_id))
+            if sent is snapshot or (sent is not None and content(sent) == content(snapshot)):
                 return
-            self._sent[(feed, event_id)] = shown
+            self._sent[(feed, event_id)] = snapshot
         for namespace, feeds in self.namespaces.items():
             if feed in feeds:
                 socketio.emit(feed, snapshot, namespace=namespace, to=event_room(slug))
+        socketio.sleep(0)
 
     def current(
         self, session: Session, event: Event, built_one: Sent | None = None
-    ) -> dict[str, Snapshot]:
-        """Every feed of ``event`` as of now (cached while the version stands), each handed to
-        ``built_one`` as soon as it is built; kept as the event's latest build unless a newer one
-        is kept, so that what :meth:`latest` serves never goes back."""
+    ) -> tuple[int, dict[str, Snapshot]]:
+        """The event's version and every feed of it as of now (each cached while it stays true),
+        each handed to ``built_one`` as soon as it is built; kept as the event's latest build
+        unless a newer one is kept, so that what :meth:`latest` serves never goes back."""
         began = time.monotonic()
+        version = self._version(session, event)
         built: dict[str, Snapshot] = {}
         for name in self.feeds:
-            built[name] = self.snapshot(name, session, event)
+            built[name] = self._feed(name, session, event, version)
             if built_one is not None:
                 built_one(name, built[name])
-        version = build_version(built)
         live.versions(self.app).read({event.id: version}, began)
         with self._idle:
             kept = self._latest.get(event.slug)
-            if kept is None or build_version(kept[1]) <= version:
+            if kept is None or kept[1] <= version:
                 others = {
                     slug: found for slug, found in self._latest.items() if found[0] != event.id
                 }
-                self._latest = others | {event.slug: (event.id, built)}
-        return built
+                self._latest = others | {event.slug: (event.id, version, built)}
+        return version, built
 
     def latest(self, slug: str) -> dict[str, Snapshot] | None:
         """The snapshots of the event's latest build, by feed, read from memory: what the
@@ -183,9 +238,9 @@ class Publisher:
             found = self._latest.get(slug)
             if found is None:
                 return None
-            event_id, built = found
+            event_id, version, built = found
             building = event_id in self._building
-        if build_version(built) < live.versions(self.app).seen(event_id) and not building:
+        if version < live.versions(self.app).seen(event_id) and not building:
             return None
         return built
 
@@ -218,6 +273,7 @@ class Publisher:
         backup, a test's fresh database), so versions may start again from zero."""
         with self._idle:
             self._cache.clear()
+            self._written.clear()
             self._known = None
             self._latest.clear()
             self._sent.clear()

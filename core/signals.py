@@ -14,8 +14,9 @@ live_changed = _signals.signal(
     "live-changed",
     doc="""A committed transaction changed what a screen or phone of an event shows.
 
-    Sent by ``core.live`` after the commit, once per event and transaction, with the app as sender
-    and ``event_id``. ``core.realtime`` rebuilds and pushes the event's snapshots on it.
+    Sent by ``core.live`` after the commit, once per event and transaction, with the app as sender,
+    ``event_id``, the event's new ``version`` and the ``tables`` the transaction wrote.
+    ``core.realtime`` rebuilds and pushes the event's snapshots that read any of those tables.
     """,
 )
 

@@ -52,7 +52,7 @@ def _polled(slug: str) -> dict[str, realtime.Snapshot]:
     publisher = realtime.publisher()
     latest = publisher.latest(slug)
     if latest is None:
-        latest = publisher.current(db.session(), event_or_404(slug))
+        _version, latest = publisher.current(db.session(), event_or_404(slug))
     return at_the_freeze({feed: latest[feed] for feed in FEEDS})
 
 

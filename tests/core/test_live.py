@@ -1,7 +1,7 @@
 import time
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from core import db, live, signals
 from core.models import AuditLog, Base, Event, EventMember, Job, Organiser, Round, Unit
@@ -104,7 +104,7 @@ def version(app, event_id):
 def announced(app):
     heard = []
 
-    def hear(_sender, event_id):
+    def hear(_sender, event_id, **_what):
         heard.append(event_id)
 
     signals.live_changed.connect(hear, sender=app)
@@ -202,3 +202,70 @@ def test_a_version_only_grows_and_is_not_believed_once_read_long_ago(app):
     known.forget()
     known.read({7: 6}, time.monotonic() - live.BELIEVED_FOR - 1)
     assert known.current(7) is None  # another process may have committed since
+
+
+@pytest.fixture
+def written(app):
+    """The ``tables`` of every ``live_changed`` sent, by event."""
+    heard = {}
+
+    def hear(_sender, event_id, tables, **_what):
+        heard.setdefault(event_id, []).append(tables)
+
+    signals.live_changed.connect(hear, sender=app)
+    yield heard
+    signals.live_changed.disconnect(hear, sender=app)
+
+
+def test_a_change_says_which_tables_its_transaction_wrote(app, factory, written):
+    contest = factory.contest()
+    judge = factory.judge(contest.event)
+    written.clear()
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        session.get(Entry, contest.entries[0]).running_order = 9
+        session.flush()  # the version moves here; what is written afterwards counts too
+        session.get(Judge, judge.id).active = False
+        session.add(AuditLog(event_id=contest.event.id, actor="t", action="t", subject="t"))
+    (tables,) = written[contest.event.id]
+    # Not the event's row: the version's own update is not a change of what screens show.
+    assert {"entry", "judge", "audit_log"} <= tables and "event" not in tables
+
+
+def test_a_row_a_foreign_key_deletes_counts_as_written(app, factory, written):
+    contest = factory.contest()
+    written.clear()
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        session.delete(session.get(Entry, contest.entries[0]))
+    (tables,) = written[contest.event.id]
+    assert {"entry", "recusal"} <= tables  # recusal.entry_id is ON DELETE CASCADE
+    assert {"round", "entry", "recusal"} <= live.with_cascades({"round"})  # however far
+
+
+def test_raw_sql_counts_as_writing_everything(app, factory, written):
+    contest = factory.contest()
+    written.clear()
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        session.get(Entry, contest.entries[0]).running_order = 9
+        session.execute(text("UPDATE unit SET name = name"))
+    (tables,) = written[contest.event.id]
+    assert live.EVERYTHING in tables
+
+
+def test_a_read_records_every_table_its_statements_use(app, factory):
+    contest = factory.contest()
+    with app.app_context(), db.unit_of_work() as session:
+        connection = session.connection()
+        with live.reading(connection) as tables:
+            session.execute(
+                select(Entry.id)
+                .join(Round, Round.id == Entry.round_id)
+                .where(Entry.id.in_(select(ScoreSheet.entry_id).where(ScoreSheet.total > 1)))
+            ).all()
+            session.get(Unit, 1)
+        assert tables == {"entry", "round", "score_sheet", "unit"}
+        session.scalar(select(Judge.id))  # after the block: not recorded
+        assert tables == {"entry", "round", "score_sheet", "unit"}
+        with live.reading(connection) as tables:
+            session.execute(text("SELECT 1")).all()
+        assert tables == {live.EVERYTHING}
+    assert contest.entries

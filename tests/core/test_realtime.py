@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from core import db, realtime
 from core.models import Event
+from display.models import Screen
 from scoring.models import Entry
 from scoring.standings import FEED
 from tests.conftest import make_app, settle
@@ -123,3 +124,67 @@ def test_the_latest_build_is_served_until_the_build_under_way_is_done(
     settle(app)
     after = publisher.latest(contest.slug)
     assert after[FEED]["version"] == live_version(app, contest.event.id) > before[FEED]["version"]
+
+
+@pytest.fixture
+def counted_builds(app, monkeypatch):
+    """Every feed's builds, by name, in the order they ran."""
+    publisher = app.extensions[realtime.EXTENSION]
+    built = []
+    for name, build in dict(publisher.feeds).items():
+        monkeypatch.setitem(
+            publisher.feeds, name, lambda s, e, v, b=build, n=name: built.append(n) or b(s, e, v)
+        )
+    return built
+
+
+def build_all(app, event_id):
+    settle(app)
+    publisher = app.extensions[realtime.EXTENSION]
+    with app.test_request_context(), db.unit_of_work() as session:
+        return publisher.current(session, session.get(Event, event_id))
+
+
+def test_a_change_rebuilds_only_the_feeds_that_read_what_it_wrote(app, contest, counted_builds):
+    _version, before = build_all(app, contest.event.id)
+    counted_builds.clear()
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        session.add(Screen(event_id=contest.event.id, name="Sảnh", key="sanh"))
+    settle(app)
+    assert "screens" in counted_builds and FEED not in counted_builds
+    version, after = build_all(app, contest.event.id)
+    assert version == live_version(app, contest.event.id)
+    assert after[FEED] is before[FEED]  # kept, at the version it was built at
+    assert "sanh" in after["screens"]["screens"]
+
+
+def test_a_change_committed_by_another_process_rebuilds_every_feed(app, contest, counted_builds):
+    build_all(app, contest.event.id)
+    publisher = app.extensions[realtime.EXTENSION]
+    publisher.catch_up()
+    counted_builds.clear()
+    other = make_app(app.config["DATABASE_URL"])  # which tables it wrote is not known here
+    with other.app_context(), db.unit_of_work(write=True) as session:
+        session.add(Screen(event_id=contest.event.id, name="Sảnh", key="sanh"))
+    settle(other)
+    assert publisher.catch_up() == [contest.event.id]
+    settle(app)
+    assert sorted(counted_builds) == sorted(publisher.feeds)
+    other.extensions[db.EXTENSION].dispose()
+
+
+def test_a_feed_is_rebuilt_once_a_change_writes_a_table_it_read(
+    app, client, contest, judge, counted_builds
+):
+    _version, before = build_all(app, contest.event.id)
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        session.add(Screen(event_id=contest.event.id, name="Sảnh", key="sanh"))
+    settle(app)
+    assert submit(client, judge, contest.entries[0]).status_code == 201
+    settle(app)
+    _version, after = build_all(app, contest.event.id)
+    assert after[FEED] is not before[FEED]
+    assert after[FEED]["version"] == live_version(app, contest.event.id)
+    assert [
+        row["sheets"] for row in after[FEED]["entries"] if row["entry_id"] == contest.entries[0]
+    ] == [1]
