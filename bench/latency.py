@@ -9,8 +9,8 @@ What it does, all on 127.0.0.1:
 * seeds one fresh demo event per round (``sangtao seed-demo --json``) in a temporary instance
   folder and SQLite database, then starts the production server (``sangtao serve``: gevent,
   websockets) on a free port, with ``SANGTAO_BENCHMARK=1`` for the bare broadcast below;
-* per round, connects S ``socketio.Client`` screens (websocket transport) to ``/display`` and has
-  J judges post their submitted sheets concurrently, one thread and one ``requests.Session``
+* per round, connects S screens (bare websockets, one thread reading them all) to ``/display``
+  and has J judges post their submitted sheets concurrently, one thread and one ``requests.Session``
   each, back to back or every ``--interval`` seconds; a sample is the time from just before a
   ``POST /api/v1/scoresheets`` is sent until one screen receives the first ``standings``
   snapshot that includes that sheet: J x N x S a round, less the sheets refused as recused;
@@ -32,15 +32,17 @@ import argparse
 import itertools
 import json
 import random
+import selectors
+import socket
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-import socketio
 from harness import (
     HOST,
     SHEETS_PATH,
@@ -53,8 +55,12 @@ from harness import (
     sheet_body,
     timed_post,
 )
+from wsproto import ConnectionType, WSConnection
+from wsproto.events import Message, Ping, Request, TextMessage
 
 NAMESPACE = "/display"
+SOCKET_PATH = "/socket.io/?EIO=4&transport=websocket"
+EVENT_PREFIX = f"42{NAMESPACE},"  # a Socket.IO event of the namespace, in an Engine.IO message
 EVENTS = ("standings", "bench")  # what the screens record
 
 CONNECT_TIMEOUT = 10.0  # seconds for a screen to connect and get its first snapshot
@@ -90,45 +96,83 @@ class Wall:
     """S screens on an event's ``/display`` room, keeping every payload with its arrival time.
 
     ``seen[name][screen]`` lists what that screen got of event ``name`` (one of ``EVENTS``).
+
+    The screens are bare websockets speaking Engine.IO 4 and Socket.IO 5 (what the big screen's
+    page speaks), all read by one thread: ``socketio.Client`` starts a thread per message
+    received, and 20 of them contending for the bench's interpreter delayed the arrivals by
+    more than the server took to send them, the bare broadcast's above all (one message per
+    POST, where the product sends one per build).
     """
 
     def __init__(self, url: str, slug: str, count: int) -> None:
-        self.url = url
+        self.address = urlsplit(url).netloc
         self.slug = slug
         self.count = count
         self.lock = threading.Lock()
         self.seen: dict[str, list[list[tuple[float, Snapshot]]]] = {
             name: [[] for _ in range(count)] for name in EVENTS
         }
-        self.clients: list[socketio.Client] = []
+        self.selector = selectors.DefaultSelector()
+        self.partial: dict[int, list[str]] = {}  # each screen's text message being received
+        self.running = True
+        self.reader = threading.Thread(target=self._read, daemon=True)
 
     def connect(self) -> None:
+        host, port = self.address.rsplit(":", 1)
         for index in range(self.count):
-            client = socketio.Client(
-                reconnection=False,
-                # websocket-client reads http_proxy itself: keep this traffic on 127.0.0.1.
-                websocket_extra_options={"http_no_proxy": [HOST]},
-            )
-            for name in EVENTS:
-                client.on(name, self._recorder(self.seen[name][index]), namespace=NAMESPACE)
-            self.clients.append(client)
-            client.connect(
-                self.url,
-                namespaces=[NAMESPACE],
-                transports=["websocket"],
-                auth={"event": self.slug, "screen": f"bench-{index}"},
-                wait_timeout=CONNECT_TIMEOUT,
-            )
+            sock = socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            ws = WSConnection(ConnectionType.CLIENT)
+            sock.sendall(ws.send(Request(host=self.address, target=SOCKET_PATH)))
+            sock.setblocking(False)
+            self.selector.register(sock, selectors.EVENT_READ, (index, ws))
+        self.reader.start()
         if not self._wait(lambda: all(self.seen["standings"]), CONNECT_TIMEOUT):
-            raise RuntimeError(f"a screen got no first snapshot from {self.url}")
+            raise RuntimeError(f"a screen got no first snapshot from {self.address}")
 
-    def _recorder(self, seen: list[tuple[float, Snapshot]]) -> Callable[[Snapshot], None]:
-        def record(data: Snapshot) -> None:
-            arrived = time.perf_counter()
-            with self.lock:
-                seen.append((arrived, data))
+    def _read(self) -> None:
+        while self.running:
+            for key, _mask in self.selector.select(timeout=0.1):
+                index, ws = key.data
+                try:
+                    data = key.fileobj.recv(1 << 16)  # type: ignore[union-attr]
+                except BlockingIOError:
+                    continue
+                ws.receive_data(data or None)
+                for message in self._messages(ws, key.fileobj, index):
+                    self._receive(ws, key.fileobj, index, message)
 
-        return record
+    def _messages(self, ws: WSConnection, sock: Any, index: int) -> Iterator[str]:
+        parts = self.partial.setdefault(index, [])
+        for event in ws.events():
+            if isinstance(event, TextMessage):
+                parts.append(event.data)
+                if event.message_finished:
+                    yield "".join(parts)
+                    parts.clear()
+            elif isinstance(event, Ping):
+                self._send(sock, ws.send(event.response()))
+
+    def _receive(self, ws: WSConnection, sock: Any, index: int, message: str) -> None:
+        arrived = time.perf_counter()
+        if message.startswith("0"):  # Engine.IO open: join the namespace as the page does
+            auth = json.dumps({"event": self.slug, "screen": f"bench-{index}"})
+            self._send(sock, ws.send(Message(data=f"40{NAMESPACE},{auth}")))
+        elif message == "2":  # Engine.IO ping
+            self._send(sock, ws.send(Message(data="3")))
+        elif message.startswith(EVENT_PREFIX):
+            name, data = json.loads(message[len(EVENT_PREFIX) :])[:2]
+            if name in self.seen:
+                with self.lock:
+                    self.seen[name][index].append((arrived, data))
+
+    @staticmethod
+    def _send(sock: Any, data: bytes) -> None:
+        sock.setblocking(True)
+        try:
+            sock.sendall(data)
+        finally:
+            sock.setblocking(False)
 
     def _wait(self, condition: Callable[[], bool], timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -163,12 +207,11 @@ class Wall:
         return Result(latencies, missed, [s.answered for s in sent])
 
     def close(self) -> None:
-        # In parallel: each disconnect waits a couple of seconds for its read loop to end.
-        closing = [threading.Thread(target=client.disconnect) for client in self.clients]
-        for thread in closing:
-            thread.start()
-        for thread in closing:
-            thread.join(timeout=CONNECT_TIMEOUT)
+        self.running = False
+        self.reader.join(timeout=CONNECT_TIMEOUT)
+        for key in list(self.selector.get_map().values()):
+            key.fileobj.close()  # type: ignore[union-attr]
+        self.selector.close()
 
 
 def run_threads(workers: list[Callable[[float], None]], timeout: float) -> None:

@@ -9,9 +9,10 @@ Both seed a demo event in a temporary instance folder, start ``sangtao serve`` (
 ``SANGTAO_BENCHMARK=1`` for display/bench.py's bare routes) on 127.0.0.1, and sample the server's
 resident memory (VmRSS of /proc/<pid>/status) every 0.2 s; they print the peak.
 
-``screens``: bench/latency.py's round with S=20 screen clients on ``/display``: a sample is the
-time from just before a judge's ``POST /api/v1/scoresheets`` until a screen receives the first
-``standings`` snapshot with that sheet; the bare baseline replays the same requests at the same
+``screens``: bench/latency.py's round with S=20 screens on ``/display`` (judges posting back to
+back, or every ``--interval`` seconds): a sample is the time from just before a judge's
+``POST /api/v1/scoresheets`` until a screen receives the first ``standings`` snapshot with that
+sheet; the bare baseline replays the same requests at the same
 times as ``POST /bench/broadcast/<slug>`` of the round's final snapshot, emitted to the same
 screens with no database work. Goal: p99 <= 2x bare.
 
@@ -136,12 +137,18 @@ def header() -> str:
 def screens(args: argparse.Namespace) -> None:
     import latency
 
-    rounds = argparse.Namespace(judges=args.judges, screens=args.screens, sheets=0, interval=0.0)
+    rounds = argparse.Namespace(
+        judges=args.judges, screens=args.screens, sheets=0, interval=args.interval
+    )
     with tempfile.TemporaryDirectory(prefix="sangtao-bench-") as folder:
         env = instance_env(Path(folder), SANGTAO_BENCHMARK="1")
         demos = [seed_demo(env) for _ in range(args.repeat)]
         with server(env) as (port, memory):
-            print(f"S={args.screens} screens, J={args.judges} judges, {args.repeat} round(s)")
+            pace = f"every {args.interval} s" if args.interval else "back to back"
+            print(
+                f"S={args.screens} screens, J={args.judges} judges posting {pace}, "
+                f"{args.repeat} round(s)"
+            )
             product = latency.Result([], 0, [])
             bare = latency.Result([], 0, [])
             for number, demo in enumerate(demos, start=1):
@@ -343,6 +350,9 @@ def main() -> None:
     wall.add_argument("-s", "--screens", type=int, default=20, help="screen clients")
     wall.add_argument("-j", "--judges", type=int, default=5, help="judges posting at once")
     wall.add_argument("-r", "--repeat", type=int, default=3, help="rounds, one event each")
+    wall.add_argument(
+        "-i", "--interval", type=float, default=0.0, help="seconds between a judge's sheets"
+    )
     crowd = parts.add_parser("phones", help="a new snapshot to P phones polling with ETag")
     crowd.add_argument("-p", "--phones", type=int, default=2000, help="phones")
     crowd.add_argument("--period", type=float, default=4.0, help="seconds between polls")
