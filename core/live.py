@@ -166,7 +166,8 @@ def decision(model: type[Any]) -> list[Watch] | str | None:
 
 
 _tables: WeakKeyDictionary[Compiled, frozenset[str]] = WeakKeyDictionary()
-_cascades: dict[str, frozenset[str]] = {}
+_reached: dict[str, frozenset[str]] = {}
+_closures: dict[frozenset[str], frozenset[str]] = {}
 
 
 def tables_of(compiled: Compiled) -> frozenset[str]:
@@ -186,27 +187,37 @@ def tables_of(compiled: Compiled) -> frozenset[str]:
     return found
 
 
+def _cascades() -> dict[str, frozenset[str]]:
+    """Per table, every table whose rows a write to it may delete or change through a foreign
+    key's ``ON DELETE`` / ``ON UPDATE``, however far it goes."""
+    children: dict[str, set[str]] = {}
+    for table in Base.metadata.tables.values():
+        for key in table.foreign_keys:
+            if key.ondelete or key.onupdate:
+                children.setdefault(key.column.table.name, set()).add(table.name)
+    reach: dict[str, frozenset[str]] = {}
+    for name in Base.metadata.tables:
+        reached: set[str] = set()
+        todo = [name]
+        while todo:
+            for child in children.get(todo.pop(), ()):
+                if child not in reached:
+                    reached.add(child)
+                    todo.append(child)
+        reach[name] = frozenset(reached)
+    return reach
+
+
 def with_cascades(tables: Collection[str]) -> frozenset[str]:
-    """``tables`` and every table whose rows a write to them may delete or change through a
-    foreign key's ``ON DELETE`` / ``ON UPDATE``, however far it goes."""
-    if not _cascades:
-        children: dict[str, set[str]] = {}
-        for table in Base.metadata.tables.values():
-            for key in table.foreign_keys:
-                if key.ondelete or key.onupdate:
-                    children.setdefault(key.column.table.name, set()).add(table.name)
-        for name in Base.metadata.tables:
-            reached, todo = set(), [name]
-            while todo:
-                for child in children.get(todo.pop(), ()):
-                    if child not in reached:
-                        reached.add(child)
-                        todo.append(child)
-            _cascades[name] = frozenset(reached)
-    found = set(tables)
-    for name in tables:
-        found |= _cascades.get(name, frozenset())
-    return frozenset(found)
+    """``tables`` and every table a write to them may change through a foreign key's cascade.
+    One object per distinct set: a publisher keeps one per version."""
+    key = frozenset(tables)
+    found = _closures.get(key)
+    if found is None:
+        if not _reached:
+            _reached.update(_cascades())
+        found = _closures[key] = key.union(*(_reached.get(name, frozenset()) for name in key))
+    return found
 
 
 def _begin(connection: Connection) -> None:

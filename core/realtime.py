@@ -51,7 +51,7 @@ EXTENSION = "sangtao.realtime"
 # What a snapshot says besides its content: a new build of the same content differs only in these.
 STAMPS = ("version", "generated_at")
 # How many versions of an event the tables they wrote are kept for.
-WRITTEN_KEPT = 10_000
+WRITTEN_KEPT = 1_000
 
 
 def event_room(slug: str) -> str:
