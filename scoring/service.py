@@ -17,8 +17,8 @@ from itertools import count
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, inspect, or_, select
+from sqlalchemy.orm import Session, joinedload
 
 from core import audit
 from core.auth import hash_token, new_token
@@ -152,12 +152,15 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
     that two saves from one tablet (a double tap, a retry racing its original) run one after the
     other and the second sees what the first wrote, on PostgreSQL as on SQLite.
     """
-    locked = session.scalar(select(Judge).where(Judge.id == judge.id).with_for_update())
+    # By the key the judge was loaded with: the write transaction expired what was read before.
+    locked = session.get(Judge, inspect(judge).identity, with_for_update=True)
     if locked is None or not locked.active:
         raise Unauthenticated(
             "invalid_token", _("Mã đăng nhập của giám khảo không đúng hoặc đã bị thu hồi.")
         )
-    entry = session.get(Entry, data.entry_id)
+    entry = session.get(
+        Entry, data.entry_id, options=[joinedload(Entry.round).joinedload(Round.event)]
+    )
     if entry is None or entry.round.event_id != locked.event_id:
         raise NotFound("entry_not_found", _("Không tìm thấy bài dự thi này trong sự kiện."))
     event = entry.round.event
