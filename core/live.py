@@ -36,7 +36,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import Connection, Select, Table, TextClause, event, inspect, update
+from sqlalchemy import Connection, Select, Table, TextClause, event, inspect, union_all, update
 from sqlalchemy.engine import Compiled
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, UOWTransaction
@@ -277,12 +277,15 @@ def events_touched(session: Session) -> set[int]:
     for spec, row in session.info.pop(NOTED, []):
         found.setdefault(spec, set()).update(before_and_after(row, spec.attribute.key))
     touched: set[int] = set()
-    connection = session.connection()
+    queries: list[Select[tuple[int]]] = []
     for spec, values in found.items():
         if spec.to_events is None:
             touched.update(values)
         elif values:
-            touched.update(connection.scalars(spec.to_events(values)))
+            queries.append(spec.to_events(values))
+    if queries:  # one statement, however many kinds of row (a sheet and its scores)
+        asked = queries[0] if len(queries) == 1 else union_all(*queries)
+        touched.update(session.connection().scalars(asked))
     return touched
 
 
