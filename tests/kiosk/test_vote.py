@@ -10,6 +10,7 @@ from core import db
 from core.models import Event, utcnow
 from kiosk import ballots
 from kiosk.models import Ballot, BallotChannel, Exhibit, ExhibitStatus, Scan, Vote
+from tests.conftest import settle
 
 PHONE = {"User-Agent": "Mozilla/5.0 (Linux; Android 13; SM-A145F) Mobile Safari/537.36"}
 
@@ -189,3 +190,16 @@ def test_a_ballot_racing_itself_votes_once_on_postgresql(postgres_app):
     with postgres_app.app_context(), db.unit_of_work() as session:
         ballot = session.scalar(select(Ballot).where(Ballot.token == token))
         assert session.scalar(select(func.count()).where(Vote.ballot_id == ballot.id)) == 1
+
+
+def test_a_vote_rebuilds_no_feed_until_the_count_is_released(app, client, booth, monkeypatch):
+    from tests.core.test_realtime import build_all, count_builds
+
+    event, first, _second, token = booth
+    build_all(app, event.id)
+    built = count_builds(app, monkeypatch)
+    assert client.post(f"/b/{token}/exhibits/{first.id}").status_code == 302
+    settle(app)
+    # The count stays hidden until released: no feed reads the votes yet, none is rebuilt (it
+    # rebuilt all nine, the standings included).
+    assert built == []
