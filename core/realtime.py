@@ -65,12 +65,11 @@ def content(snapshot: Snapshot) -> Snapshot:
 
 @dataclass
 class Kept:
-    """A feed's snapshot of an event as cached: built at ``built`` from ``reads`` (None: not
-    known), and still true at every version up to ``through``."""
+    """A feed's snapshot of an event as cached, the tables its build read, and the newest
+    version it is known to be true at (it is true from the version it was built at)."""
 
     snapshot: Snapshot
-    reads: frozenset[str] | None
-    built: int
+    reads: frozenset[str]
     through: int
 
 
@@ -116,9 +115,7 @@ class Publisher:
         with self._idle:
             kept = self._cache.get((feed, event.id))
             if kept is None or kept.through < version:
-                self._cache[(feed, event.id)] = kept = Kept(
-                    fresh, frozenset(reads), version, version
-                )
+                self._cache[(feed, event.id)] = kept = Kept(fresh, frozenset(reads), version)
         return kept.snapshot
 
     def _still_true(self, kept: Kept, event_id: int, version: int) -> bool:
@@ -127,7 +124,7 @@ class Publisher:
         Called with the lock held."""
         if version <= kept.through:
             return True
-        if kept.reads is None or live.EVERYTHING in kept.reads:
+        if live.EVERYTHING in kept.reads:
             return False
         written = self._written.get(event_id, {})
         for step in range(kept.through + 1, version + 1):
