@@ -40,6 +40,7 @@ from sqlalchemy import Connection, Select, Table, TextClause, event, inspect, un
 from sqlalchemy.engine import Compiled
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.sql import visitors
 from sqlalchemy.sql.util import find_tables
 
 from core import db, signals
@@ -55,6 +56,9 @@ READING = "sangtao.live.reading"
 # The execution option of the version's own update, which is not a change of what screens show.
 BUMP = "sangtao_live_bump"
 EVERYTHING = "*"
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+# Key of Session.info: what the transaction wrote, and whether a new version announced it.
+TRANSACTION = "sangtao.live.transaction"
 # How long a version read from the database is believed without reading it again. Commits of
 # other processes (a job, the command line, another server process) are seen only by such a
 # read; ``sangtao serve`` reads every event's version each second (``realtime.Publisher``), so
@@ -172,17 +176,22 @@ _closures: dict[frozenset[str], frozenset[str]] = {}
 
 def tables_of(compiled: Compiled) -> frozenset[str]:
     """The tables a compiled statement reads or writes (kept per statement, which SQLAlchemy
-    compiles once and caches)."""
+    compiles once and caches). An ORM statement's eager loads are joined only in the statement
+    its compilation made, so both are looked at; any raw SQL text in it counts as every table."""
     found = _tables.get(compiled)
     if found is None:
-        statement = compiled.statement
-        names = {
-            table.name
-            for table in find_tables(statement, include_crud=True, check_columns=True)  # type: ignore[arg-type]
-            if isinstance(table, Table)
-        }
-        if not names or isinstance(statement, TextClause):
-            names = {EVERYTHING}
+        state = getattr(compiled, "compile_state", None)
+        statements = [compiled.statement, getattr(state, "statement", None)]
+        names: set[str] = set()
+        for statement in (part for part in statements if part is not None):
+            for element in visitors.iterate(statement):
+                if isinstance(element, TextClause):
+                    names.add(EVERYTHING)
+            names.update(
+                table.name
+                for table in find_tables(statement, include_crud=True, check_columns=True)
+                if isinstance(table, Table)
+            )
         found = _tables[compiled] = frozenset(names)
     return found
 
@@ -227,15 +236,18 @@ def _begin(connection: Connection) -> None:
 def _statement(
     connection: Connection,
     _cursor: Any,
-    _statement: str,
+    statement: str,
     _parameters: Any,
     context: DefaultExecutionContext,
     _executemany: bool,
 ) -> None:
     compiled = context.compiled
-    if compiled is None:  # SQL of the driver's own: BEGIN, PRAGMA
+    if compiled is not None:
+        tables = tables_of(compiled)
+    elif statement.lstrip()[:9].upper().startswith(TRANSACTION_CONTROL):
         return
-    tables = tables_of(compiled)
+    else:  # SQL sent as it is, through exec_driver_sql: which tables, nobody knows
+        tables = frozenset({EVERYTHING})
     reading: set[str] | None = connection.info.get(READING)
     if reading is not None:
         reading |= tables
@@ -289,15 +301,41 @@ def events_touched(session: Session) -> set[int]:
     return touched
 
 
+@dataclass
+class Writes:
+    """What a transaction wrote (filled until its commit), and whether a version announces it."""
+
+    tables: set[str]
+    announced: bool = False
+
+
+def _transaction(session: Session) -> Writes:
+    """The transaction's writes; at the first flush, a callback after its commit that tells of
+    writes no version announces (a draft sheet: ``signals.quiet_write``)."""
+    writes: Writes | None = session.info.get(TRANSACTION)
+    if writes is None:
+        tables = session.connection().info.setdefault(WRITTEN, set())
+        writes = session.info[TRANSACTION] = Writes(tables)
+        if has_app_context():
+            app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+            db.after_commit(session, partial(_written_quietly, app, writes))
+    return writes
+
+
+def _written_quietly(app: Flask, writes: Writes) -> None:
+    if writes.tables and not writes.announced:
+        signals.quiet_write.send(app, tables=with_cascades(writes.tables))
+
+
 def _bump(session: Session, _context: UOWTransaction) -> None:
+    writes = _transaction(session)
     bumped: set[int] = session.info.setdefault(BUMPED, set())
     fresh = events_touched(session) - bumped
     if not fresh:
         return
+    writes.announced = True
     table = Event.__table__
     connection = session.connection()
-    # The transaction's own set: it goes on filling until the commit.
-    written: set[str] = connection.info.setdefault(WRITTEN, set())
     moved = dict(
         connection.execute(
             update(table)  # type: ignore[arg-type]
@@ -315,7 +353,9 @@ def _bump(session: Session, _context: UOWTransaction) -> None:
         # The pages kept per version must know of the commit before its request is answered.
         db.after_commit(session, partial(versions(app).committed, moved))
         for event_id in sorted(fresh):
-            db.after_commit(session, partial(_announce, app, event_id, moved[event_id], written))
+            db.after_commit(
+                session, partial(_announce, app, event_id, moved[event_id], writes.tables)
+            )
 
 
 def _announce(app: Flask, event_id: int, version: int, written: set[str]) -> None:
@@ -327,6 +367,7 @@ def _announce(app: Flask, event_id: int, version: int, written: set[str]) -> Non
 def _forget(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         session.info.pop(BUMPED, None)
+        session.info.pop(TRANSACTION, None)
 
 
 def _refuse_bulk_writes(state: ORMExecuteState) -> None:

@@ -71,6 +71,8 @@ class Kept:
     snapshot: Snapshot
     reads: frozenset[str]
     through: int
+    # The count of quiet writes (Publisher.written_quietly) when its build began.
+    quiet: int
 
 
 @dataclass
@@ -89,6 +91,9 @@ class Publisher:
     # The tables each version of each event was made by writing, for the commits of this process
     # (a version another process made is not here: what it changed is not known).
     _written: dict[int, dict[int, frozenset[str]]] = field(default_factory=dict)
+    # Writes that moved no version, counted, and the count at the latest one to each table.
+    _quiet_count: int = 0
+    _quiet: dict[str, int] = field(default_factory=dict)
     # Each event's latest build of every feed, by slug: (event id, version, snapshots by feed).
     _latest: dict[str, tuple[int, int, dict[str, Snapshot]]] = field(default_factory=dict)
     # What was last sent of each feed of each event, by (feed, event id): the snapshot.
@@ -107,6 +112,7 @@ class Publisher:
             kept = self._cache.get((feed, event.id))
             if kept is not None and self._still_true(kept, event.id, version):
                 return kept.snapshot
+            quiet = self._quiet_count
         # A session of its own in the same transaction, so that every table the build uses is
         # read by a statement (no row comes from what another feed loaded), and recorded.
         connection = session.connection()
@@ -115,16 +121,19 @@ class Publisher:
         with self._idle:
             kept = self._cache.get((feed, event.id))
             if kept is None or kept.through < version:
-                self._cache[(feed, event.id)] = kept = Kept(fresh, frozenset(reads), version)
+                self._cache[(feed, event.id)] = kept = Kept(fresh, frozenset(reads), version, quiet)
         return kept.snapshot
 
     def _still_true(self, kept: Kept, event_id: int, version: int) -> bool:
         """Whether a kept snapshot is right at ``version`` (or newer than it), and if so keep
-        it for that version: every version since it was built wrote none of the tables it read.
-        Called with the lock held."""
+        it for that version: every version since it was built wrote none of the tables it read,
+        nor did any write that moved no version since its build began. Called with the lock
+        held."""
         if version <= kept.through:
             return True
-        if live.EVERYTHING in kept.reads:
+        if live.EVERYTHING in kept.reads or any(
+            self._quiet.get(table, 0) > kept.quiet for table in (*kept.reads, live.EVERYTHING)
+        ):
             return False
         written = self._written.get(event_id, {})
         for step in range(kept.through + 1, version + 1):
@@ -155,6 +164,14 @@ class Publisher:
                 return
             self._building.add(event_id)
         socketio.start_background_task(self._build, event_id)
+
+    def written_quietly(self, _sender: Any = None, *, tables: frozenset[str]) -> None:
+        """A commit of this process wrote ``tables`` and moved no version: a snapshot that read
+        them before is right until the event's next version, as ever, and not after it."""
+        with self._idle:
+            self._quiet_count += 1
+            for table in tables:
+                self._quiet[table] = self._quiet_count
 
     def _build(self, event_id: int) -> None:
         while True:
@@ -271,6 +288,7 @@ class Publisher:
         with self._idle:
             self._cache.clear()
             self._written.clear()
+            self._quiet.clear()
             self._known = None
             self._latest.clear()
             self._sent.clear()
@@ -341,3 +359,4 @@ def init_app(app: Flask) -> None:
     published = Publisher(app)
     app.extensions[EXTENSION] = published
     signals.live_changed.connect(published.changed, sender=app)
+    signals.quiet_write.connect(published.written_quietly, sender=app)

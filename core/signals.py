@@ -20,6 +20,17 @@ live_changed = _signals.signal(
     """,
 )
 
+quiet_write = _signals.signal(
+    "quiet-write",
+    doc="""A committed transaction wrote rows but moved no event's version: what it changed
+    shows on no screen or phone as it is (a draft sheet, a visit), though a feed may read it (the
+    dashboard counts drafts).
+
+    Sent by ``core.live`` after the commit, with the app as sender and the ``tables`` written.
+    ``core.realtime`` then rebuilds, at their event's next version, the feeds that read them.
+    """,
+)
+
 management_menu = _signals.signal(
     "management-menu",
     doc="""An organiser page of an event is drawing its menu.

@@ -2,6 +2,7 @@ import time
 
 import pytest
 from sqlalchemy import select, text, update
+from sqlalchemy.orm import joinedload
 
 from core import db, live, signals
 from core.models import AuditLog, Base, Event, EventMember, Job, Organiser, Round, Unit
@@ -269,3 +270,40 @@ def test_a_read_records_every_table_its_statements_use(app, factory):
             session.execute(text("SELECT 1")).all()
         assert tables == {live.EVERYTHING}
     assert contest.entries
+
+
+def test_a_read_records_the_tables_of_its_eager_loads_and_raw_sql_as_everything(app, factory):
+    contest = factory.contest()
+    with app.app_context(), db.unit_of_work() as session:
+        connection = session.connection()
+        with live.reading(connection) as tables:
+            session.get(
+                Entry, contest.entries[0], options=[joinedload(Entry.round).joinedload(Round.event)]
+            )
+        assert tables == {"entry", "round", "event"}
+        with live.reading(connection) as tables:
+            session.execute(select(Entry.id).where(text("1 = 1"))).all()
+        assert live.EVERYTHING in tables
+        with live.reading(connection) as tables:
+            connection.exec_driver_sql("SELECT 1").all()
+        assert tables == {live.EVERYTHING}
+
+
+def test_a_write_that_moves_no_version_is_told_after_its_commit(app, factory):
+    contest = factory.contest()
+    heard = []
+
+    def hear(_sender, tables):
+        heard.append(tables)
+
+    signals.quiet_write.connect(hear, sender=app)
+    try:
+        with app.app_context(), db.unit_of_work(write=True) as session:
+            session.add(AuditLog(event_id=contest.event.id, actor="t", action="t", subject="t"))
+            session.flush()
+            assert heard == []  # not before the commit
+        with app.app_context(), db.unit_of_work(write=True) as session:
+            session.get(Entry, contest.entries[0]).running_order = 9  # a version tells of it
+    finally:
+        signals.quiet_write.disconnect(hear, sender=app)
+    assert heard == [frozenset({"audit_log"})]

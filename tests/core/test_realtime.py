@@ -5,8 +5,10 @@ import pytest
 from sqlalchemy import select
 
 from core import db, realtime
-from core.models import Event
+from core.models import Event, Unit
 from display.models import Screen
+from initiatives.models import Initiative
+from kiosk.models import Exhibit, ExhibitStatus
 from scoring.models import Entry
 from scoring.standings import FEED
 from tests.conftest import make_app, settle
@@ -199,3 +201,32 @@ def test_a_change_committed_by_another_process_rebuilds_every_feed(app, contest,
     settle(app)
     assert sorted(counted_builds) == sorted(publisher.feeds)
     other.extensions[db.EXTENSION].dispose()
+
+
+def test_a_draft_reaches_the_dashboard_with_the_events_next_version(app, client, contest, judge):
+    """A draft moves no version; whatever the next version writes, the dashboard is rebuilt."""
+    _version, before = build_all(app, contest.event.id)
+    assert before["dashboard"]["counts"]["sheets"]["drafts"] == 0
+    draft = {"id": str(uuid.uuid4()), "entry": contest.entries[0], "scores": FULL}
+    assert client.post("/api/v1/scoresheets", json=draft, headers=bearer(judge.token)).status_code
+    _version, same = build_all(app, contest.event.id)
+    assert same["dashboard"] is before["dashboard"]  # as ever: no version, no rebuild
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        session.add(Screen(event_id=contest.event.id, name="Sảnh", key="sanh"))
+    _version, after = build_all(app, contest.event.id)
+    assert after["dashboard"]["counts"]["sheets"]["drafts"] == 1
+
+
+def test_the_exhibit_wall_follows_a_unit_it_read_through_an_eager_load(app, factory):
+    event = factory.event()
+    exhibit = factory.exhibit(event)
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        session.get(Exhibit, exhibit.id).status = ExhibitStatus.APPROVED
+    build_all(app, event.id)
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        initiative = session.get(Initiative, session.get(Exhibit, exhibit.id).initiative_id)
+        session.get(Unit, initiative.unit_id).name = "Công ty Điện lực Đà Nẵng"
+    _version, after = build_all(app, event.id)
+    assert [shown["unit"] for shown in after["exhibits"]["exhibits"]] == [
+        "Công ty Điện lực Đà Nẵng"
+    ]
