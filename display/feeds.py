@@ -38,8 +38,8 @@ def _head(event: Event, version: int) -> dict[str, Any]:
 def screens_snapshot(session: Session, event: Event, version: int) -> Snapshot:
     """Every screen of the event by its key: its name, mode and the settings of its modes.
 
-    ``generated_at`` doubles as the server's clock, which the countdowns and the clock follow
-    rather than the screen computer's own.
+    ``generated_at`` is when it was built, which may be long ago: the countdowns and the clock
+    follow the server's clock as the page was served (``now`` in display/views.py).
     """
     rows = session.execute(
         select(Screen.key, Screen.name, Screen.mode, Screen.payload).where(
