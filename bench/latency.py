@@ -138,9 +138,10 @@ class Wall:
                     data = key.fileobj.recv(1 << 16)  # type: ignore[union-attr]
                 except BlockingIOError:
                     continue
+                arrived = time.perf_counter()  # as the data comes in, before it is parsed
                 ws.receive_data(data or None)
                 for message in self._messages(ws, key.fileobj, index):
-                    self._receive(ws, key.fileobj, index, message)
+                    self._receive(ws, key.fileobj, index, message, arrived)
 
     def _messages(self, ws: WSConnection, sock: Any, index: int) -> Iterator[str]:
         parts = self.partial.setdefault(index, [])
@@ -153,8 +154,9 @@ class Wall:
             elif isinstance(event, Ping):
                 self._send(sock, ws.send(event.response()))
 
-    def _receive(self, ws: WSConnection, sock: Any, index: int, message: str) -> None:
-        arrived = time.perf_counter()
+    def _receive(
+        self, ws: WSConnection, sock: Any, index: int, message: str, arrived: float
+    ) -> None:
         if message.startswith("0"):  # Engine.IO open: join the namespace as the page does
             auth = json.dumps({"event": self.slug, "screen": f"bench-{index}"})
             self._send(sock, ws.send(Message(data=f"40{NAMESPACE},{auth}")))
