@@ -24,11 +24,14 @@ def _uuid(text: str) -> uuid.UUID | None:
         return None
 
 
-def job_or_404(job_id: str) -> Job:
-    """A job the signed-in organiser may follow: one of an event they can open, or their own."""
+def job_or_404(job_id: str, kind: str | None = None) -> Job:
+    """A job the signed-in organiser may follow: one of an event they can open, or their own;
+    of ``kind``, if given (a page that follows one kind of job finds no other)."""
     organiser = signed_in_organiser()
     parsed = _uuid(job_id)
     job = db.session().get(Job, str(parsed)) if parsed is not None else None
+    if job is not None and kind is not None and job.kind != kind:
+        job = None
     if job is not None and organiser is not None:
         event = db.session().get(Event, job.event_id) if job.event_id is not None else None
         mine = job.organiser_id == organiser.id or organiser.is_admin
@@ -40,9 +43,9 @@ def job_or_404(job_id: str) -> Job:
 def job_file(job_id: str, kind: str, event: Event, download_name: str) -> Response:
     """The PDF a job of ``kind`` made for ``event``, as a download no cache keeps (it may hold
     working links); not found once swept away."""
-    found = job_or_404(job_id)
+    found = job_or_404(job_id, kind)
     path = jobs.kept_file(found.id)
-    if found.event_id != event.id or found.kind != kind or not path.is_file():
+    if found.event_id != event.id or not path.is_file():
         abort(404)
     response = send_file(
         path, mimetype="application/pdf", as_attachment=True, download_name=download_name

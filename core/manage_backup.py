@@ -16,7 +16,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Flask,
-    abort,
     current_app,
     redirect,
     render_template,
@@ -123,10 +122,7 @@ def _keep(stream: Any) -> Path:
 @admin_required
 def job(job_id: str) -> ResponseReturnValue:
     """A restore under way, then the link to the restored event."""
-    found = job_or_404(job_id)
-    if found.kind != RESTORE:
-        abort(404)
-    return render_template("core/manage/job.html", job=job_json(found))
+    return render_template("core/manage/job.html", job=job_json(job_or_404(job_id, RESTORE)))
 
 
 @jobs.task(RESTORE, lazy_gettext("Khôi phục sự kiện"))

@@ -220,18 +220,11 @@ def start_report() -> ResponseReturnValue:
     return redirect(url_for("reports.job", job_id=job.id))
 
 
-def _report_job(job_id: str) -> Any:
-    found = job_or_404(job_id)
-    if found.kind != REPORT:
-        abort(404)
-    return found
-
-
 @bp.route("/reports/<job_id>")
 @organiser_required
 def job(job_id: str) -> ResponseReturnValue:
     """The report being made, then its download."""
-    return render_template("core/manage/job.html", job=job_json(_report_job(job_id)))
+    return render_template("core/manage/job.html", job=job_json(job_or_404(job_id, REPORT)))
 
 
 def file_name(unit: str, key: str, kind: str) -> str:
@@ -244,7 +237,7 @@ def file_name(unit: str, key: str, kind: str) -> str:
 @organiser_required
 def download(job_id: str) -> ResponseReturnValue:
     """The file a report's job made."""
-    found = _report_job(job_id)
+    found = job_or_404(job_id, REPORT)
     params = found.params or {}
     kind = params.get("format", "")
     path = jobs.kept_file(found.id)

@@ -25,7 +25,6 @@ from flask import (
     Blueprint,
     Flask,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -266,10 +265,7 @@ bp.register_error_handler(RequestEntityTooLarge, too_large)
 @admin_required
 def job(job_id: str) -> ResponseReturnValue:
     """An import of roll-up files under way: its progress, then what it did or why it refused."""
-    found = job_or_404(job_id)
-    if found.kind != IMPORT:
-        abort(404)
-    return render_template("core/manage/job.html", job=job_json(found))
+    return render_template("core/manage/job.html", job=job_json(job_or_404(job_id, IMPORT)))
 
 
 @jobs.task(IMPORT, lazy_gettext("Nhập tệp tổng hợp của các đơn vị"))

@@ -122,3 +122,16 @@ def test_a_job_of_another_event_is_not_found_there(app, factory, organiser_clien
     finished(app, job_id)
     client = organiser_client(event, EventRole.OWNER)
     assert client.get(path.format(job=job_id, slug=event.slug)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/manage/restore/jobs/{job}", "/manage/rollup/jobs/{job}", "/manage/programme/reports/{job}"],
+)
+def test_a_page_that_follows_one_kind_of_job_finds_no_other(app, factory, organiser_client, path):
+    event = factory.event()
+    job_id = start(app, "test-count", event, up_to=1)
+    finished(app, job_id)
+    admin = organiser_client(admin=True)
+    assert admin.get(f"/manage/{event.slug}/jobs/{job_id}").status_code == 200
+    assert admin.get(path.format(job=job_id)).status_code == 404
