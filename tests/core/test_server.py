@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import gc
+from typing import Any
 
+import pytest
+from flask import Flask
+
+from core import server
+from core.realtime import socketio
 from core.server import FILES_PER_CONNECTION, RESERVED_FILES, connection_cap, redacted
 
 
@@ -30,3 +36,25 @@ def test_connections_are_capped_by_the_open_files() -> None:
     assert connection_cap(1000, 1_048_576) == 1000
     assert connection_cap(1000, 1024) == (1024 - RESERVED_FILES) // FILES_PER_CONNECTION
     assert connection_cap(1000, None) == 1000  # Windows: no such limit
+
+
+def test_what_was_loaded_before_the_first_request_is_out_of_the_collectors_sight(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frozen_when_serving: list[int] = []
+
+    class Started:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def serve_forever(self) -> None:
+            frozen_when_serving.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(server, "Server", Started)
+    monkeypatch.setattr(socketio, "start_background_task", lambda *args, **kwargs: None)
+    try:
+        server.run(app, "127.0.0.1", 8000)
+    finally:
+        gc.unfreeze()
+    # The app's modules, mappers and catalogues: far more than a few stray objects.
+    assert frozen_when_serving[0] > 50_000
