@@ -2,7 +2,7 @@
 
 The token is stored only as a SHA-256 digest (``core.auth.hash_token``); a deactivated judge's
 token and session stop working at once. A tablet's session names the card it was opened with
-(:func:`card_of`): once the card is reissued (``scoring.service.reissue_card``), sessions opened
+(:func:`card_of`): once the card is reissued (``scoring.service.record_cards``), sessions opened
 with the old one stop working too.
 
 A card also carries a six-digit PIN, for a tablet without a camera (``/j``): stored as a keyed

@@ -411,30 +411,32 @@ def mint_cards(session: Session, event: Event, judges: Sequence[Judge]) -> list[
     return [_card(judge, judge.code or next(free)) for judge in judges]
 
 
-def record_cards(session: Session, cards: Sequence[IssuedCard], actor: str) -> None:
+def mint_card(session: Session, judge: Judge) -> IssuedCard:
+    """A new card for ``judge``, whose card was lost or seen by others, in memory only, as
+    :func:`mint_cards` makes them; a judge who has stopped judging may be given one too."""
+    return _card(judge, judge.code or next_judge_code(session, judge.event_id))
+
+
+def record_cards(
+    session: Session, cards: Sequence[IssuedCard], actor: str, *, reissued: bool = False
+) -> None:
     """Make the printed ``cards`` the judges' cards, in the write transaction: each judge's old
-    card (link, QR code and PIN), and every tablet signed in with it, stop working at once. A judge
-    removed, stopped or given another code while the cards printed refuses them all."""
+    card (link, QR code and PIN), and every tablet signed in with it, stop working at once
+    (``scoring.auth.signed_in_judge``). A judge removed, given another code or stopped while the
+    cards printed refuses them all; ``reissued`` cards (:func:`mint_card`) are taken for a stopped
+    judge too."""
+    action = "judge.card_reissued" if reissued else "judge.card_issued"
     for card in cards:
         judge = session.get(Judge, card.judge_id)
-        if judge is None or not judge.active or judge.code not in (None, card.code):
+        if judge is None or not (judge.active or reissued) or judge.code not in (None, card.code):
             raise Conflict(
                 "cards_changed",
                 _("Hội đồng vừa thay đổi trong lúc in thẻ: hãy in lại."),
             )
         if judge.code is None:
             _free_code(session, judge.event_id, card.code, judge.id)
-        _give(session, judge, card, actor, "judge.card_issued")
+        _give(session, judge, card, actor, action)
     session.flush()
-
-
-def reissue_card(session: Session, judge: Judge, actor: str) -> IssuedCard:
-    """Give ``judge`` a new card: the old link and PIN, and every tablet signed in with them,
-    stop working at once (``scoring.auth.signed_in_judge``)."""
-    card = _card(judge, judge.code or next_judge_code(session, judge.event_id))
-    _give(session, judge, card, actor, "judge.card_reissued")
-    session.flush()
-    return card
 
 
 # --- The jury (Hội đồng chấm thi): judges and their recusals, from the organiser's console ------

@@ -18,7 +18,7 @@ from core.models import Event, EventRole
 from scoring.manage.jury import printed_cards
 from scoring.models import Judge
 from scoring.progress import judging_progress, set_aside_sheets
-from scoring.service import reissue_card
+from scoring.service import mint_card, record_cards
 
 bp = Blueprint("scoring_judging", __name__, url_prefix="/manage/<slug>")
 
@@ -45,13 +45,15 @@ def new_card(event: Event, judge_id: int) -> ResponseReturnValue:
     one-card PDF are given once, on this answer, which no browser keeps."""
     organiser = signed_in_organiser()
     assert organiser is not None
-    writing = db.write()
-    judge = writing.get(Judge, judge_id)
+    reading = db.session()
+    judge = reading.get(Judge, judge_id)
     if judge is None or judge.event_id != event.id:
         raise NotFound("judge_not_found", _("Không tìm thấy giám khảo này."))
-    card = reissue_card(writing, judge, actor=audit.actor(organiser))
-    link = external_url("scoring.magic_link", token=card.token)
+    card = mint_card(reading, judge)
+    # Printed before the card is written: judges' saves never wait for the PDF.
     pdf = base64.b64encode(printed_cards(event, [card])).decode()
+    record_cards(db.write(), [card], audit.actor(organiser), reissued=True)
+    link = external_url("scoring.magic_link", token=card.token)
     page = render_template(
         "scoring/manage/card.html",
         event=event,

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from core import db
 from core.models import AuditLog, EventRole
+from scoring.models import Judge
 from tests.scoring.test_api import FULL, bearer
 
 
@@ -73,3 +74,40 @@ def test_a_judge_of_another_event_gets_no_card_here(factory, contest, organiser_
         f"/manage/{contest.slug}/judges/{stranger.id}/card", data={"csrf_token": csrf_of(judging)}
     )
     assert answer.status_code == 404
+
+
+def reissue_by_form(manager, contest, judge):
+    judging = manager.get(f"/manage/{contest.slug}/judging")
+    return manager.post(
+        f"/manage/{contest.slug}/judges/{judge.id}/card", data={"csrf_token": csrf_of(judging)}
+    )
+
+
+def test_a_new_card_is_printed_before_the_write_transaction_begins(
+    app, monkeypatch, contest, judge, organiser_client
+):
+    """Judges' saves never wait for the one-card PDF."""
+    from scoring.manage import judging
+
+    writing_while_printing: list[bool] = []
+    real = judging.printed_cards
+
+    def printing(*args):
+        writing_while_printing.append(db.is_writing(db.session()))
+        return real(*args)
+
+    monkeypatch.setattr(judging, "printed_cards", printing)
+    answer = reissue_by_form(organiser_client(contest.event, EventRole.MANAGER), contest, judge)
+    assert answer.status_code == 200 and writing_while_printing == [False]
+
+
+def test_a_judge_who_stopped_judging_may_be_given_a_new_card(
+    app, factory, contest, organiser_client
+):
+    stopped = factory.judge(contest.event, name="Lê Minh Tuấn", active=False)
+    answer = reissue_by_form(organiser_client(contest.event, EventRole.MANAGER), contest, stopped)
+    assert answer.status_code == 200
+    with app.app_context(), db.unit_of_work() as session:
+        logged = session.scalars(select(AuditLog).where(AuditLog.subject == f"judge:{stopped.id}"))
+        assert [row.action for row in logged] == ["judge.card_reissued"]
+        assert session.get(Judge, stopped.id).code is not None

@@ -5,7 +5,7 @@ import pytest
 from core import db
 from core.models import EventStatus
 from scoring.models import Judge
-from scoring.service import mint_cards, record_cards, reissue_card, set_judge_active
+from scoring.service import IssuedCard, mint_card, mint_cards, record_cards, set_judge_active
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +19,14 @@ def issue(app, event, made) -> str:
         [card] = mint_cards(session, event, [session.get(Judge, made.id)])
         record_cards(session, [card], actor="organiser:1")
         return card.pin
+
+
+def reissue(app, made) -> IssuedCard:
+    """Give ``made`` a new card, as the organiser does for a lost one."""
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        card = mint_card(session, session.get(Judge, made.id))
+        record_cards(session, [card], actor="organiser:1", reissued=True)
+        return card
 
 
 def code_of(app, made) -> str:
@@ -117,8 +125,7 @@ def test_a_new_card_ends_the_pin_and_the_tablets_it_opened(app, client, contest,
     pin = issue(app, contest.event, judge)
     assert sign_in(client, contest, "GK01", pin).status_code == 302
     assert client.get("/judge").status_code == 200
-    with app.app_context(), db.unit_of_work(write=True) as session:
-        new_pin = reissue_card(session, session.get(Judge, judge.id), actor="organiser:1").pin
+    new_pin = reissue(app, judge).pin
     assert client.get("/judge").status_code == 401
     if new_pin != pin:
         assert sign_in(client, contest, "GK01", pin).status_code == 401

@@ -7,9 +7,8 @@ from sqlalchemy import select
 
 from core import db
 from core.models import Event, EventStatus, Round, RoundStatus
-from scoring.models import Judge
-from scoring.service import reissue_card
 from tests.scoring.test_api import FULL, bearer, sheet
+from tests.scoring.test_pin import reissue
 
 
 def test_a_magic_link_signs_the_tablet_in_and_drops_the_token(client, contest, judge):
@@ -79,16 +78,10 @@ def test_the_default_recusal_reason_is_in_the_judges_language(factory, judge_cli
     assert page.count("Not yours to score: same unit as the authors") == 2
 
 
-def reissue(app, judge):
-    """The organiser gives ``judge`` a new card; the new token."""
-    with app.app_context(), db.unit_of_work(write=True) as session:
-        return reissue_card(session, session.get(Judge, judge.id), actor="organiser:1").token
-
-
 def test_a_reissued_card_ends_the_tablets_opened_with_the_old_one(app, client, contest, judge):
     assert client.get(f"/j/{judge.token}").status_code == 302
     assert client.get("/judge").status_code == 200
-    new_token = reissue(app, judge)
+    new_token = reissue(app, judge).token
     assert client.get("/judge").status_code == 401
     api = client.post("/api/v1/scoresheets", json=sheet(contest.entries[0]))
     assert (api.status_code, api.get_json()["error"]) == (401, "unauthorized")
