@@ -13,7 +13,7 @@ from scoring.auth import card_of, pin_digest
 from scoring.cards import Card, cards_pdf, spaced_pin
 from scoring.models import Judge
 from scoring.service import mint_cards, record_cards, set_judge_active
-from tests.scoring.test_manage import csrf_of
+from tests.scoring.test_manage import csrf_of, writing_while_printing
 
 NAMES = [
     "Nguyễn Thị Thu Hà",
@@ -205,16 +205,9 @@ def test_cards_are_printed_before_the_write_transaction_begins(
     """Judges' saves never wait for the PDF: it is built before the cards are written."""
     from scoring.manage import jury
 
-    writing_while_printing: list[bool] = []
-    real = jury.printed_cards
-
-    def printing(*args):
-        writing_while_printing.append(db.is_writing(db.session()))
-        return real(*args)
-
-    monkeypatch.setattr(jury, "printed_cards", printing)
+    printed = writing_while_printing(monkeypatch, jury)
     answer = print_cards(organiser_client(contest.event, EventRole.MANAGER), contest)
-    assert answer.status_code == 200 and writing_while_printing == [False]
+    assert answer.status_code == 200 and printed == [False]
 
 
 def mint(app, contest, *made):

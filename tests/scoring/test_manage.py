@@ -76,6 +76,19 @@ def test_a_judge_of_another_event_gets_no_card_here(factory, contest, organiser_
     assert answer.status_code == 404
 
 
+def writing_while_printing(monkeypatch, module) -> list[bool]:
+    """Each time ``module`` prints cards from now on: whether a write transaction was open."""
+    seen: list[bool] = []
+    real = module.printed_cards
+
+    def printing(*args):
+        seen.append(db.is_writing(db.session()))
+        return real(*args)
+
+    monkeypatch.setattr(module, "printed_cards", printing)
+    return seen
+
+
 def reissue_by_form(manager, contest, judge):
     judging = manager.get(f"/manage/{contest.slug}/judging")
     return manager.post(
@@ -89,16 +102,9 @@ def test_a_new_card_is_printed_before_the_write_transaction_begins(
     """Judges' saves never wait for the one-card PDF."""
     from scoring.manage import judging
 
-    writing_while_printing: list[bool] = []
-    real = judging.printed_cards
-
-    def printing(*args):
-        writing_while_printing.append(db.is_writing(db.session()))
-        return real(*args)
-
-    monkeypatch.setattr(judging, "printed_cards", printing)
+    printed = writing_while_printing(monkeypatch, judging)
     answer = reissue_by_form(organiser_client(contest.event, EventRole.MANAGER), contest, judge)
-    assert answer.status_code == 200 and writing_while_printing == [False]
+    assert answer.status_code == 200 and printed == [False]
 
 
 def test_a_judge_who_stopped_judging_may_be_given_a_new_card(
