@@ -33,6 +33,7 @@ def texts() -> dict[str, str]:
         "score": _("Điểm"),
         "sheets": _("Phiếu"),
         "standings": _("Bảng xếp hạng"),
+        "page": _("Trang"),
         "pitching": _("Đang thuyết trình"),
         "nobody_pitching": _("Chưa có phần thuyết trình nào đang diễn ra."),
         "judges_done": _("Giám khảo đã chấm"),

@@ -60,3 +60,25 @@ def test_the_organiser_switches_a_screen_which_survives_a_restart(running, brows
     assert time.monotonic() - back < 5
     expect(screen.locator(".announcement")).to_have_text("Mời các đại biểu về chỗ ngồi")
     assert screen.evaluate("window.notReloaded") is True
+
+
+def test_a_ranking_taller_than_a_four_by_three_screen_is_shown_a_page_at_a_time(running, browser):
+    """Every entry is shown in turn, none below the screen's edge or under the phones' QR code."""
+    _server, demo = running
+    screen = browser.new_page(viewport={"width": 1024, "height": 768})
+    screen.clock.install()
+    screen.goto(demo["display_url"])
+    note = screen.get_by_test_id("board-page")
+    expect(note).to_have_text("Trang 1/2")
+    seen: set[str] = set()
+    for turn in (1, 2, 1):
+        expect(note).to_have_text(f"Trang {turn}/2")
+        shown = screen.locator("#board tbody tr:not([hidden])")
+        assert shown.count() > 0
+        qr_top = screen.locator(".follow").bounding_box()["y"]
+        for index in range(shown.count()):
+            box = shown.nth(index).bounding_box()
+            assert box["y"] + box["height"] <= qr_top
+            seen.add(shown.nth(index).get_attribute("data-entry"))
+        screen.clock.run_for(10_000)
+    assert seen == {str(entry["id"]) for entry in demo["entries"]}

@@ -2,6 +2,28 @@
 // how many of its expected sheets are in ("3/5"); "Dự kiến" while the results are provisional.
 // A screen set to "complete panels only" leaves out entries still waiting for a sheet. Rows that
 // change place glide there (FLIP), unless reduced motion is asked for; titles wrap, never cut.
+// A ranking taller than the screen is shown a page at a time, each for PAGE_MS ("Trang 1/2"),
+// above the phones' QR code: no entry is left below the edge, none under the code.
+
+export const PAGE_MS = 10000;
+
+// The pages of rows of these heights in a room of this height: as many rows as fit on each, in
+// order, and at least one (a row taller than the room has a page of its own).
+export function pages(heights, room) {
+  const found = [];
+  let start = 0;
+  let used = 0;
+  heights.forEach((height, index) => {
+    if (index > start && used + height > room) {
+      found.push([start, index]);
+      start = index;
+      used = 0;
+    }
+    used += height;
+  });
+  if (heights.length) found.push([start, heights.length]);
+  return found;
+}
 
 function cell(text, className) {
   const td = document.createElement("td");
@@ -44,7 +66,10 @@ export function standings(stage) {
   const title = document.createElement("h2");
   const badge = document.createElement("span");
   badge.className = "badge provisional";
-  head.append(title, badge);
+  const pageNote = document.createElement("span");
+  pageNote.className = "page-note";
+  pageNote.dataset.testid = "board-page";
+  head.append(title, badge, pageNote);
   const table = document.createElement("table");
   table.className = "board";
   table.dataset.testid = "board";
@@ -64,7 +89,48 @@ export function standings(stage) {
   follow.append(qr, caption);
   stage.append(head, table, follow);
 
+  let split = [];
+  let page = 0;
+  let pageWord = "";
+
+  function showPage() {
+    const [start, end] = split[page] || [0, body.rows.length];
+    Array.from(body.rows).forEach((tr, index) => {
+      tr.hidden = index < start || index >= end;
+    });
+    pageNote.textContent = split.length > 1 ? `${pageWord} ${page + 1}/${split.length}` : "";
+  }
+
+  // Measured with every row shown: what each takes, and the room between the table's first row
+  // and the QR code.
+  function paginate() {
+    Array.from(body.rows).forEach((tr) => {
+      tr.hidden = false;
+    });
+    const room =
+      stage.getBoundingClientRect().bottom -
+      follow.getBoundingClientRect().height -
+      body.getBoundingClientRect().top;
+    split = pages(
+      Array.from(body.rows).map((tr) => tr.getBoundingClientRect().height),
+      room,
+    );
+    if (page >= split.length) page = 0;
+    showPage();
+  }
+
+  const turning = setInterval(() => {
+    if (split.length < 2) return;
+    page = (page + 1) % split.length;
+    showPage();
+  }, PAGE_MS);
+  window.addEventListener("resize", paginate);
+
   return {
+    stop() {
+      clearInterval(turning);
+      window.removeEventListener("resize", paginate);
+    },
     update(snapshot, ctx) {
       const t = ctx.texts;
       title.textContent = t.standings;
@@ -93,16 +159,18 @@ export function standings(stage) {
         : snapshot.entries;
       const before = new Map();
       Array.from(body.rows).forEach((tr) => {
-        before.set(tr.dataset.entry, tr.getBoundingClientRect().top);
+        if (!tr.hidden) before.set(tr.dataset.entry, tr.getBoundingClientRect().top);
       });
       const rows = entries.map((entry) => row(entry, ctx.lang));
       body.replaceChildren(...rows);
       table.style.setProperty("--rows", String(Math.max(entries.length, 1)));
       table.dataset.version = String(snapshot.version);
+      pageWord = t.page;
+      paginate();
       if (ctx.reduced) return;
       rows.forEach((tr) => {
         const was = before.get(tr.dataset.entry);
-        if (was === undefined) return;
+        if (was === undefined || tr.hidden) return;
         const moved = was - tr.getBoundingClientRect().top;
         if (Math.abs(moved) < 1) return;
         tr.animate([{ transform: `translateY(${moved}px)` }, { transform: "translateY(0)" }], {
