@@ -311,11 +311,6 @@ def main() -> None:
             score_some(server, demo)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                screen = browser.new_page(viewport={"width": 1920, "height": 1080})
-                screen.goto(demo["display_url"])
-                screen.wait_for_selector("#link.live")
-                screen.screenshot(path=IMAGES / "display.png")
-
                 tablet = browser.new_page(viewport={"width": 1024, "height": 768})
                 tablet.goto(demo["judges"][0]["login_url"])
                 tablet.screenshot(path=IMAGES / "judge-pitches.png")
