@@ -3,6 +3,7 @@ without reloading, and comes back in its mode after the server restarts."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
@@ -82,3 +83,51 @@ def test_a_ranking_taller_than_a_four_by_three_screen_is_shown_a_page_at_a_time(
             seen.add(shown.nth(index).get_attribute("data-entry"))
         screen.clock.run_for(10_000)
     assert seen == {str(entry["id"]) for entry in demo["entries"]}
+
+
+def test_a_released_peoples_choice_taller_than_the_screen_is_shown_a_page_at_a_time(
+    server, browser
+):
+    """The people's choice renderer, on the screen's page, given the ten most voted exhibits
+    with long titles (the demo's votes are not released)."""
+    screen = browser.new_page(viewport={"width": 1024, "height": 768})
+    screen.clock.install()
+    screen.goto(server["display_url"])
+    expect(screen.locator("#link.live")).to_be_visible()
+    screen.evaluate(
+        """async () => {
+            const { peoplesChoice } = await import("#lib/mode-messages.js");
+            const shown = document.getElementById("stage");
+            shown.style.display = "none";
+            const stage = document.createElement("section");
+            stage.className = "stage";
+            stage.id = "choice-stage";
+            shown.after(stage);
+            const results = Array.from({ length: 10 }, (_, i) => ({
+                rank: i + 1,
+                title: `Ứng dụng trí tuệ nhân tạo phát hiện sự cố lưới điện số ${i + 1}`,
+                unit: "Công ty Điện lực Quảng Nam",
+                booth: `A0${i}`,
+                votes: 100 - i,
+            }));
+            const texts = { peoples_choice: "Bình chọn", votes: "phiếu bầu", page: "Trang" };
+            peoplesChoice(stage).update({ released: true, results }, { texts, lang: "vi-VN" });
+        }"""
+    )
+    note = screen.get_by_test_id("choice-page")
+    expect(note).to_have_text(re.compile(r"Trang 1/\d"))
+    count = int(note.text_content().rsplit("/", 1)[1])
+    bottom = screen.evaluate(
+        "document.getElementById('choice-stage').getBoundingClientRect().bottom"
+    )
+    seen: set[str] = set()
+    for turn in range(1, count + 1):
+        expect(note).to_have_text(f"Trang {turn}/{count}")
+        shown = screen.locator("#choice-stage li:not([hidden])")
+        assert shown.count() > 0
+        for index in range(shown.count()):
+            box = shown.nth(index).bounding_box()
+            assert box["y"] + box["height"] <= bottom
+            seen.add(shown.nth(index).locator(".rank").text_content())
+        screen.clock.run_for(10_000)
+    assert count >= 2 and seen == {str(rank) for rank in range(1, 11)}

@@ -1,5 +1,7 @@
-// The modes drawn from the screen's own settings, and the people's choice: each draws the whole
-// stage again when anything changes, as there is nothing to animate.
+// The modes drawn from the screen's own settings (each draws the whole stage again when anything
+// changes, as there is nothing to animate), and the people's choice.
+
+import { pager } from "#lib/pager.js";
 
 function element(tag, className, text) {
   const found = document.createElement(tag);
@@ -16,23 +18,45 @@ function simple(draw) {
   });
 }
 
-export const peoplesChoice = simple((snapshot, ctx) => {
-  const title = element("h2", "mode-title", ctx.texts.peoples_choice);
-  if (!snapshot.released) return [title, element("p", "announcement", ctx.texts.not_released)];
+function choice(result, ctx) {
+  const item = element("li");
+  item.appendChild(element("span", "rank", String(result.rank)));
+  const what = element("span", "what");
+  what.append(element("span", "title", result.title), element("span", "unit", result.unit));
+  item.appendChild(what);
+  item.appendChild(
+    element("span", "num", `${result.votes.toLocaleString(ctx.lang)} ${ctx.texts.votes}`),
+  );
+  return item;
+}
+
+// The released result, a page at a time when it is taller than the screen (#lib/pager.js).
+export function peoplesChoice(stage) {
+  const head = element("div", "mode-head");
+  const title = element("h2");
+  const pageNote = element("span", "page-note");
+  pageNote.dataset.testid = "choice-page";
+  head.append(title, pageNote);
   const list = element("ol", "choice");
-  snapshot.results.forEach((result) => {
-    const item = element("li");
-    item.appendChild(element("span", "rank", String(result.rank)));
-    const what = element("span", "what");
-    what.append(element("span", "title", result.title), element("span", "unit", result.unit));
-    item.appendChild(what);
-    item.appendChild(
-      element("span", "num", `${result.votes.toLocaleString(ctx.lang)} ${ctx.texts.votes}`),
-    );
-    list.appendChild(item);
-  });
-  return [title, list];
-});
+  const waiting = element("p", "announcement");
+  stage.append(head, list, waiting);
+  const paged = pager(
+    () => Array.from(list.children),
+    () => stage.getBoundingClientRect().bottom,
+    pageNote,
+  );
+  return {
+    stop: paged.stop,
+    update(snapshot, ctx) {
+      title.textContent = ctx.texts.peoples_choice;
+      waiting.hidden = snapshot.released;
+      waiting.textContent = ctx.texts.not_released;
+      const results = snapshot.released ? snapshot.results : [];
+      list.replaceChildren(...results.map((result) => choice(result, ctx)));
+      paged.fit(ctx.texts.page);
+    },
+  };
+}
 
 export const announcement = simple((_snapshot, ctx) => [
   element("p", "announcement big", ctx.settings.text || ""),

@@ -2,28 +2,10 @@
 // how many of its expected sheets are in ("3/5"); "Dự kiến" while the results are provisional.
 // A screen set to "complete panels only" leaves out entries still waiting for a sheet. Rows that
 // change place glide there (FLIP), unless reduced motion is asked for; titles wrap, never cut.
-// A ranking taller than the screen is shown a page at a time, each for PAGE_MS ("Trang 1/2"),
-// above the phones' QR code: no entry is left below the edge, none under the code.
+// A ranking taller than the screen is shown a page at a time (#lib/pager.js), above the phones'
+// QR code.
 
-export const PAGE_MS = 10000;
-
-// The pages of rows of these heights in a room of this height: as many rows as fit on each, in
-// order, and at least one (a row taller than the room has a page of its own).
-export function pages(heights, room) {
-  const found = [];
-  let start = 0;
-  let used = 0;
-  heights.forEach((height, index) => {
-    if (index > start && used + height > room) {
-      found.push([start, index]);
-      start = index;
-      used = 0;
-    }
-    used += height;
-  });
-  if (heights.length) found.push([start, heights.length]);
-  return found;
-}
+import { pager } from "#lib/pager.js";
 
 function cell(text, className) {
   const td = document.createElement("td");
@@ -89,48 +71,14 @@ export function standings(stage) {
   follow.append(qr, caption);
   stage.append(head, table, follow);
 
-  let split = [];
-  let page = 0;
-  let pageWord = "";
-
-  function showPage() {
-    const [start, end] = split[page] || [0, body.rows.length];
-    Array.from(body.rows).forEach((tr, index) => {
-      tr.hidden = index < start || index >= end;
-    });
-    pageNote.textContent = split.length > 1 ? `${pageWord} ${page + 1}/${split.length}` : "";
-  }
-
-  // Measured with every row shown: what each takes, and the room between the table's first row
-  // and the QR code.
-  function paginate() {
-    Array.from(body.rows).forEach((tr) => {
-      tr.hidden = false;
-    });
-    const room =
-      stage.getBoundingClientRect().bottom -
-      follow.getBoundingClientRect().height -
-      body.getBoundingClientRect().top;
-    split = pages(
-      Array.from(body.rows).map((tr) => tr.getBoundingClientRect().height),
-      room,
-    );
-    if (page >= split.length) page = 0;
-    showPage();
-  }
-
-  const turning = setInterval(() => {
-    if (split.length < 2) return;
-    page = (page + 1) % split.length;
-    showPage();
-  }, PAGE_MS);
-  window.addEventListener("resize", paginate);
+  const paged = pager(
+    () => Array.from(body.rows),
+    () => stage.getBoundingClientRect().bottom - follow.getBoundingClientRect().height,
+    pageNote,
+  );
 
   return {
-    stop() {
-      clearInterval(turning);
-      window.removeEventListener("resize", paginate);
-    },
+    stop: paged.stop,
     update(snapshot, ctx) {
       const t = ctx.texts;
       title.textContent = t.standings;
@@ -165,8 +113,7 @@ export function standings(stage) {
       body.replaceChildren(...rows);
       table.style.setProperty("--rows", String(Math.max(entries.length, 1)));
       table.dataset.version = String(snapshot.version);
-      pageWord = t.page;
-      paginate();
+      paged.fit(t.page);
       if (ctx.reduced) return;
       rows.forEach((tr) => {
         const was = before.get(tr.dataset.entry);

@@ -1,8 +1,8 @@
-// How a ranking taller than the big screen is split into pages (static/js/lib/mode-standings.js).
+// How a list taller than the big screen is split into pages (static/js/lib/pager.js).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { pages } from "#lib/mode-standings.js";
+import { pages } from "#lib/pager.js";
 
 test("rows that fit the room make one page", () => {
   assert.deepEqual(pages([10, 20, 30], 60), [[0, 3]]);
