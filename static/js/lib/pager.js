@@ -38,7 +38,8 @@ export function pager(rows, floor, note) {
     note.textContent = split.length > 1 ? `${word} ${page + 1}/${split.length}` : "";
   }
 
-  // Measured with every row shown.
+  // Measured with every row shown; again when the screen's size changes or the web font comes
+  // (the rows are taller or shorter in it).
   function measure() {
     const all = rows();
     all.forEach((row) => {
@@ -59,6 +60,7 @@ export function pager(rows, floor, note) {
     show();
   }, PAGE_MS);
   window.addEventListener("resize", measure);
+  document.fonts.addEventListener("loadingdone", measure);
 
   return {
     fit(pageWord) {
@@ -68,6 +70,7 @@ export function pager(rows, floor, note) {
     stop() {
       clearInterval(turning);
       window.removeEventListener("resize", measure);
+      document.fonts.removeEventListener("loadingdone", measure);
     },
   };
 }
