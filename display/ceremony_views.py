@@ -23,7 +23,7 @@ from core.manage import MenuItem, acting_organiser, event_page
 from core.models import Event, EventRole
 from core.models.base import MAX_ID
 from display import ceremony, reveal
-from display.models import ScreenMode
+from display.modes import mode_of, modes
 from scoring import freeze
 from scoring.manage.results import PRIZE_NAMES
 from scoring.standings import live_snapshot
@@ -33,14 +33,6 @@ bp = Blueprint(
 )
 mc = Blueprint("display_mc", __name__, template_folder="templates")
 
-MODE_NAMES = {
-    ScreenMode.LEADERBOARD: lazy_gettext("Bảng xếp hạng"),
-    ScreenMode.PITCHING: lazy_gettext("Đang thuyết trình"),
-    ScreenMode.PEOPLES_CHOICE: lazy_gettext("Bình chọn của khán giả"),
-    ScreenMode.EXHIBIT_WALL: lazy_gettext("Tường sản phẩm trưng bày"),
-    ScreenMode.REVEAL: lazy_gettext("Công bố kết quả"),
-    ScreenMode.ANNOUNCEMENT: lazy_gettext("Thông báo"),
-}
 STEPS = {"up": -1, "down": 1}
 
 
@@ -50,7 +42,8 @@ def _seen() -> int | None:
 
 
 def _mode_name(value: str) -> str:
-    return str(MODE_NAMES.get(ScreenMode(value), value))
+    found = mode_of(value)
+    return str(found.label) if found else value
 
 
 # --- Lễ trao giải: freeze, reveal, rehearsal ---------------------------------------------------
@@ -195,7 +188,7 @@ def _runsheet_page(
         current=current,
         rehearsal=rehearsal,
         screens=ceremony.event_screens(session, event),
-        modes=[(mode.value, MODE_NAMES.get(mode, mode.value)) for mode in ScreenMode],
+        modes=[(mode.mode.value, mode.label) for mode in modes()],
         mode_name=_mode_name,
         limits=ceremony.LIMITS,
         may_edit=can_manage(event, EventRole.MANAGER),

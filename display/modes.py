@@ -1,11 +1,12 @@
 """What a big screen can show: each mode is a small registered thing.
 
-A mode has a name (``ScreenMode``), a label for the control page, the feed whose snapshot it draws
-(built once per change by ``core.realtime``, whatever the number of screens), and a renderer of the
-same name in ``static/js/lib/modes/``. A screen receives every feed of ``FEEDS`` and draws the one
-its mode names; its own settings (the announcement's text, the agenda...) travel in the
-``screens`` feed. Adding a mode is: a ``register`` call here or in the package that builds its
-feed, the feed itself (``realtime.add_feed``), and one renderer module.
+A mode has a name (``ScreenMode``), a label for the control page and the run-sheet, the feed
+whose snapshot it draws (built once per change by ``core.realtime``, whatever the number of
+screens), and a renderer (``static/js/lib/mode-*.js``, named in ``static/js/pages/display.js``).
+A screen receives every feed of ``FEEDS`` and draws the one its mode names; its own settings (the
+announcement's text, the agenda...) travel in the ``screens`` feed. Adding a mode is: a
+``register`` call here or in the package that builds its feed, the feed itself
+(``realtime.add_feed``), and one renderer module.
 """
 
 from __future__ import annotations

@@ -151,3 +151,48 @@ def test_a_frozen_ceremony_reveals_from_last_to_first_without_leaking(running, b
         assert late["title"] not in screen_text
     expect(console.get_by_test_id("reveal-done")).to_be_visible()
     assert screen.evaluate("window.notReloaded") is True
+
+
+def test_one_click_moves_the_big_screen_and_the_mc_tablet_together(running, browser):
+    """The run-sheet written in the browser, then run: each "Bước tiếp theo" changes what the
+    main hall shows and the MC's teleprompter at once, neither of them reloading."""
+    server, demo = running
+    organiser = browser.new_context(viewport={"width": 1280, "height": 900})
+    console = organiser.new_page()
+    sign_in(console, demo)
+    console.goto(f"{server.url}/manage/{demo['event']}/runsheet")
+    add = console.locator('section[aria-labelledby="add-title"]')
+    steps = (
+        (
+            "Khai mạc",
+            "Kính thưa quý vị đại biểu, Ngày hội xin được bắt đầu.",
+            "Màn hình chờ (logo)",
+        ),
+        ("Bảng xếp hạng", "Xin mời quý vị cùng theo dõi bảng xếp hạng.", "Bảng xếp hạng"),
+    )
+    for title, lines, mode in steps:
+        add.get_by_label("Tên bước").fill(title)
+        add.get_by_label("Lời dẫn của người dẫn chương trình").fill(lines)
+        add.get_by_label("Màn hình “Hội trường chính” hiển thị").select_option(label=mode)
+        add.get_by_role("button", name="Thêm bước").click()
+        expect(console.get_by_test_id("runsheet")).to_contain_text(title)
+
+    screen = browser.new_page(viewport={"width": 1920, "height": 1080})
+    screen.goto(demo["display_url"])
+    mc = organiser.new_page()
+    mc.goto(f"{server.url}/mc/{demo['event']}")
+    for page in (screen, mc):
+        expect(page.locator("#link.live")).to_have_count(1)  # connected
+        page.evaluate("window.notReloaded = true")
+
+    console.get_by_test_id("runsheet-next").click()
+    expect(mc.get_by_test_id("mc-title")).to_have_text("Khai mạc")
+    expect(mc.get_by_test_id("mc-lines")).to_contain_text("Ngày hội xin được bắt đầu")
+    expect(mc.get_by_test_id("mc-next")).to_have_text("Bảng xếp hạng")
+    expect(screen.locator(".logo")).to_be_visible()
+
+    console.get_by_test_id("runsheet-next").click()
+    expect(mc.get_by_test_id("mc-title")).to_have_text("Bảng xếp hạng")
+    expect(screen.locator("#board")).to_be_visible()
+    assert screen.evaluate("window.notReloaded") and mc.evaluate("window.notReloaded")
+    organiser.close()
