@@ -236,6 +236,16 @@ def screen_modes(browser: Any, console: Page, demo: dict[str, Any]) -> None:
         screen.wait_for_timeout(1500)  # the mode draws, its photos and fonts load
         screen.screenshot(path=IMAGES / f"screen-{mode}.png")
 
+    console.goto(event + "screens")
+    console.wait_for_timeout(2000)  # each screen's preview draws
+    console.screenshot(path=IMAGES / "screens.png")
+    phone = browser.new_page(viewport={"width": 360, "height": 740})
+    phone.goto(demo["display_url"].split("/display/")[0] + f"/live/{demo['event']}")
+    phone.wait_for_timeout(1000)
+    phone.screenshot(path=IMAGES / "live-phone.png")
+    phone.close()
+    run_sheet(browser, console, demo)
+
     console.goto(event + "ceremony")
     console.locator("summary", has_text="Đóng băng kết quả").click()
     console.get_by_role("button", name="Đóng băng kết quả ngay").click()
@@ -248,7 +258,48 @@ def screen_modes(browser: Any, console: Page, demo: dict[str, Any]) -> None:
         console.wait_for_load_state("networkidle")
     screen.wait_for_timeout(1500)
     screen.screenshot(path=IMAGES / "screen-reveal.png")
+    console.screenshot(path=IMAGES / "ceremony.png")
     screen.close()
+
+
+def run_sheet(browser: Any, console: Page, demo: dict[str, Any]) -> None:
+    """Three steps of a run-sheet, the first one under way, and the MC's tablet."""
+    console.goto(demo["organiser_url"] + "runsheet")
+    add = console.locator('section[aria-labelledby="add-title"]')
+    steps = (
+        (
+            "Khai mạc",
+            "Kính thưa quý vị đại biểu, Ngày hội Lao động sáng tạo xin được bắt đầu.",
+            "Màn hình chờ (logo)",
+            "",
+            "",
+        ),
+        (
+            "Trao Giải Ba",
+            "Xin trân trọng kính mời đồng chí Phó Tổng giám đốc lên trao Giải Ba.",
+            "Công bố kết quả",
+            "Giải Ba",
+            "Phó Tổng giám đốc",
+        ),
+        ("Bế mạc", "Xin cảm ơn quý vị đại biểu.", "Thông báo", "", ""),
+    )
+    for title, lines, mode, award, presenter in steps:
+        add.get_by_label("Tên bước").fill(title)
+        add.get_by_label("Lời dẫn của người dẫn chương trình").fill(lines)
+        add.get_by_label("Giải thưởng").fill(award)
+        add.get_by_label("Người trao giải (chức danh)").fill(presenter)
+        add.get_by_label("Màn hình “Hội trường chính” hiển thị").select_option(label=mode)
+        add.get_by_role("button", name="Thêm bước").click()
+    console.get_by_test_id("runsheet-next").click()
+    console.wait_for_load_state("networkidle")
+    console.screenshot(path=IMAGES / "runsheet.png")
+    signed_in = console.context.storage_state()  # the MC signs in with an account of the event
+    tablet = browser.new_context(viewport={"width": 1024, "height": 768}, storage_state=signed_in)
+    mc = tablet.new_page()
+    mc.goto(demo["display_url"].split("/display/")[0] + f"/mc/{demo['event']}")
+    mc.wait_for_timeout(1000)
+    mc.screenshot(path=IMAGES / "mc.png")
+    tablet.close()
 
 
 def big_screens() -> None:

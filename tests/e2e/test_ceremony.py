@@ -155,7 +155,8 @@ def test_a_frozen_ceremony_reveals_from_last_to_first_without_leaking(running, b
 
 def test_one_click_moves_the_big_screen_and_the_mc_tablet_together(running, browser):
     """The run-sheet written in the browser, then run: each "Bước tiếp theo" changes what the
-    main hall shows and the MC's teleprompter at once, neither of them reloading."""
+    main hall shows and the MC's teleprompter at once, neither of them reloading; the MC's
+    tablet says when it has lost the server."""
     server, demo = running
     organiser = browser.new_context(viewport={"width": 1280, "height": 900})
     console = organiser.new_page()
@@ -195,4 +196,13 @@ def test_one_click_moves_the_big_screen_and_the_mc_tablet_together(running, brow
     expect(mc.get_by_test_id("mc-title")).to_have_text("Bảng xếp hạng")
     expect(screen.locator("#board")).to_be_visible()
     assert screen.evaluate("window.notReloaded") and mc.evaluate("window.notReloaded")
+
+    # The MC sees when the tablet has lost the server, and is back on the same step after.
+    server.kill()
+    expect(mc.get_by_test_id("link-state")).to_contain_text("Mất kết nối")
+    expect(mc.get_by_text("Mất kết nối")).to_be_visible()
+    server.start()
+    expect(mc.locator("#link.live")).to_have_count(1)
+    expect(mc.get_by_text("Mất kết nối")).to_be_hidden()
+    expect(mc.get_by_test_id("mc-title")).to_have_text("Bảng xếp hạng")
     organiser.close()
