@@ -160,8 +160,9 @@ def read_body_first() -> None:
     while holding SQLite's write lock; the next writer's busy wait blocks the whole server.
 
     A view may take more than MAX_CONTENT_LENGTH: its ``max_body`` names the setting, and its
-    ``max_body_for`` (if any) says, without the database, whether this visitor may send that
-    much: a stranger's huge body is refused at the usual limit. A view whose ``streams_body`` is
+    ``max_body_for`` (if any) says whether this visitor may send that much (a read of the
+    database it makes is ended before it returns): a stranger's huge body is refused at the
+    usual limit, from its length, before it is read. A view whose ``streams_body`` is
     true (an upload of hundreds of megabytes) is not read here, which would hold it in memory
     whole: the form parser (the next hooks read the form) streams its files to temporary files
     on disk in chunks, still before any transaction begins.

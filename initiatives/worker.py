@@ -37,7 +37,7 @@ from werkzeug.security import safe_join
 from core import db, qr
 from core.admin import unit_lines
 from core.auth import hash_token, limiter, public, throttle_message
-from core.errors import DomainError, Invalid
+from core.errors import DomainError, Invalid, NotFound
 from core.i18n import nfc
 from core.links import external_url
 from core.views import by_address, setting
@@ -245,15 +245,25 @@ def add_files(link: str, dossier_id: int) -> ResponseReturnValue:
     return redirect(url_for("dossier_worker.dossier", link=link, dossier_id=dossier_id))
 
 
-def _well_formed_link() -> bool:
-    """Might the path's link be a personal link? (Its form only, read before the body and
-    without the database: a stranger's path keeps the usual 2 MB limit, and no body bigger
-    than that is held in memory for a link that no token could have made.)"""
-    return WELL_FORMED_LINK.fullmatch(str((request.view_args or {}).get("link", ""))) is not None
+def _opens_the_dossier() -> bool:
+    """Does the path's link open its dossier? Asked before the body is read: any other path
+    keeps the usual 2 MB limit, refused from its length alone, so that no made-up link has the
+    server hold a few files' worth of memory. The read transaction ends before the body comes."""
+    args = request.view_args or {}
+    link = str(args.get("link", ""))
+    if WELL_FORMED_LINK.fullmatch(link) is None:
+        return False
+    try:
+        dossiers.worker_dossier(db.session(), link, int(args.get("dossier_id", 0)))
+    except NotFound:
+        return False
+    finally:
+        db.rollback()
+    return True
 
 
 add_files.max_body = UPLOAD_LIMIT  # type: ignore[attr-defined]
-add_files.max_body_for = _well_formed_link  # type: ignore[attr-defined]
+add_files.max_body_for = _opens_the_dossier  # type: ignore[attr-defined]
 
 
 @bp.route("/d/<link>/<int:dossier_id>/files/<int:attachment_id>")
