@@ -101,15 +101,23 @@ class Publisher:
 
     def snapshot(self, feed: str, session: Session, event: Event) -> Snapshot:
         """The current snapshot of ``feed`` for ``event``: cached while it stays true."""
-        return self._feed(feed, session, event, self._version(session, event))
+        return self._kept(feed, self.feeds[feed], session, event, self._version(session, event))
+
+    def kept(self, name: str, build: Builder, session: Session, event: Event) -> Snapshot:
+        """What ``build`` makes of ``event``, kept as a feed's snapshot is (until a change writes
+        a table it read) and never sent: for a page that many visitors open between changes.
+        ``name`` is not a feed's."""
+        return self._kept(name, build, session, event, self._version(session, event))
 
     @staticmethod
     def _version(session: Session, event: Event) -> int:
         return session.scalar(select(Event.live_version).where(Event.id == event.id)) or 0
 
-    def _feed(self, feed: str, session: Session, event: Event, version: int) -> Snapshot:
+    def _kept(
+        self, name: str, build: Builder, session: Session, event: Event, version: int
+    ) -> Snapshot:
         with self._idle:
-            kept = self._cache.get((feed, event.id))
+            kept = self._cache.get((name, event.id))
             if kept is not None and self._still_true(kept, event.id, version):
                 return kept.snapshot
             quiet = self._quiet_count
@@ -117,11 +125,11 @@ class Publisher:
         # read by a statement (no row comes from what another feed loaded), and recorded.
         connection = session.connection()
         with live.reading(connection) as reads, Session(bind=connection) as own:
-            fresh = self.feeds[feed](own, own.get_one(Event, event.id), version)
+            fresh = build(own, own.get_one(Event, event.id), version)
         with self._idle:
-            kept = self._cache.get((feed, event.id))
+            kept = self._cache.get((name, event.id))
             if kept is None or kept.through < version:
-                self._cache[(feed, event.id)] = kept = Kept(fresh, frozenset(reads), version, quiet)
+                self._cache[(name, event.id)] = kept = Kept(fresh, frozenset(reads), version, quiet)
         return kept.snapshot
 
     def _still_true(self, kept: Kept, event_id: int, version: int) -> bool:
@@ -226,8 +234,8 @@ class Publisher:
         began = time.monotonic()
         version = self._version(session, event)
         built: dict[str, Snapshot] = {}
-        for name in self.feeds:
-            built[name] = self._feed(name, session, event, version)
+        for name, build in self.feeds.items():
+            built[name] = self._kept(name, build, session, event, version)
             if built_one is not None:
                 built_one(name, built[name])
         live.versions(self.app).read({event.id: version}, began)

@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from core import db
+from core import db, realtime
 from core.auth import csrf, limiter, public
 from core.errors import DomainError, status_of
 from core.i18n import fold
@@ -25,7 +25,8 @@ from kiosk import ballots
 from kiosk.models import Ballot, Exhibit
 
 bp = Blueprint("vote", __name__, template_folder="templates")
-CHOICES = "sangtao.kiosk.choices"
+# The ballot's list of exhibits, kept by core.realtime as a feed is, never sent.
+CHOICES = "ballot_choices"
 csrf.exempt(bp)
 
 # Wrong tokens only: a room of phones behind the venue's one address votes freely.
@@ -55,16 +56,16 @@ def _choice(exhibit: Exhibit) -> Choice:
     return Choice(exhibit.id, exhibit.booth, initiative.title, unit, folded)
 
 
+def _choices(session: Session, event: Event, _version: int) -> realtime.Snapshot:
+    return {"choices": [_choice(e) for e in ballots.votable_exhibits(session, event)]}
+
+
 def choices(session: Session, event: Event) -> list[Choice]:
-    """The ballot's list of exhibits, kept while the event's live version (read with the event,
-    in this transaction) stands: every phone of the room opens the same list, and whatever
-    changes it (an approval, a title, a unit's name) moves that version."""
-    kept: dict[int, tuple[int, list[Choice]]] = current_app.extensions.setdefault(CHOICES, {})
-    found = kept.get(event.id)
-    if found is None or found[0] != event.live_version:
-        found = (event.live_version, [_choice(e) for e in ballots.votable_exhibits(session, event)])
-        kept[event.id] = found
-    return found[1]
+    """The ballot's list of exhibits, kept until a change writes what it is made of (an
+    approval, a title, a unit's name), not rebuilt at each vote: every phone of the room opens
+    the same list."""
+    found: list[Choice] = realtime.publisher().kept(CHOICES, _choices, session, event)["choices"]
+    return found
 
 
 def _page(ballot: Ballot, *, refusal: DomainError | None = None) -> ResponseReturnValue:

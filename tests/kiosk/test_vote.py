@@ -72,8 +72,8 @@ def test_a_phone_lists_the_exhibits_confirms_and_votes_once(app, client, booth):
 
 
 def test_the_kept_list_follows_every_change_of_an_exhibit(app, client, factory, booth):
-    """Phones share one list of exhibits per event version: a withdrawal or a new title shows
-    at the next page."""
+    """Phones share one kept list of exhibits: a withdrawal or a new title shows at the next
+    page."""
     _event, first, second, token = booth
     assert "Tủ điện hạ thế cảnh báo quá nhiệt bằng IoT" in client.get(f"/B/{token}").get_data(
         as_text=True
@@ -83,6 +83,23 @@ def test_the_kept_list_follows_every_change_of_an_exhibit(app, client, factory, 
         session.get(Exhibit, first.id).initiative.title = "Robot sửa chữa dây chống sét"
     html = client.get(f"/B/{token}").get_data(as_text=True)
     assert "Tủ điện hạ thế" not in html and "Robot sửa chữa dây chống sét" in html
+
+
+def test_a_vote_does_not_rebuild_the_kept_list(client, factory, booth, monkeypatch):
+    """A vote moves the event's version but writes nothing the list is made of: during a peak
+    of votes the phones still share one list."""
+    event, first, _second, token = booth
+    (other,) = new_ballots(factory, event)
+    listed = []
+    real = ballots.votable_exhibits
+    monkeypatch.setattr(
+        ballots, "votable_exhibits", lambda session, e: listed.append(e.id) or real(session, e)
+    )
+    assert client.get(f"/B/{token}").status_code == 200
+    assert client.post(f"/b/{other}/exhibits/{first.id}").status_code == 302
+    html = client.get(f"/B/{token}").get_data(as_text=True)
+    assert "Tủ điện hạ thế cảnh báo quá nhiệt bằng IoT" in html
+    assert listed == [event.id]
 
 
 def test_the_search_ignores_accents(client, booth):
