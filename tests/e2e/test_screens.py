@@ -131,3 +131,46 @@ def test_a_released_peoples_choice_taller_than_the_screen_is_shown_a_page_at_a_t
             seen.add(shown.nth(index).locator(".rank").text_content())
         screen.clock.run_for(10_000)
     assert count >= 2 and seen == {str(rank) for rank in range(1, 11)}
+
+
+def test_the_pages_are_measured_right_while_a_row_glides_to_its_new_place(server, browser):
+    """A resize (F11, a projector's new resolution) during a rank change: the rows' room is
+    measured from the list, not from a row still on its way."""
+    screen = browser.new_page(viewport={"width": 1024, "height": 768})
+    screen.goto(server["display_url"])
+    expect(screen.locator("#link.live")).to_be_visible()
+    pages = screen.evaluate(
+        """async () => {
+            const { standings } = await import("#lib/mode-standings.js");
+            const shown = document.getElementById("stage");
+            shown.style.display = "none";
+            const stage = document.createElement("section");
+            stage.className = "stage";
+            shown.after(stage);
+            const view = standings(stage);
+            const snapshot = (version, order) => ({
+                version,
+                provisional: true,
+                entries: order.map((i, place) => ({
+                    entry_id: i + 1,
+                    rank: place + 1,
+                    title: `Sáng kiến số ${i + 1} cải tiến lưới điện phân phối`,
+                    unit: "Công ty Điện lực Quảng Nam",
+                    score: 90 - place,
+                    sheets: 3,
+                    expected: 5,
+                })),
+            });
+            const texts = { standings: "Bảng xếp hạng", provisional: "Dự kiến", page: "Trang" };
+            const ctx = { settings: {}, texts, lang: "vi-VN", liveUrl: "", liveQr: "" };
+            const order = [...Array(24).keys()];
+            view.update(snapshot(1, order), ctx);
+            const note = stage.querySelector(".page-note");
+            const before = note.textContent;
+            // The eighth entry takes the lead: its row glides up from far below.
+            view.update(snapshot(2, [7, ...order.filter((i) => i !== 7)]), ctx);
+            window.dispatchEvent(new Event("resize"));
+            return [before, note.textContent];
+        }"""
+    )
+    assert pages[0].startswith("Trang 1/") and pages[1] == pages[0]

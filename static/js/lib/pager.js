@@ -39,13 +39,14 @@ export function pager(rows, floor, note) {
   }
 
   // Measured with every row shown; again when the screen's size changes or the web font comes
-  // (the rows are taller or shorter in it).
+  // (the rows are taller or shorter in it). The top is the list's own, never moved: a row may
+  // be gliding to its new place.
   function measure() {
     const all = rows();
     all.forEach((row) => {
       row.hidden = false;
     });
-    const top = all.length ? all[0].getBoundingClientRect().top : 0;
+    const top = all.length ? all[0].parentElement.getBoundingClientRect().top : 0;
     split = pages(
       all.map((row) => row.getBoundingClientRect().height),
       floor() - top,

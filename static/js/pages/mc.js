@@ -50,9 +50,11 @@ const socket = io("/mc", { auth: { event: config.event } });
 socket.on("connect", () => {
   link.className = "link-state live";
 });
-socket.on("disconnect", () => {
+function down() {
   link.className = "link-state down";
-});
+}
+socket.on("disconnect", down);
+socket.on("connect_error", down); // the first connection failed too
 socket.on("runsheet", (snapshot) => {
   if (snapshot.event === config.event && snapshot.version > shown) render(snapshot);
 });
