@@ -366,10 +366,12 @@ class IssuedCard:
     code: str
     token: str
     pin: str
+    # The digest of the token of the card it replaces: another card given meanwhile refuses it.
+    replaces: str
 
 
 def _card(judge: Judge, code: str) -> IssuedCard:
-    return IssuedCard(judge, judge.id, code, new_token(), new_pin())
+    return IssuedCard(judge, judge.id, code, new_token(), new_pin(), judge.token_hash)
 
 
 def _give(session: Session, judge: Judge, card: IssuedCard, actor: str, action: str) -> None:
@@ -422,13 +424,19 @@ def record_cards(
 ) -> None:
     """Make the printed ``cards`` the judges' cards, in the write transaction: each judge's old
     card (link, QR code and PIN), and every tablet signed in with it, stop working at once
-    (``scoring.auth.signed_in_judge``). A judge removed, given another code or stopped while the
-    cards printed refuses them all; ``reissued`` cards (:func:`mint_card`) are taken for a stopped
-    judge too."""
+    (``scoring.auth.signed_in_judge``). A judge removed, given another code or another card, or
+    stopped while the cards printed refuses them all (two managers reissuing one card at once: the
+    second is refused, rather than handing out a card that no longer opens anything); ``reissued``
+    cards (:func:`mint_card`) are taken for a stopped judge too."""
     action = "judge.card_reissued" if reissued else "judge.card_issued"
     for card in cards:
         judge = session.get(Judge, card.judge_id)
-        if judge is None or not (judge.active or reissued) or judge.code not in (None, card.code):
+        if (
+            judge is None
+            or not (judge.active or reissued)
+            or judge.code not in (None, card.code)
+            or judge.token_hash != card.replaces
+        ):
             raise Conflict(
                 "cards_changed",
                 _("Hội đồng vừa thay đổi trong lúc in thẻ: hãy in lại."),

@@ -7,6 +7,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from core import db
+from core.auth import hash_token
 from core.errors import Conflict, Invalid
 from core.models import AuditLog, EventRole
 from scoring.auth import card_of, pin_digest
@@ -236,3 +237,14 @@ def test_a_code_taken_while_the_cards_print_refuses_them(app, factory, contest, 
     factory.judge(contest.event, name="Trần Quốc Khánh", code=card.code)
     with pytest.raises(Invalid, match=card.code):
         record(app, [card])
+
+
+def test_of_two_cards_given_to_one_judge_at_once_the_second_is_refused(app, contest, judge):
+    """Two managers reissue the same lost card together: the second would hand out a card that
+    no longer opens anything, and is told so instead."""
+    first, second = mint(app, contest, judge), mint(app, contest, judge)
+    record(app, first)
+    with pytest.raises(Conflict, match="in lại"):
+        record(app, second)
+    with app.app_context():
+        assert db.session().get(Judge, judge.id).token_hash == hash_token(first[0].token)
