@@ -40,11 +40,7 @@ export function peoplesChoice(stage) {
   const list = element("ol", "choice");
   const waiting = element("p", "announcement");
   stage.append(head, list, waiting);
-  const paged = pager(
-    () => Array.from(list.children),
-    () => stage.getBoundingClientRect().bottom,
-    pageNote,
-  );
+  const paged = pager(list, () => stage.getBoundingClientRect().bottom, pageNote);
   return {
     stop: paged.stop,
     update(snapshot, ctx) {

@@ -72,7 +72,7 @@ export function standings(stage) {
   stage.append(head, table, follow);
 
   const paged = pager(
-    () => Array.from(body.rows),
+    body,
     () => stage.getBoundingClientRect().bottom - follow.getBoundingClientRect().height,
     pageNote,
   );

@@ -22,10 +22,12 @@ export function pages(heights, room) {
   return found;
 }
 
-// rows(): the list's rows, in order; floor(): the y the rows stay above; note: where the page
-// number is written. fit(word) measures again after the rows changed (word: "Trang"); the page
-// shown stays, if it still exists. stop() when the list leaves the screen.
-export function pager(rows, floor, note) {
+// list: the element whose children are the rows (a tbody, an ol); floor(): the y the rows stay
+// above; note: where the page number is written. fit(word) measures again after the rows changed
+// (word: "Trang"); the page shown stays, if it still exists. stop() when the list leaves the
+// screen.
+export function pager(list, floor, note) {
+  const rows = () => Array.from(list.children);
   let split = [];
   let page = 0;
   let word = "";
@@ -46,10 +48,9 @@ export function pager(rows, floor, note) {
     all.forEach((row) => {
       row.hidden = false;
     });
-    const top = all.length ? all[0].parentElement.getBoundingClientRect().top : 0;
     split = pages(
       all.map((row) => row.getBoundingClientRect().height),
-      floor() - top,
+      floor() - list.getBoundingClientRect().top,
     );
     if (page >= split.length) page = 0;
     show();
