@@ -36,7 +36,17 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import Connection, Select, Table, TextClause, event, inspect, union_all, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Select,
+    Table,
+    TextClause,
+    bindparam,
+    event,
+    inspect,
+    update,
+)
 from sqlalchemy.engine import Compiled
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, UOWTransaction
@@ -46,7 +56,7 @@ from sqlalchemy.sql.util import find_tables
 from core import db, signals
 from core.models import AuditLog, Base, Event, EventMember, Organiser, Round
 
-ToEvents = Callable[[Collection[Any]], Select[tuple[int]]]
+ToEvents = Callable[[BindParameter[Any]], Select[tuple[int]]]
 BUMPED = "sangtao.live.bumped"
 NOTED = "sangtao.live.noted"
 VERSIONS = "sangtao.live.versions"
@@ -56,6 +66,9 @@ READING = "sangtao.live.reading"
 # The execution option of the version's own update, which is not a change of what screens show.
 BUMP = "sangtao_live_bump"
 EVERYTHING = "*"
+# The changed rows' ids in the statements that find their events. Each statement is built once:
+# building one and its cache key costs SQLAlchemy more than SQLite takes to run it, every flush.
+IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 # Key of Session.info: what the transaction wrote, and whether a new version announced it.
 TRANSACTION = "sangtao.live.transaction"
@@ -125,11 +138,12 @@ def versions(app: Flask | None = None) -> Versions:
 @dataclass(frozen=True, eq=False)
 class Watch:
     """A change to a row reaches the events that ``attribute``'s values lead to: directly when
-    ``to_events`` is None (the attribute holds event ids), else through the query it builds.
-    ``when``, if given, says whether a changed row shows at all (a draft score sheet does not)."""
+    ``to_events`` is None (the attribute holds event ids), else through that query of the
+    values (:data:`IDS`). ``when``, if given, says whether a changed row shows at all (a draft
+    score sheet does not)."""
 
     attribute: InstrumentedAttribute[Any]
-    to_events: ToEvents | None
+    to_events: Select[tuple[int]] | None
     when: Callable[[Any], bool] | None
 
 
@@ -149,7 +163,8 @@ def watch(
     once by each package that shows it.
     """
     model = attribute.parent.class_
-    _watched.setdefault(model, []).append(Watch(attribute, to_events, when))
+    query = None if to_events is None else to_events(IDS)
+    _watched.setdefault(model, []).append(Watch(attribute, query, when))
 
 
 def before_and_after(row: Any, key: str) -> set[Any]:
@@ -289,15 +304,11 @@ def events_touched(session: Session) -> set[int]:
     for spec, row in session.info.pop(NOTED, []):
         found.setdefault(spec, set()).update(before_and_after(row, spec.attribute.key))
     touched: set[int] = set()
-    queries: list[Select[tuple[int]]] = []
     for spec, values in found.items():
         if spec.to_events is None:
             touched.update(values)
         elif values:
-            queries.append(spec.to_events(values))
-    if queries:  # one statement, however many kinds of row (a sheet and its scores)
-        asked = queries[0] if len(queries) == 1 else union_all(*queries)
-        touched.update(session.connection().scalars(asked))
+            touched.update(session.connection().scalars(spec.to_events, {IDS.key: list(values)}))
     return touched
 
 
@@ -327,6 +338,16 @@ def _written_quietly(app: Flask, writes: Writes) -> None:
         signals.quiet_write.send(app, tables=with_cascades(writes.tables))
 
 
+_EVENTS = Event.__table__
+_BUMP_VERSIONS = (
+    update(_EVENTS)  # type: ignore[arg-type]
+    .where(_EVENTS.c.id.in_(IDS))
+    .values(live_version=_EVENTS.c.live_version + 1)
+    .returning(_EVENTS.c.id, _EVENTS.c.live_version)
+    .execution_options(**{BUMP: True})
+)
+
+
 def _bump(session: Session, _context: UOWTransaction) -> None:
     writes = _transaction(session)
     bumped: set[int] = session.info.setdefault(BUMPED, set())
@@ -334,18 +355,8 @@ def _bump(session: Session, _context: UOWTransaction) -> None:
     if not fresh:
         return
     writes.announced = True
-    table = Event.__table__
-    connection = session.connection()
     moved = dict(
-        connection.execute(
-            update(table)  # type: ignore[arg-type]
-            .where(table.c.id.in_(fresh))
-            .values(live_version=table.c.live_version + 1)
-            .returning(table.c.id, table.c.live_version)
-            .execution_options(**{BUMP: True})
-        )
-        .tuples()
-        .all()
+        session.connection().execute(_BUMP_VERSIONS, {IDS.key: list(fresh)}).tuples().all()
     )
     bumped.update(fresh)
     if has_app_context():

@@ -31,7 +31,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_socketio import SocketIO
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core import db, live, signals
@@ -61,6 +61,10 @@ def event_room(slug: str) -> str:
 def content(snapshot: Snapshot) -> Snapshot:
     """A snapshot without its version and time: what a client would draw."""
     return {key: value for key, value in snapshot.items() if key not in STAMPS}
+
+
+# Read before every snapshot is served or built; built once (see scoring.standings).
+_VERSION = select(Event.live_version).where(Event.id == bindparam("event_id"))
 
 
 @dataclass
@@ -111,7 +115,7 @@ class Publisher:
 
     @staticmethod
     def _version(session: Session, event: Event) -> int:
-        return session.scalar(select(Event.live_version).where(Event.id == event.id)) or 0
+        return session.scalar(_VERSION, {"event_id": event.id}) or 0
 
     def _kept(
         self, name: str, build: Builder, session: Session, event: Event, version: int

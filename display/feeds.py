@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, bindparam, select
 from sqlalchemy.orm import Session
 
 from core import signals
@@ -23,6 +23,7 @@ from display.models import Screen
 from initiatives.models import Initiative
 from scoring.assignments import EXPECTED, pairs
 from scoring.models import COUNTED, Entry, EntryStatus, Judge, ScoreSheet
+from scoring.standings import EVENT
 from scoring.standings import FEED as STANDINGS
 
 SCREENS = "screens"
@@ -54,29 +55,30 @@ def screens_snapshot(session: Session, event: Event, version: int) -> Snapshot:
     }
 
 
+# The pitching feed's reads, built once (see scoring.standings): it is built again after every
+# sheet submitted.
+_PITCHED = (
+    select(Entry.id, Initiative.title, Unit.name, Round.name)
+    .join(Round, Round.id == Entry.round_id)
+    .join(Initiative, Initiative.id == Entry.initiative_id)
+    .outerjoin(Unit, Unit.id == Initiative.unit_id)
+    .where(Round.event_id == EVENT, Entry.status == EntryStatus.PITCHING)
+    .order_by(Round.position, Entry.running_order)
+)
+ENTRIES: BindParameter[list[int]] = bindparam("entries", expanding=True)
+_EXPECTED_OF = pairs(EVENT).where(EXPECTED, Entry.id.in_(ENTRIES)).add_columns(Judge.name)
+_SUBMITTED_TO = select(ScoreSheet.judge_id, ScoreSheet.entry_id).where(
+    ScoreSheet.entry_id.in_(ENTRIES), ScoreSheet.status.in_(COUNTED)
+)
+
+
 def pitching_snapshot(session: Session, event: Event, version: int) -> Snapshot:
     """The entries being pitched: title, unit, round, and which of the judges expected to score
     each have submitted (names only: never a score)."""
-    entries = session.execute(
-        select(Entry.id, Initiative.title, Unit.name, Round.name)
-        .join(Round, Round.id == Entry.round_id)
-        .join(Initiative, Initiative.id == Entry.initiative_id)
-        .outerjoin(Unit, Unit.id == Initiative.unit_id)
-        .where(Round.event_id == event.id, Entry.status == EntryStatus.PITCHING)
-        .order_by(Round.position, Entry.running_order)
-    ).tuples()
-    shown = list(entries)
+    shown = list(session.execute(_PITCHED, {"event_id": event.id}).tuples())
     ids = [entry_id for entry_id, *_ in shown]
-    expected = session.execute(
-        pairs(event.id).where(EXPECTED, Entry.id.in_(ids)).add_columns(Judge.name)
-    ).tuples()
-    submitted = set(
-        session.execute(
-            select(ScoreSheet.judge_id, ScoreSheet.entry_id).where(
-                ScoreSheet.entry_id.in_(ids), ScoreSheet.status.in_(COUNTED)
-            )
-        ).tuples()
-    )
+    expected = session.execute(_EXPECTED_OF, {"event_id": event.id, "entries": ids}).tuples()
+    submitted = set(session.execute(_SUBMITTED_TO, {"entries": ids}).tuples())
     judges: dict[int, list[dict[str, Any]]] = {entry_id: [] for entry_id in ids}
     for judge_id, entry_id, name in expected:
         judges[entry_id].append({"name": name, "done": (judge_id, entry_id) in submitted})

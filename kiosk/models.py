@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Select, String, UniqueConstraint, select
+from sqlalchemy import BindParameter, ForeignKey, Select, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import backup, live
@@ -116,7 +115,7 @@ class Visit(Base):
     via_qr: Mapped[bool] = mapped_column(default=True)
 
 
-def _events_of_exhibits(column: Any, ids: Collection[Any]) -> Select[tuple[int]]:
+def _events_of_exhibits(column: Any, ids: BindParameter[Any]) -> Select[tuple[int]]:
     return (
         select(Exhibit.event_id)
         .join(Initiative, Initiative.id == Exhibit.initiative_id)

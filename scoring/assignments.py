@@ -11,7 +11,7 @@ that progress, standings and the dashboard count with it in the database rather 
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from core.models import Round, RoundKind
@@ -34,7 +34,7 @@ TO_SCORE: ColumnElement[bool] = and_(Entry.status != EntryStatus.WITHDRAWN, ~REC
 EXPECTED: ColumnElement[bool] = and_(Judge.active.is_(True), TO_SCORE)
 
 
-def pairs(event_id: int) -> Select[tuple[int, int]]:
+def pairs(event_id: int | BindParameter[int]) -> Select[tuple[int, int]]:
     """Every (judge id, entry id) of the event's contest rounds, in a FROM where the clauses
     above apply; add one of them to keep the pairs it allows. A calibration round's sample
     pitch is nobody's work to count (scoring/calibration.py)."""

@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app, make_response, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from core import db
 from core.auth import View, audience, can_manage, csrf, hash_token, signed_in_organiser
@@ -36,8 +36,12 @@ CHAIR_OR_MANAGER = "chair or event manager"
 JUDGE_HEADER = "Sangtao-Judge"
 
 
+# Built once: every request of a judge's tablet asks it.
+_BY_TOKEN = select(Judge).where(Judge.token_hash == bindparam("token_hash"))
+
+
 def judge_by_token(token: str) -> Judge | None:
-    judge = db.session().scalar(select(Judge).where(Judge.token_hash == hash_token(token)))
+    judge = db.session().scalar(_BY_TOKEN, {"token_hash": hash_token(token)})
     return judge if judge is not None and judge.active else None
 
 

@@ -22,7 +22,7 @@ from core.realtime import Snapshot
 from initiatives.models import Initiative
 from scoring.assignments import COVERED, EXPECTED, RECUSED_FROM, pairs
 from scoring.models import COUNTED, Entry, EntryStatus, Judge, ScoreSheet, SheetStatus
-from scoring.standings import CONTEST, counted_sheets
+from scoring.standings import CONTEST, EVENT, counted_sheets
 
 FEED = "dashboard"
 SCORES_FEED = "score_spread"
@@ -49,55 +49,64 @@ def cell_state(sheet: SheetStatus | None, *, recused: bool, covered: bool) -> st
     return MISSING
 
 
+# The reads, built once with the event as a parameter (see scoring.standings): the dashboard
+# is built again after every committed change.
+_ENTRIES = (
+    select(Entry.id, Entry.running_order, Initiative.title, Round.name, Entry.status)
+    .join(Round, Round.id == Entry.round_id)
+    .join(Initiative, Initiative.id == Entry.initiative_id)
+    .where(Round.event_id == EVENT, CONTEST)
+    .order_by(Round.position, Entry.running_order)
+)
+_JUDGES = (
+    select(Judge.id, Judge.name, Judge.code)
+    .where(Judge.event_id == EVENT, Judge.active.is_(True))
+    .order_by(Judge.code, Judge.name)
+)
+_PAIRS = pairs(EVENT).where(Judge.active.is_(True))
+_RECUSED = _PAIRS.where(RECUSED_FROM)
+_COVERED = _PAIRS.where(COVERED)
+_EXPECTED = _PAIRS.where(EXPECTED)
+_SHEETS = (
+    select(ScoreSheet.judge_id, ScoreSheet.entry_id, ScoreSheet.status)
+    .join(Judge, Judge.id == ScoreSheet.judge_id)
+    .join(Entry, Entry.id == ScoreSheet.entry_id)
+    .join(Round, Round.id == Entry.round_id)
+    .where(Judge.event_id == EVENT, CONTEST)
+)
+_SUBMITTED_AT = (
+    select(ScoreSheet.submitted_at)
+    .join(Judge, Judge.id == ScoreSheet.judge_id)
+    .join(Entry, Entry.id == ScoreSheet.entry_id)
+    .join(Round, Round.id == Entry.round_id)
+    .where(
+        Judge.event_id == EVENT,
+        CONTEST,
+        ScoreSheet.status.in_(COUNTED),
+        ScoreSheet.submitted_at.is_not(None),
+    )
+)
+
+
 def _entries(session: Session, event: Event) -> list[tuple[int, int, str, str, EntryStatus]]:
-    rows = session.execute(
-        select(Entry.id, Entry.running_order, Initiative.title, Round.name, Entry.status)
-        .join(Round, Round.id == Entry.round_id)
-        .join(Initiative, Initiative.id == Entry.initiative_id)
-        .where(Round.event_id == event.id, CONTEST)
-        .order_by(Round.position, Entry.running_order)
-    ).tuples()
-    return list(rows)
+    return list(session.execute(_ENTRIES, {"event_id": event.id}).tuples())
 
 
 def compute_snapshot(session: Session, event: Event, version: int) -> Snapshot:
     """The dashboard as of ``version`` (read earlier in the same transaction)."""
     entries = _entries(session, event)
     live = [row for row in entries if row[4] != EntryStatus.WITHDRAWN]
-    judges = session.execute(
-        select(Judge.id, Judge.name, Judge.code)
-        .where(Judge.event_id == event.id, Judge.active.is_(True))
-        .order_by(Judge.code, Judge.name)
-    ).all()
-    pair_rows = pairs(event.id).where(Judge.active.is_(True))
-    recused = set(session.execute(pair_rows.where(RECUSED_FROM)).tuples())
-    covered = set(session.execute(pair_rows.where(COVERED)).tuples())
-    expected = set(session.execute(pair_rows.where(EXPECTED)).tuples())
+    of_event = {"event_id": event.id}
+    judges = session.execute(_JUDGES, of_event).all()
+    recused = set(session.execute(_RECUSED, of_event).tuples())
+    covered = set(session.execute(_COVERED, of_event).tuples())
+    expected = set(session.execute(_EXPECTED, of_event).tuples())
     sheets: dict[tuple[int, int], SheetStatus] = {
         (judge_id, entry_id): status
-        for judge_id, entry_id, status in session.execute(
-            select(ScoreSheet.judge_id, ScoreSheet.entry_id, ScoreSheet.status)
-            .join(Judge, Judge.id == ScoreSheet.judge_id)
-            .join(Entry, Entry.id == ScoreSheet.entry_id)
-            .join(Round, Round.id == Entry.round_id)
-            .where(Judge.event_id == event.id, CONTEST)
-        ).tuples()
+        for judge_id, entry_id, status in session.execute(_SHEETS, of_event).tuples()
     }
     submitted_at = sorted(
-        at.isoformat()
-        for at in session.scalars(
-            select(ScoreSheet.submitted_at)
-            .join(Judge, Judge.id == ScoreSheet.judge_id)
-            .join(Entry, Entry.id == ScoreSheet.entry_id)
-            .join(Round, Round.id == Entry.round_id)
-            .where(
-                Judge.event_id == event.id,
-                CONTEST,
-                ScoreSheet.status.in_(COUNTED),
-                ScoreSheet.submitted_at.is_not(None),
-            )
-        )
-        if at is not None
+        at.isoformat() for at in session.scalars(_SUBMITTED_AT, of_event) if at is not None
     )
     matrix = [
         {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from flask_babel import lazy_gettext
 from sqlalchemy import (
     JSON,
+    BindParameter,
     Double,
     ForeignKey,
     Numeric,
@@ -285,11 +285,11 @@ def _counted(sheet: ScoreSheet) -> bool:
     return bool(live.before_and_after(sheet, "status") & COUNTED)
 
 
-def _events_of_judges(ids: Collection[int]) -> Select[tuple[int]]:
+def _events_of_judges(ids: BindParameter[Any]) -> Select[tuple[int]]:
     return select(Judge.event_id).where(Judge.id.in_(ids))
 
 
-def _events_of_entries(column: Any, ids: Collection[Any]) -> Select[tuple[int]]:
+def _events_of_entries(column: Any, ids: BindParameter[Any]) -> Select[tuple[int]]:
     return (
         select(Round.event_id)
         .join(Entry, Entry.round_id == Round.id)

@@ -15,7 +15,7 @@ from typing import Any
 from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.i18n import nfc
@@ -132,12 +132,17 @@ def default_criteria(event: Event) -> list[Criterion]:
     ]
 
 
+_CRITERIA = (
+    select(Criterion)
+    .where(Criterion.event_id == bindparam("event_id"))
+    .order_by(Criterion.position)
+)
+
+
 def criteria(session: Session, event_id: int) -> list[Criterion]:
-    return list(
-        session.scalars(
-            select(Criterion).where(Criterion.event_id == event_id).order_by(Criterion.position)
-        )
-    )
+    """The event's criteria in order. The statement is built once: every sheet saved and every
+    standings built reads them (see scoring.standings)."""
+    return list(session.scalars(_CRITERIA, {"event_id": event_id}))
 
 
 def rubric(rows: Sequence[Criterion]) -> list[results.CriterionSpec]:

@@ -17,7 +17,7 @@ from itertools import count
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, inspect, or_, select
+from sqlalchemy import and_, bindparam, inspect, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from core import audit
@@ -144,6 +144,29 @@ def round_locked(entry: Entry) -> bool:
     )
 
 
+# save_sheet's reads, each built once (see scoring.standings): a judge's save is on the way from
+# the tap to the big screens.
+_JUDGE_TO_WRITE = select(Judge).where(Judge.id == bindparam("judge_id")).with_for_update()
+_ENTRY = (
+    select(Entry)
+    .options(joinedload(Entry.round).joinedload(Round.event))
+    .where(Entry.id == bindparam("entry_id"))
+)
+_RECUSAL = select(Recusal.id).where(
+    Recusal.judge_id == bindparam("judge_id"), Recusal.entry_id == bindparam("entry_id")
+)
+# The sheet by its id, and the judge's sheet of the entry under any id.
+_SHEETS = select(ScoreSheet).where(
+    or_(
+        ScoreSheet.id == bindparam("sheet_id"),
+        and_(
+            ScoreSheet.judge_id == bindparam("judge_id"),
+            ScoreSheet.entry_id == bindparam("entry_id"),
+        ),
+    )
+)
+
+
 def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
     """Create or update a judge's sheet; the same sheet sent twice is stored once.
 
@@ -153,14 +176,13 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
     other and the second sees what the first wrote, on PostgreSQL as on SQLite.
     """
     # By the key the judge was loaded with: the write transaction expired what was read before.
-    locked = session.get(Judge, inspect(judge).identity, with_for_update=True)
+    (judge_id,) = inspect(judge).identity or (None,)
+    locked = session.scalar(_JUDGE_TO_WRITE, {"judge_id": judge_id})
     if locked is None or not locked.active:
         raise Unauthenticated(
             "invalid_token", _("Mã đăng nhập của giám khảo không đúng hoặc đã bị thu hồi.")
         )
-    entry = session.get(
-        Entry, data.entry_id, options=[joinedload(Entry.round).joinedload(Round.event)]
-    )
+    entry = session.scalar(_ENTRY, {"entry_id": data.entry_id})
     if entry is None or entry.round.event_id != locked.event_id:
         raise NotFound("entry_not_found", _("Không tìm thấy bài dự thi này trong sự kiện."))
     event = entry.round.event
@@ -173,10 +195,8 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
         raise Conflict("scoring_closed", _("Hội đồng chưa mở hoặc đã đóng việc chấm điểm."))
     if entry.status == EntryStatus.WITHDRAWN:
         raise Conflict("entry_withdrawn", _("Bài dự thi này đã rút khỏi hội thi."))
-    recused = session.scalar(
-        select(Recusal.id).where(Recusal.judge_id == locked.id, Recusal.entry_id == entry.id)
-    )
-    if recused is not None:
+    pair = {"judge_id": locked.id, "entry_id": entry.id}
+    if session.scalar(_RECUSAL, pair) is not None:
         raise Forbidden("recused", _("Giám khảo không chấm bài dự thi này (đã rút khỏi chấm)."))
     if not covers(session, locked.id, entry):
         raise Forbidden(
@@ -187,14 +207,7 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
     rows = criteria(session, event.id)
     values = _check_against_rubric(rows, data)
     status = SheetStatus.SUBMITTED if data.submit else SheetStatus.DRAFT
-    found = session.scalars(
-        select(ScoreSheet).where(
-            or_(
-                ScoreSheet.id == data.id,
-                and_(ScoreSheet.judge_id == locked.id, ScoreSheet.entry_id == entry.id),
-            )
-        )
-    ).all()
+    found = session.scalars(_SHEETS, {"sheet_id": data.id, **pair}).all()
     sheet = next((row for row in found if row.id == data.id), None)
     if sheet is None:
         if found:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Double, func, select, type_coerce
+from sqlalchemy import BindParameter, ColumnElement, Double, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from core.models import Event, EventStatus, Round, RoundKind, RoundStatus, Unit, utcnow
@@ -45,8 +45,52 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def _active_judges(event: Event) -> tuple[ColumnElement[bool], ...]:
-    return (Judge.event_id == event.id, Judge.active.is_(True))
+# The reads are built once, with the event as a parameter: building a statement and its cache
+# key costs SQLAlchemy several times what SQLite takes to run it, after every committed change.
+EVENT: BindParameter[int] = bindparam("event_id")
+
+_COUNTED_TOTALS = (
+    select(
+        ScoreSheet.id, ScoreSheet.judge_id, ScoreSheet.entry_id, ScoreSheet.total, Entry.round_id
+    )
+    .join(Judge, Judge.id == ScoreSheet.judge_id)
+    .join(Entry, Entry.id == ScoreSheet.entry_id)
+    .join(Round, Round.id == Entry.round_id)
+    .where(
+        Judge.event_id == EVENT,
+        Judge.active.is_(True),
+        CONTEST,
+        ScoreSheet.status.in_(COUNTED),
+        ScoreSheet.total.is_not(None),
+        ~RECUSED,
+    )
+)
+_SCORES_OF = select(Score.sheet_id, Score.criterion_id, type_coerce(Score.value, Double)).where(
+    Score.criterion_id.in_(bindparam("criteria", expanding=True))
+)
+_ENTRIES = (
+    select(Entry.id, Initiative.title, Unit.name)
+    .join(Round, Round.id == Entry.round_id)
+    .join(Initiative, Initiative.id == Entry.initiative_id)
+    .outerjoin(Unit, Unit.id == Initiative.unit_id)
+    .where(Round.event_id == EVENT, CONTEST, Entry.status != EntryStatus.WITHDRAWN)
+    .order_by(Round.position, Entry.running_order)
+)
+_CONSENSUS = (
+    select(Entry.id, Entry.consensus_score)
+    .join(Round, Round.id == Entry.round_id)
+    .where(Round.event_id == EVENT, CONTEST, Entry.consensus_score.is_not(None))
+)
+_OPEN_ROUND = (
+    select(Round.id)
+    .where(Round.event_id == EVENT, CONTEST, Round.status != RoundStatus.LOCKED)
+    .limit(1)
+)
+_FROZEN = select(Freeze.snapshot).where(Freeze.event_id == EVENT, Freeze.lifted_at.is_(None))
+_EXPECTED_PAIRS = pairs(EVENT).where(EXPECTED).subquery()
+_EXPECTED_SHEETS = select(_EXPECTED_PAIRS.c.entry_id, func.count()).group_by(
+    _EXPECTED_PAIRS.c.entry_id
+)
 
 
 def counted_sheets(session: Session, event: Event) -> list[results.Sheet]:
@@ -56,35 +100,14 @@ def counted_sheets(session: Session, event: Event) -> list[results.Sheet]:
     Two plain reads, joined here: SQLite joins the score table slower than Python does.
     """
     connection = session.connection()  # Core rows: the ORM's loading costs more than the read
-    totals = connection.execute(
-        select(
-            ScoreSheet.id,
-            ScoreSheet.judge_id,
-            ScoreSheet.entry_id,
-            ScoreSheet.total,
-            Entry.round_id,
-        )
-        .join(Judge, Judge.id == ScoreSheet.judge_id)
-        .join(Entry, Entry.id == ScoreSheet.entry_id)
-        .join(Round, Round.id == Entry.round_id)
-        .where(
-            *_active_judges(event),
-            CONTEST,
-            ScoreSheet.status.in_(COUNTED),
-            ScoreSheet.total.is_not(None),
-            ~RECUSED,
-        )
-    ).all()
+    totals = connection.execute(_COUNTED_TOTALS, {"event_id": event.id}).all()
     scores: dict[str, dict[str, float | None]] = {sheet_id: {} for sheet_id, *_ in totals}
     rules = set(event.tie_break) - {results.UNTRIMMED_MEAN}
     keys = {c.id: c.key for c in criteria(session, event.id) if c.key in rules}
     if keys:
-        rows = connection.execute(
-            select(Score.sheet_id, Score.criterion_id, type_coerce(Score.value, Double)).where(
-                Score.criterion_id.in_(keys)
-            )
-        )
-        for sheet_id, criterion_id, value in rows:
+        for sheet_id, criterion_id, value in connection.execute(
+            _SCORES_OF, {"criteria": list(keys)}
+        ):
             if sheet_id in scores:
                 scores[sheet_id][keys[criterion_id]] = value
     return [
@@ -95,25 +118,14 @@ def counted_sheets(session: Session, event: Event) -> list[results.Sheet]:
 
 def _entries(session: Session, event: Event) -> list[tuple[int, str, str]]:
     """The event's entries still in the contest, in running order: id, title, unit."""
-    rows = session.execute(
-        select(Entry.id, Initiative.title, Unit.name)
-        .join(Round, Round.id == Entry.round_id)
-        .join(Initiative, Initiative.id == Entry.initiative_id)
-        .outerjoin(Unit, Unit.id == Initiative.unit_id)
-        .where(Round.event_id == event.id, CONTEST, Entry.status != EntryStatus.WITHDRAWN)
-        .order_by(Round.position, Entry.running_order)
-    ).tuples()
+    rows = session.execute(_ENTRIES, {"event_id": event.id}).tuples()
     return [(entry_id, title, unit or "") for entry_id, title, unit in rows]
 
 
 def consensus_scores(session: Session, event: Event) -> dict[int, float]:
     """The scores the jury agreed (``Entry.consensus_score``), by entry: they replace the
     computed ones under every method (``scoring.results.agreed``)."""
-    rows = session.execute(
-        select(Entry.id, Entry.consensus_score)
-        .join(Round, Round.id == Entry.round_id)
-        .where(Round.event_id == event.id, CONTEST, Entry.consensus_score.is_not(None))
-    ).tuples()
+    rows = session.execute(_CONSENSUS, {"event_id": event.id}).tuples()
     return {entry_id: score for entry_id, score in rows if score is not None}
 
 
@@ -122,19 +134,12 @@ def provisional(session: Session, event: Event) -> bool:
     sealed) every contest round, or the organisers have locked or published the results."""
     if event.status in (EventStatus.LOCKED, EventStatus.PUBLISHED):
         return False
-    open_round = session.scalar(
-        select(Round.id).where(
-            Round.event_id == event.id, CONTEST, Round.status != RoundStatus.LOCKED
-        )
-    )
-    return open_round is not None
+    return session.scalar(_OPEN_ROUND, {"event_id": event.id}) is not None
 
 
 def frozen_snapshot(session: Session, event: Event) -> Snapshot | None:
     """The snapshot of the freeze in force (see ``scoring.freeze``), or None."""
-    return session.scalar(
-        select(Freeze.snapshot).where(Freeze.event_id == event.id, Freeze.lifted_at.is_(None))
-    )
+    return session.scalar(_FROZEN, {"event_id": event.id})
 
 
 def compute_snapshot(session: Session, event: Event, version: int) -> Snapshot:
@@ -175,11 +180,7 @@ def live_snapshot(session: Session, event: Event, version: int) -> Snapshot:
 def _expected_sheets(session: Session, event: Event) -> dict[int, int]:
     """How many sheets each entry expects: one from each judge expected to score it (see
     ``scoring.assignments``)."""
-    expected = pairs(event.id).where(EXPECTED).subquery()
-    rows = session.execute(
-        select(expected.c.entry_id, func.count()).group_by(expected.c.entry_id)
-    ).tuples()
-    return dict(rows.all())
+    return dict(session.execute(_EXPECTED_SHEETS, {"event_id": event.id}).tuples().all())
 
 
 def _row(standing: results.Standing, title: str, unit: str, expected: int) -> dict[str, Any]:
