@@ -9,11 +9,11 @@ Both seed a demo event in a temporary instance folder, start ``sangtao serve`` (
 ``SANGTAO_BENCHMARK=1`` for display/bench.py's bare routes) on 127.0.0.1, and sample the server's
 resident memory (VmRSS of /proc/<pid>/status) every 0.2 s; they print the peak.
 
-``screens``: bench/latency.py's round with S=20 screens on ``/display`` (judges posting back to
-back, or every ``--interval`` seconds): a sample is the time from just before a judge's
-``POST /api/v1/scoresheets`` until a screen receives the first ``standings`` snapshot with that
-sheet; the bare baseline replays the same requests at the same
-times as ``POST /bench/broadcast/<slug>`` of the round's final snapshot, emitted to the same
+``screens``: bench/latency.py's rounds with S=20 screens on ``/display`` (judges posting back to
+back, or every ``--interval`` seconds), after its warm-up round: a sample is the time from just
+before a judge's ``POST /api/v1/scoresheets`` until a screen receives the first ``standings``
+snapshot with that sheet; the bare baseline replays the same requests at the same times as
+``POST /bench/broadcast/<slug>`` of the round's final snapshot, emitted to the same
 screens with no database work. Goal: p99 <= 2x bare.
 
 ``phones``: P=2,000 phones (one gevent greenlet and one keep-alive HTTP connection each, in this
@@ -142,20 +142,14 @@ def screens(args: argparse.Namespace) -> None:
     )
     with tempfile.TemporaryDirectory(prefix="sangtao-bench-") as folder:
         env = instance_env(Path(folder), SANGTAO_BENCHMARK="1")
-        demos = [seed_demo(env) for _ in range(args.repeat)]
+        demos = [seed_demo(env) for _ in range(args.repeat + 1)]  # and the warm-up's
         with server(env) as (port, memory):
             pace = f"every {args.interval} s" if args.interval else "back to back"
             print(
                 f"S={args.screens} screens, J={args.judges} judges posting {pace}, "
-                f"{args.repeat} round(s)"
+                f"{args.repeat} round(s) after a warm-up"
             )
-            product = latency.Result([], 0, [])
-            bare = latency.Result([], 0, [])
-            for number, demo in enumerate(demos, start=1):
-                mine, theirs = latency.one_round(rounds, demo, number, port)
-                for total, part in ((product, mine), (bare, theirs)):
-                    total.latencies += part.latencies
-                    total.missed += part.missed
+            product, bare = latency.measured_rounds(rounds, demos, port)
             print("\n" + header())
             print(line("submit -> screen snapshot", product.latencies, product.missed))
             print(line("bare broadcast", bare.latencies, bare.missed))
