@@ -65,10 +65,10 @@ _PITCHED = (
     .where(Round.event_id == EVENT, Entry.status == EntryStatus.PITCHING)
     .order_by(Round.position, Entry.running_order)
 )
-ENTRIES: BindParameter[list[int]] = bindparam("entries", expanding=True)
-_EXPECTED_OF = pairs(EVENT).where(EXPECTED, Entry.id.in_(ENTRIES)).add_columns(Judge.name)
+_PITCHED_IDS: BindParameter[list[int]] = bindparam("entries", expanding=True)
+_EXPECTED_OF = pairs(EVENT).where(EXPECTED, Entry.id.in_(_PITCHED_IDS)).add_columns(Judge.name)
 _SUBMITTED_TO = select(ScoreSheet.judge_id, ScoreSheet.entry_id).where(
-    ScoreSheet.entry_id.in_(ENTRIES), ScoreSheet.status.in_(COUNTED)
+    ScoreSheet.entry_id.in_(_PITCHED_IDS), ScoreSheet.status.in_(COUNTED)
 )
 
 
