@@ -160,7 +160,8 @@ def watch(
     """Declare that a change to a row of ``attribute``'s model changes what screens show.
 
     A model shown in several ways (a unit's name beside entries and beside exhibits) is watched
-    once by each package that shows it.
+    once by each package that shows it. ``to_events`` is called once, here, with :data:`IDS` in
+    place of the ids: the query it returns runs at each flush with the changed rows' values.
     """
     model = attribute.parent.class_
     query = None if to_events is None else to_events(IDS)
