@@ -30,28 +30,59 @@ async function pageCaches() {
   return (await caches.keys()).filter((name) => name.startsWith(PAGES));
 }
 
-// Moves on at every signing out: an answer fetched before it (the pitches page asks for every
-// sheet page to be kept, and those fetches may land after the judge signed out) is not kept.
-let signOuts = 0;
+// Who the kept pages belong to, and the request that said so. Every request the worker makes is
+// numbered when it is asked; an answer for another judge replaces the pages only when it was asked
+// after the answer it contradicts. A signing out, or a tablet the server no longer knows, belongs
+// to nobody. So an answer that lands late (the pitches page asks for every sheet page to be kept,
+// and another judge may sign in, or this one out, before those come back) never brings back the
+// pages of a judge who is gone.
+let asked = 0;
+let owner = { judge: null, since: 0 };
+
+function ask() {
+  asked += 1;
+  return asked;
+}
+
+// The caches are changed one answer at a time: forgetting a judge's pages and keeping another's
+// is one step that no other answer comes between.
+let changes = Promise.resolve();
+
+function serially(change) {
+  const done = changes.then(change);
+  changes = done.catch(() => undefined);
+  return done;
+}
 
 async function forgetPages(except = null) {
   const names = await pageCaches();
   await Promise.all(names.filter((name) => name !== except).map((name) => caches.delete(name)));
 }
 
+// Whether this answer, asked as request number `number`, may change whose pages are kept; the
+// owner moves to its judge (or to nobody) when it may.
+function claims(judge, number) {
+  if (judge === owner.judge) return true;
+  if (number < owner.since) return false;
+  owner = { judge, since: number };
+  return true;
+}
+
 // Keep the server's answer for a judge's page: only a page the server rendered for a judge, as it
 // is; another judge's page first forgets the pages of the previous one. A page that is gone is
 // forgotten; a tablet the server no longer knows forgets them all.
-async function remember(url, response, asked = signOuts) {
+function remember(url, response, number) {
   const judge = response.headers.get(JUDGE_HEADER);
-  if (response.status === 401) {
-    await forgetPages();
-  } else if (response.status === 200 && judge && !response.redirected && asked === signOuts) {
-    await forgetPages(PAGES + judge);
-    await (await caches.open(PAGES + judge)).put(url, response);
-  } else if (response.status === 404) {
-    await Promise.all((await pageCaches()).map(async (name) => (await caches.open(name)).delete(url)));
-  }
+  return serially(async () => {
+    if (response.status === 401) {
+      if (claims(null, number)) await forgetPages();
+    } else if (response.status === 200 && judge && claims(judge, number)) {
+      await forgetPages(PAGES + judge);
+      if (!response.redirected) await (await caches.open(PAGES + judge)).put(url, response);
+    } else if (response.status === 404) {
+      await Promise.all((await pageCaches()).map(async (name) => (await caches.open(name)).delete(url)));
+    }
+  });
 }
 
 async function keptPage(url) {
@@ -76,9 +107,9 @@ function later(ms) {
 // answer is still kept when it comes).
 async function page(event) {
   const url = event.request.url;
-  const asked = signOuts;
+  const number = ask();
   const network = fetch(event.request).then(async (response) => {
-    await remember(url, response.clone(), asked);
+    await remember(url, response.clone(), number);
     return response;
   });
   event.waitUntil(network.catch(() => undefined));
@@ -103,14 +134,14 @@ async function file(request) {
 
 // Fetch these pages again and keep them; true when every one came back.
 async function refresh(urls) {
-  const asked = signOuts;
   const results = await Promise.all(
-    urls.map((url) =>
-      fetch(url, { credentials: "same-origin" }).then(
-        (response) => remember(url, response, asked).then(() => response.status === 200),
+    urls.map((url) => {
+      const number = ask();
+      return fetch(url, { credentials: "same-origin" }).then(
+        (response) => remember(url, response, number).then(() => response.status === 200),
         () => false,
-      ),
-    ),
+      );
+    }),
   );
   return results.every(Boolean);
 }
@@ -168,8 +199,10 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.method === "POST" && url.pathname === scope + "/logout") {
-    signOuts += 1;
-    event.waitUntil(forgetPages());
+    const number = ask();
+    event.waitUntil(serially(async () => {
+      if (claims(null, number)) await forgetPages();
+    }));
   } else if (request.method === "GET" && request.mode === "navigate" && inScope(url.pathname)) {
     event.respondWith(page(event));
   } else if (request.method === "GET" && url.pathname.startsWith(files)) {
