@@ -63,8 +63,11 @@ def content(snapshot: Snapshot) -> Snapshot:
     return {key: value for key, value in snapshot.items() if key not in STAMPS}
 
 
-# Read before every snapshot is served or built; built once (see scoring.standings).
+# Read before every snapshot is served or built, and the event a build is handed: built once
+# (see scoring.standings), where ``Session.get`` would make its statement and cache key again at
+# every build of every feed.
 _VERSION = select(Event.live_version).where(Event.id == bindparam("event_id"))
+_EVENT = select(Event).where(Event.id == bindparam("event_id"))
 
 
 @dataclass
@@ -129,7 +132,7 @@ class Publisher:
         # read by a statement (no row comes from what another feed loaded), and recorded.
         connection = session.connection()
         with live.reading(connection) as reads, Session(bind=connection) as own:
-            fresh = build(own, own.get_one(Event, event.id), version)
+            fresh = build(own, own.scalars(_EVENT, {"event_id": event.id}).one(), version)
         with self._idle:
             kept = self._cache.get((name, event.id))
             if kept is None or kept.through < version:
@@ -206,7 +209,7 @@ class Publisher:
         for the exhibit wall."""
         with self.app.app_context():
             with db.unit_of_work() as session:
-                event = session.get(Event, event_id)
+                event = session.scalar(_EVENT, {"event_id": event_id})
                 if event is None:
                     return
                 version, _built = self.current(
