@@ -23,6 +23,10 @@ from markupsafe import escape
 from core.assets import import_map, static_url
 
 WORKER = "js/sw.js"
+# The query parameter of the first page after a judge signs in: the pages the worker kept may be
+# another judge's, so it forgets them and shows none of them for that page, which drops the
+# parameter from its address (#lib/offline.js).
+SIGNED_IN = "signed_in"
 # What the judge's pages load besides the shared modules of the import map.
 PAGE_FILES = ("css/app.css", "js/pages/pitches.js", "js/pages/sheet.js")
 # The templates the judge's pages are made of: a change in one changes the worker's version, so
@@ -56,6 +60,11 @@ def version(source: str, files: list[str]) -> str:
     return digest.hexdigest()[:16]
 
 
+def first_page() -> str:
+    """Where a judge goes once signed in: the list of pitches, marked for the worker."""
+    return f"{url_for('scoring.pitches')}?{SIGNED_IN}=1"
+
+
 def worker() -> Response:
     """The worker script, never cached by the browser (an update check must reach the server),
     allowed to take ``/judge`` itself as well as what is under it."""
@@ -69,6 +78,7 @@ def worker() -> Response:
         "scope": scope,
         "static": url_for("static", filename=""),
         "shell": files,
+        "signedIn": SIGNED_IN,
         # Shown for a page the tablet never kept, with no network to fetch it.
         "offline": str(
             escape(

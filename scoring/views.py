@@ -56,7 +56,7 @@ def magic_link(token: str) -> ResponseReturnValue:
         message = _("Đường dẫn đăng nhập không đúng hoặc đã bị thu hồi. Hãy liên hệ Ban Tổ chức.")
         return render_template("core/error.html", status=404, message=message), 404
     sign_in_judge(judge)
-    return redirect(url_for("scoring.pitches"))
+    return redirect(offline.first_page())
 
 
 JUDGING = (EventStatus.OPEN, EventStatus.SCORING)
@@ -175,7 +175,7 @@ def pin_login(slug: str) -> ResponseReturnValue:
         )
         return _pin_form(event, message), 401
     sign_in_judge(judge)
-    return redirect(url_for("scoring.pitches"))
+    return redirect(offline.first_page())
 
 
 @bp.route("/judge/sw.js")

@@ -11,9 +11,10 @@
 //
 // Pages: network first, the kept copy when the network fails or is slow. Pages are kept per judge
 // (the server names the judge in a header): another judge signing in on this tablet, a signing
-// out, or a server that no longer knows the tablet's session forgets them. Nothing else is kept:
-// not the API, not the organiser's pages.
-const { version, scope, shell, offline } = self.sangtaoBuild;
+// out, or a server that no longer knows the tablet's session forgets them; the first page after
+// signing in (marked by the server) is never answered with a kept one. Nothing else is kept: not
+// the API, not the organiser's pages.
+const { version, scope, shell, offline, signedIn } = self.sangtaoBuild;
 const files = self.sangtaoBuild.static; // where the static files are served from
 
 const SHELL = "sangtao-shell-";
@@ -30,12 +31,13 @@ async function pageCaches() {
   return (await caches.keys()).filter((name) => name.startsWith(PAGES));
 }
 
-// Who the kept pages belong to, and the request that said so. Every request the worker makes is
-// numbered when it is asked; an answer for another judge replaces the pages only when it was asked
-// after the answer it contradicts. A signing out, or a tablet the server no longer knows, belongs
-// to nobody. So an answer that lands late (the pitches page asks for every sheet page to be kept,
-// and another judge may sign in, or this one out, before those come back) never brings back the
-// pages of a judge who is gone.
+// Who the kept pages belong to: the judge named by the answer to the latest request asked. Every
+// request the worker makes is numbered when it is asked; an answer to an earlier one counts only
+// for that same judge. A signing out, a judge signing in, or a tablet the server no longer knows
+// belongs to nobody. So an answer that lands late (the pitches page asks for every sheet page to be
+// kept, and another judge may sign in, or this one out, before those come back) never brings back
+// the pages of a judge who is gone. The owner lives in memory: a worker the browser restarted
+// knows nobody until the next answer.
 let asked = 0;
 let owner = { judge: null, since: 0 };
 
@@ -45,7 +47,8 @@ function ask() {
 }
 
 // The caches are changed one answer at a time: forgetting a judge's pages and keeping another's
-// is one step that no other answer comes between.
+// is one step that no other answer comes between. A step only touches the caches (an answer's
+// body is read before), so that a download that stalls holds up no other change.
 let changes = Promise.resolve();
 
 function serially(change) {
@@ -59,29 +62,43 @@ async function forgetPages(except = null) {
   await Promise.all(names.filter((name) => name !== except).map((name) => caches.delete(name)));
 }
 
-// Whether this answer, asked as request number `number`, may change whose pages are kept; the
-// owner moves to its judge (or to nobody) when it may.
+// Whether an answer to request number `number`, naming `judge` (null: nobody), may change the
+// kept pages; if it is the latest asked, the owner becomes its judge.
 function claims(judge, number) {
-  if (judge === owner.judge) return true;
-  if (number < owner.since) return false;
+  if (number < owner.since) return judge === owner.judge;
   owner = { judge, since: number };
   return true;
+}
+
+// Nobody's pages, as of request number `number`.
+function forget(number) {
+  return serially(async () => {
+    if (claims(null, number)) await forgetPages();
+  });
 }
 
 // Keep the server's answer for a judge's page: only a page the server rendered for a judge, as it
 // is; another judge's page first forgets the pages of the previous one. A page that is gone is
 // forgotten; a tablet the server no longer knows forgets them all.
-function remember(url, response, number) {
+async function remember(url, response, number) {
   const judge = response.headers.get(JUDGE_HEADER);
-  return serially(async () => {
-    if (response.status === 401) {
-      if (claims(null, number)) await forgetPages();
-    } else if (response.status === 200 && judge && claims(judge, number)) {
-      await forgetPages(PAGES + judge);
-      if (!response.redirected) await (await caches.open(PAGES + judge)).put(url, response);
-    } else if (response.status === 404) {
+  if (response.status === 401) return forget(number);
+  if (response.status === 404) {
+    return serially(async () => {
+      if (number < owner.since) return;
       await Promise.all((await pageCaches()).map(async (name) => (await caches.open(name)).delete(url)));
-    }
+    });
+  }
+  if (response.status !== 200 || !judge) return undefined;
+  let page = null;
+  if (!response.redirected) {
+    const { status, statusText, headers } = response;
+    page = new Response(await response.arrayBuffer(), { status, statusText, headers });
+  }
+  return serially(async () => {
+    if (!claims(judge, number)) return;
+    await forgetPages(PAGES + judge);
+    if (page) await (await caches.open(PAGES + judge)).put(url, page);
   });
 }
 
@@ -104,15 +121,21 @@ function later(ms) {
 }
 
 // Network first; the kept copy if the network fails, or is slower than PATIENCE (the network's
-// answer is still kept when it comes).
+// answer is still kept when it comes). The first page after signing in may be another judge's
+// than the kept ones: they are forgotten, and its answer is waited for (kept without the mark).
 async function page(event) {
-  const url = event.request.url;
+  const address = new URL(event.request.url);
+  const signingIn = address.searchParams.has(signedIn);
+  address.searchParams.delete(signedIn);
+  const url = address.href;
   const number = ask();
+  if (signingIn) event.waitUntil(forget(number));
   const network = fetch(event.request).then(async (response) => {
     await remember(url, response.clone(), number);
     return response;
   });
   event.waitUntil(network.catch(() => undefined));
+  if (signingIn) return network.catch(() => notKept());
   const first = await Promise.race([network.catch(() => null), later(PATIENCE).then(() => null)]);
   if (first) return first;
   const kept = await keptPage(url);
@@ -137,10 +160,9 @@ async function refresh(urls) {
   const results = await Promise.all(
     urls.map((url) => {
       const number = ask();
-      return fetch(url, { credentials: "same-origin" }).then(
-        (response) => remember(url, response, number).then(() => response.status === 200),
-        () => false,
-      );
+      return fetch(url, { credentials: "same-origin" })
+        .then((response) => remember(url, response, number).then(() => response.status === 200))
+        .catch(() => false);
     }),
   );
   return results.every(Boolean);
@@ -199,10 +221,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.method === "POST" && url.pathname === scope + "/logout") {
-    const number = ask();
-    event.waitUntil(serially(async () => {
-      if (claims(null, number)) await forgetPages();
-    }));
+    event.waitUntil(forget(ask()));
   } else if (request.method === "GET" && request.mode === "navigate" && inScope(url.pathname)) {
     event.respondWith(page(event));
   } else if (request.method === "GET" && url.pathname.startsWith(files)) {

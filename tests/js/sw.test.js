@@ -1,6 +1,6 @@
 // The judge's service worker (static/js/sw.js), run in a sandbox of its own with fakes: caches in
-// memory and a server whose every answer waits for the test, so that answers land in the order a
-// crowded Wi-Fi may bring them.
+// memory, a server whose every answer waits for the test, so that answers land in the order a
+// crowded Wi-Fi may bring them, and a clock that moves only when the test says the network is slow.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
@@ -8,7 +8,14 @@ import vm from "node:vm";
 
 const ORIGIN = "http://tablet.local";
 const SOURCE = readFileSync(new URL("../../static/js/sw.js", import.meta.url), "utf8");
-const BUILD = { version: "1", scope: "/judge", static: "/static/", shell: [], offline: "Chưa lưu trang này" };
+const BUILD = {
+  version: "1",
+  scope: "/judge",
+  static: "/static/",
+  shell: [],
+  offline: "Chưa lưu trang này",
+  signedIn: "signed_in",
+};
 
 // Every promise callback queued so far has run.
 function settle() {
@@ -28,7 +35,7 @@ class MemoryCaches {
     return {
       put: async (url, response) => void store.set(String(url), response),
       delete: async (url) => store.delete(String(url)),
-      match: async (url) => store.get(String(url)),
+      match: async (url) => store.get(String(url))?.clone(),
       keys: async () => [...store.keys()].map((url) => ({ url })),
     };
   }
@@ -58,11 +65,15 @@ function worker() {
     return new Promise((resolve) => {
       requests.push({
         path: new URL(url).pathname,
-        // The server's page for this judge (null: not signed in).
+        // The server's page for this judge (null: not signed in), and the worker's turn to take it.
         async answer(judge, status = judge === null ? 401 : 200) {
-          const headers = judge === null ? {} : { "Sangtao-Judge": String(judge) };
-          resolve(new Response(`<p>${url}</p>`, { status, headers }));
+          this.land(judge, status);
           await settle();
+        },
+        // The same, without the worker's turn: answers that land at the same moment.
+        land(judge, status = judge === null ? 401 : 200) {
+          const headers = judge === null ? {} : { "Sangtao-Judge": String(judge) };
+          resolve(new Response(`<p>${judge}: ${new URL(url).pathname}</p>`, { status, headers }));
         },
       });
     });
@@ -74,18 +85,31 @@ function worker() {
     skipWaiting: async () => undefined,
     addEventListener: (kind, handler) => void (handlers[kind] = handler),
   };
-  // The network is never slow here: the wait for the kept copy never ends.
-  const setTimeout = () => 0;
+  // The wait for the network before a kept page is shown: over when the test says so.
+  const timers = [];
+  const setTimeout = (callback) => timers.push(callback);
   vm.runInNewContext(SOURCE, { self, caches, fetch, Response, URL, setTimeout, Promise });
   const pending = [];
+  const shown = [];
   // Hands the worker an event, and lets it run until it waits for the server.
   async function dispatch(kind, fields) {
-    handlers[kind]({ ...fields, respondWith: (answer) => pending.push(answer), waitUntil: (work) => pending.push(work) });
+    const respondWith = (answer) => {
+      shown.push(answer);
+      pending.push(answer);
+    };
+    handlers[kind]({ ...fields, respondWith, waitUntil: (work) => pending.push(work) });
     await settle();
   }
   return {
     caches,
     requests,
+    // What the tablet shows for each page opened, once it shows something.
+    shown,
+    // The network is slower than the worker's patience.
+    slow: async () => {
+      for (const callback of timers.splice(0)) callback();
+      await settle();
+    },
     // The pitches page asks for its sheet pages to be kept.
     keep: (paths) => dispatch("message", { data: { kind: "keep", pages: paths } }),
     open: (path) => dispatch("fetch", { request: { url: ORIGIN + path, method: "GET", mode: "navigate" } }),
@@ -100,6 +124,12 @@ function worker() {
 
 function waiting(tablet, path) {
   return tablet.requests.find((request) => request.path === path);
+}
+
+// The text of a page the tablet shows, or null while it shows nothing yet.
+async function onScreen(answer) {
+  const first = await Promise.race([answer, settle().then(() => null)]);
+  return first === null ? null : first.text();
 }
 
 test("a judge's page is kept for that judge", async () => {
@@ -169,4 +199,78 @@ test("a tablet the server no longer knows forgets every page, but not for an ans
   await tablet.requests[3].answer(null);
   await tablet.done();
   assert.deepEqual(tablet.caches.pages(), {});
+});
+
+test("a worker the browser restarted keeps no page asked before a signing out that lands after it", async () => {
+  const tablet = worker();
+  await tablet.keep(["/judge", "/judge/entries/1"]);
+  await tablet.signOut();
+  for (const request of tablet.requests) await request.answer(1);
+  await tablet.done();
+  assert.deepEqual(tablet.caches.pages(), {});
+});
+
+test("a judge who signs in again keeps the tablet from the next judge's answer asked before", async () => {
+  const tablet = worker();
+  await tablet.open("/judge");
+  await tablet.requests[0].answer(1);
+  await tablet.open("/judge");
+  await tablet.open("/judge");
+  await tablet.requests[2].answer(1);
+  await tablet.requests[1].answer(2);
+  await tablet.done();
+  assert.deepEqual(tablet.caches.pages(), { "sangtao-pages-1": ["/judge"] });
+});
+
+test("two judges' answers landing at the same moment leave one judge's pages", async () => {
+  const tablet = worker();
+  await tablet.open("/judge");
+  await tablet.requests[0].answer(1);
+  await tablet.keep(["/judge/entries/1"]);
+  await tablet.open("/judge/entries/2");
+  tablet.requests[1].land(1);
+  tablet.requests[2].land(2);
+  await tablet.done();
+  assert.deepEqual(tablet.caches.pages(), { "sangtao-pages-2": ["/judge/entries/2"] });
+});
+
+test("a slow network shows the judge's kept page, and keeps the network's when it comes", async () => {
+  const tablet = worker();
+  await tablet.open("/judge");
+  await tablet.requests[0].answer(1);
+  await tablet.open("/judge");
+  await tablet.slow();
+  assert.equal(await onScreen(tablet.shown[1]), "<p>1: /judge</p>");
+  await tablet.requests[1].answer(1);
+  await tablet.done();
+  assert.deepEqual(tablet.caches.pages(), { "sangtao-pages-1": ["/judge"] });
+});
+
+test("the first page after signing in forgets the kept pages and never shows one", async () => {
+  const tablet = worker();
+  await tablet.open("/judge");
+  await tablet.requests[0].answer(1);
+  await tablet.open("/judge?signed_in=1");
+  assert.deepEqual(tablet.caches.pages(), {});
+  await tablet.slow();
+  assert.equal(await onScreen(tablet.shown[1]), null);
+  await tablet.requests[1].answer(2);
+  assert.equal(await onScreen(tablet.shown[1]), "<p>2: /judge</p>");
+  await tablet.done();
+  assert.deepEqual(tablet.caches.pages(), { "sangtao-pages-2": ["/judge"] });
+});
+
+test("a page gone for the latest judge is forgotten; a late 404 asked before does not drop it", async () => {
+  const tablet = worker();
+  await tablet.open("/judge/entries/1");
+  await tablet.open("/judge/entries/1");
+  await tablet.requests[1].answer(1);
+  await tablet.requests[0].answer(1, 404);
+  await tablet.done();
+  assert.deepEqual(tablet.caches.pages(), { "sangtao-pages-1": ["/judge/entries/1"] });
+
+  await tablet.open("/judge/entries/1");
+  await tablet.requests[2].answer(1, 404);
+  await tablet.done();
+  assert.deepEqual(tablet.caches.pages(), { "sangtao-pages-1": [] });
 });

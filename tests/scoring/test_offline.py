@@ -77,3 +77,14 @@ def test_a_page_without_a_judge_names_nobody(client):
     response = client.get("/judge")
     assert response.status_code == 401
     assert "Sangtao-Judge" not in response.headers
+
+
+def test_the_first_page_after_signing_in_is_marked_and_its_page_and_the_worker_know_the_mark(
+    client, judge_client, contest, judge
+):
+    build = build_of(client.get("/judge/sw.js").get_data(as_text=True))
+    assert build["signedIn"] == offline.SIGNED_IN
+    page = judge_client(judge).get(f"/judge?{offline.SIGNED_IN}=1")
+    assert page.status_code == 200
+    config = re.search(r'id="outbox-config">(.*?)</script>', page.get_data(as_text=True), re.S)
+    assert config and json.loads(config.group(1))["signedIn"] == offline.SIGNED_IN

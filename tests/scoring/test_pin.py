@@ -45,7 +45,7 @@ def test_a_tablet_signs_in_with_the_code_and_pin(app, client, contest, judge):
     form = client.get(f"/j/{contest.slug}/pin").get_data(as_text=True)
     assert 'inputmode="numeric"' in form and "Đăng nhập giám khảo" in form
     answer = sign_in(client, contest, " gk01 ", f"{pin[:3]} {pin[3:]}")  # as the card prints it
-    assert answer.status_code == 302 and answer.headers["Location"] == "/judge"
+    assert answer.status_code == 302 and answer.headers["Location"] == "/judge?signed_in=1"
     assert "Nguyễn Văn Hùng" in client.get("/judge").get_data(as_text=True)
 
 

@@ -14,7 +14,7 @@ from tests.scoring.test_pin import reissue
 def test_a_magic_link_signs_the_tablet_in_and_drops_the_token(client, contest, judge):
     response = client.get(f"/j/{judge.token}")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/judge"
+    assert response.headers["Location"] == "/judge?signed_in=1"
     page = client.get("/judge").get_data(as_text=True)
     assert judge.name in page
     assert judge.token not in page
