@@ -13,7 +13,6 @@ def init_app(app: Flask) -> None:
         dashboard,
         events,
         imports,
-        offline,
         records,
         seal,
         setup,
@@ -36,7 +35,6 @@ def init_app(app: Flask) -> None:
     from scoring.manage import dashboard as dashboard_page
 
     app.register_blueprint(views.bp)
-    app.jinja_env.globals.update(signed_in_param=offline.SIGNED_IN)
     app.register_blueprint(verify.bp)
     app.register_blueprint(api.bp)
     # The chair's pages and downloads first: tests/core/test_routes.py visits the routes in this

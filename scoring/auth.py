@@ -102,7 +102,7 @@ def signed_in_judge() -> Judge | None:
 def judge_required(view: View) -> View:
     """A judge's page: the signed-in judge is passed as the first argument. The answer names the
     judge (``Sangtao-Judge``): the tablet's service worker (scoring/offline.py) keeps the pages
-    of one judge only, and forgets them when another one signs in."""
+    of one judge only, and forgets them when another one signs in; the browser keeps none."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
@@ -112,6 +112,9 @@ def judge_required(view: View) -> View:
             return render_template("core/error.html", status=401, message=message), 401
         response = make_response(view(judge, *args, **kwargs))
         response.headers[JUDGE_HEADER] = str(judge.id)
+        # Not in the browser's cache either: Back, after a signing out or another judge's signing
+        # in, would show it without asking the server or the worker.
+        response.headers["Cache-Control"] = "no-store"
         return response
 
     return audience(JUDGE)(wrapper)

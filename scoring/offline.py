@@ -23,9 +23,9 @@ from markupsafe import escape
 from core.assets import import_map, static_url
 
 WORKER = "js/sw.js"
-# The query parameter of the first page after a judge signs in: the pages the worker kept may be
-# another judge's, so it forgets them and shows none of them for that page, which drops the
-# parameter from its address (#lib/offline.js).
+# The query parameter of the address a judge is sent to once signed in: the pages the worker kept
+# may be another judge's, so it forgets them and shows none of them for it. The server answers it
+# with the list of pitches' own address, so the mark never stays in the address bar.
 SIGNED_IN = "signed_in"
 # What the judge's pages load besides the shared modules of the import map.
 PAGE_FILES = ("css/app.css", "js/pages/pitches.js", "js/pages/sheet.js")

@@ -219,6 +219,8 @@ def recusals_of(judge: Judge) -> dict[int, Recusal]:
 @judge_required
 def pitches(judge: Judge) -> ResponseReturnValue:
     """Every pitch of the event with this judge's progress on it."""
+    if offline.SIGNED_IN in request.args:
+        return redirect(url_for("scoring.pitches"))  # the worker has seen the mark
     sheets = {
         sheet.entry_id: sheet
         for sheet in db.session().scalars(select(ScoreSheet).where(ScoreSheet.judge_id == judge.id))

@@ -11,9 +11,9 @@
 //
 // Pages: network first, the kept copy when the network fails or is slow. Pages are kept per judge
 // (the server names the judge in a header): another judge signing in on this tablet, a signing
-// out, or a server that no longer knows the tablet's session forgets them; the first page after
-// signing in (marked by the server) is never answered with a kept one. Nothing else is kept: not
-// the API, not the organiser's pages.
+// out, or a server that no longer knows the tablet's session forgets them; the address a judge is
+// sent to once signed in (marked by the server) is never answered with a kept page. Nothing else
+// is kept: not the API, not the organiser's pages.
 const { version, scope, shell, offline, signedIn } = self.sangtaoBuild;
 const files = self.sangtaoBuild.static; // where the static files are served from
 
@@ -31,9 +31,9 @@ async function pageCaches() {
   return (await caches.keys()).filter((name) => name.startsWith(PAGES));
 }
 
-// Who the kept pages belong to: the judge named by the answer to the latest request asked. Every
-// request the worker makes is numbered when it is asked; an answer to an earlier one counts only
-// for that same judge. A signing out, a judge signing in, or a tablet the server no longer knows
+// Who the kept pages belong to: the judge named by the answer to the latest-asked request that has
+// been answered. Every request the worker makes is numbered when it is asked; an answer to an
+// earlier one counts only for that same judge. A signing out, a judge signing in, or a tablet the server no longer knows
 // belongs to nobody. So an answer that lands late (the pitches page asks for every sheet page to be
 // kept, and another judge may sign in, or this one out, before those come back) never brings back
 // the pages of a judge who is gone. The owner lives in memory: a worker the browser restarted
@@ -85,7 +85,6 @@ async function remember(url, response, number) {
   if (response.status === 401) return forget(number);
   if (response.status === 404) {
     return serially(async () => {
-      if (number < owner.since) return;
       await Promise.all((await pageCaches()).map(async (name) => (await caches.open(name)).delete(url)));
     });
   }
@@ -121,13 +120,11 @@ function later(ms) {
 }
 
 // Network first; the kept copy if the network fails, or is slower than PATIENCE (the network's
-// answer is still kept when it comes). The first page after signing in may be another judge's
-// than the kept ones: they are forgotten, and its answer is waited for (kept without the mark).
+// answer is still kept when it comes). The address a judge is sent to once signed in says that the
+// kept pages may be another judge's: they are forgotten, and its answer is waited for.
 async function page(event) {
-  const address = new URL(event.request.url);
-  const signingIn = address.searchParams.has(signedIn);
-  address.searchParams.delete(signedIn);
-  const url = address.href;
+  const url = event.request.url;
+  const signingIn = new URL(url).searchParams.has(signedIn);
   const number = ask();
   if (signingIn) event.waitUntil(forget(number));
   const network = fetch(event.request).then(async (response) => {
@@ -221,7 +218,11 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.method === "POST" && url.pathname === scope + "/logout") {
-    event.waitUntil(forget(ask()));
+    // Forgotten as the signing out is asked, and again once it is answered: until its answer
+    // changes the session's cookie, a page asked in between is still answered for the judge.
+    const answer = fetch(request);
+    event.respondWith(answer);
+    event.waitUntil(Promise.all([forget(ask()), answer.then(() => forget(ask()), () => undefined)]));
   } else if (request.method === "GET" && request.mode === "navigate" && inScope(url.pathname)) {
     event.respondWith(page(event));
   } else if (request.method === "GET" && url.pathname.startsWith(files)) {

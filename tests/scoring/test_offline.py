@@ -79,12 +79,15 @@ def test_a_page_without_a_judge_names_nobody(client):
     assert "Sangtao-Judge" not in response.headers
 
 
-def test_the_first_page_after_signing_in_is_marked_and_its_page_and_the_worker_know_the_mark(
+def test_the_address_after_signing_in_is_marked_for_the_worker_and_never_stays(
     client, judge_client, contest, judge
 ):
-    build = build_of(client.get("/judge/sw.js").get_data(as_text=True))
-    assert build["signedIn"] == offline.SIGNED_IN
-    page = judge_client(judge).get(f"/judge?{offline.SIGNED_IN}=1")
-    assert page.status_code == 200
-    config = re.search(r'id="outbox-config">(.*?)</script>', page.get_data(as_text=True), re.S)
-    assert config and json.loads(config.group(1))["signedIn"] == offline.SIGNED_IN
+    assert build_of(client.get("/judge/sw.js").get_data(as_text=True))["signedIn"] == "signed_in"
+    marked = judge_client(judge).get(f"/judge?{offline.SIGNED_IN}=1")
+    assert marked.status_code == 302 and marked.headers["Location"] == "/judge"
+
+
+def test_no_judge_page_stays_in_the_browsers_cache(judge_client, contest, judge):
+    tablet = judge_client(judge)
+    for path in ("/judge", f"/judge/entries/{contest.entries[0]}"):
+        assert tablet.get(path).headers["Cache-Control"] == "no-store"

@@ -21,12 +21,6 @@ export function safeToReload({ hidden, quietFor, typing }) {
 // to keep: this one if it went past the worker (opened before the worker was there), and, from
 // the list of pitches, every sheet page (which also fetches again those kept before).
 export function keepOffline(config, pages = []) {
-  // The first page after signing in is marked for the worker; a reload of it must not be.
-  const address = new URL(window.location.href);
-  if (address.searchParams.has(config.signedIn)) {
-    address.searchParams.delete(config.signedIn);
-    window.history.replaceState(window.history.state, "", address);
-  }
   const workers = navigator.serviceWorker;
   if (!workers) return; // served over plain HTTP to another address than localhost
   const controlledAtLoad = Boolean(workers.controller);
