@@ -33,11 +33,11 @@ async function pageCaches() {
 
 // Who the kept pages belong to: the judge named by the answer to the latest-asked request that has
 // been answered. Every request the worker makes is numbered when it is asked; an answer to an
-// earlier one counts only for that same judge. A signing out, a judge signing in, or a tablet the server no longer knows
-// belongs to nobody. So an answer that lands late (the pitches page asks for every sheet page to be
-// kept, and another judge may sign in, or this one out, before those come back) never brings back
-// the pages of a judge who is gone. The owner lives in memory: a worker the browser restarted
-// knows nobody until the next answer.
+// earlier one counts only for that same judge. A signing out, a judge signing in, or a tablet the
+// server no longer knows belongs to nobody. So an answer that lands late (the pitches page asks
+// for every sheet page to be kept, and another judge may sign in, or this one out, before those
+// come back) never brings back the pages of a judge who is gone. The owner lives in memory: a
+// worker the browser restarted knows nobody until the next answer.
 let asked = 0;
 let owner = { judge: null, since: 0 };
 
