@@ -22,7 +22,7 @@ from core.realtime import Snapshot
 from initiatives.models import Initiative
 from scoring.assignments import COVERED, EXPECTED, RECUSED_FROM, pairs
 from scoring.models import COUNTED, Entry, EntryStatus, Judge, ScoreSheet, SheetStatus
-from scoring.standings import CONTEST, EVENT, counted_sheets
+from scoring.standings import CONTEST, EVENT, contest_sheets, counted_sheets
 
 FEED = "dashboard"
 SCORES_FEED = "score_spread"
@@ -67,24 +67,9 @@ _PAIRS = pairs(EVENT).where(Judge.active.is_(True))
 _RECUSED = _PAIRS.where(RECUSED_FROM)
 _COVERED = _PAIRS.where(COVERED)
 _EXPECTED = _PAIRS.where(EXPECTED)
-_SHEETS = (
-    select(ScoreSheet.judge_id, ScoreSheet.entry_id, ScoreSheet.status)
-    .join(Judge, Judge.id == ScoreSheet.judge_id)
-    .join(Entry, Entry.id == ScoreSheet.entry_id)
-    .join(Round, Round.id == Entry.round_id)
-    .where(Judge.event_id == EVENT, CONTEST)
-)
-_SUBMITTED_AT = (
-    select(ScoreSheet.submitted_at)
-    .join(Judge, Judge.id == ScoreSheet.judge_id)
-    .join(Entry, Entry.id == ScoreSheet.entry_id)
-    .join(Round, Round.id == Entry.round_id)
-    .where(
-        Judge.event_id == EVENT,
-        CONTEST,
-        ScoreSheet.status.in_(COUNTED),
-        ScoreSheet.submitted_at.is_not(None),
-    )
+_SHEETS = contest_sheets(ScoreSheet.judge_id, ScoreSheet.entry_id, ScoreSheet.status)
+_SUBMITTED_AT = contest_sheets(ScoreSheet.submitted_at).where(
+    ScoreSheet.status.in_(COUNTED), ScoreSheet.submitted_at.is_not(None)
 )
 
 

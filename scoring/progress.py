@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.models import Event, Round, RoundKind
+from core.models import Event, Round
 from initiatives.models import Initiative
 from scoring.assignments import TO_SCORE, pairs
 from scoring.models import COUNTED, Entry, Judge, Recusal, ScoreSheet, SheetStatus
+from scoring.standings import contest_sheets
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,10 @@ def judging_progress(session: Session, event: Event) -> list[JudgeProgress]:
     sheets: dict[tuple[int, bool], int] = {
         (judge_id, counted): count
         for judge_id, counted, count in session.execute(
-            select(ScoreSheet.judge_id, ScoreSheet.status.in_(COUNTED), func.count())
-            .join(Judge, Judge.id == ScoreSheet.judge_id)
-            .join(Entry, Entry.id == ScoreSheet.entry_id)
-            .join(Round, Round.id == Entry.round_id)
-            .where(Judge.event_id == event.id, Round.kind == RoundKind.CONTEST, TO_SCORE)
-            .group_by(ScoreSheet.judge_id, ScoreSheet.status.in_(COUNTED))
+            contest_sheets(ScoreSheet.judge_id, ScoreSheet.status.in_(COUNTED), func.count())
+            .where(TO_SCORE)
+            .group_by(ScoreSheet.judge_id, ScoreSheet.status.in_(COUNTED)),
+            {"event_id": event.id},
         ).tuples()
     }
     judges = session.scalars(

@@ -14,7 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Double, bindparam, func, select, type_coerce
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Double,
+    Select,
+    bindparam,
+    func,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from core.models import Event, EventStatus, Round, RoundKind, RoundStatus, Unit, utcnow
@@ -49,21 +58,26 @@ def _rounded(value: float | None) -> float | None:
 # key costs SQLAlchemy several times what SQLite takes to run it, after every committed change.
 EVENT: BindParameter[int] = bindparam("event_id")
 
-_COUNTED_TOTALS = (
-    select(
-        ScoreSheet.id, ScoreSheet.judge_id, ScoreSheet.entry_id, ScoreSheet.total, Entry.round_id
+
+def contest_sheets(*columns: Any) -> Select[Any]:
+    """``columns`` of the sheets of the event's (:data:`EVENT`) contest rounds, whatever their
+    status: the sheet first, joined to its judge, entry and round."""
+    return (
+        select(*columns)
+        .join(Judge, Judge.id == ScoreSheet.judge_id)
+        .join(Entry, Entry.id == ScoreSheet.entry_id)
+        .join(Round, Round.id == Entry.round_id)
+        .where(Judge.event_id == EVENT, CONTEST)
     )
-    .join(Judge, Judge.id == ScoreSheet.judge_id)
-    .join(Entry, Entry.id == ScoreSheet.entry_id)
-    .join(Round, Round.id == Entry.round_id)
-    .where(
-        Judge.event_id == EVENT,
-        Judge.active.is_(True),
-        CONTEST,
-        ScoreSheet.status.in_(COUNTED),
-        ScoreSheet.total.is_not(None),
-        ~RECUSED,
-    )
+
+
+_COUNTED_TOTALS = contest_sheets(
+    ScoreSheet.id, ScoreSheet.judge_id, ScoreSheet.entry_id, ScoreSheet.total, Entry.round_id
+).where(
+    Judge.active.is_(True),
+    ScoreSheet.status.in_(COUNTED),
+    ScoreSheet.total.is_not(None),
+    ~RECUSED,
 )
 _SCORES_OF = select(Score.sheet_id, Score.criterion_id, type_coerce(Score.value, Double)).where(
     Score.criterion_id.in_(bindparam("criteria", expanding=True))
