@@ -27,13 +27,3 @@ export function heldBallot(event) {
     return null;
   }
 }
-
-// Text as the search compares it: no diacritics, đ as d, case aside (core.i18n.fold).
-export function fold(text) {
-  return text
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .replace(/đ/g, "d")
-    .replace(/Đ/g, "D")
-    .toLowerCase();
-}

@@ -1,7 +1,8 @@
 // The ballot's page on the voter's phone: the list filters as the voter types (accents or not);
 // the phone remembers its ballot for the booths' pages until it has voted.
-import { fold, forgetBallot, rememberBallot } from "#lib/ballot.js";
+import { forgetBallot, rememberBallot } from "#lib/ballot.js";
 import { readConfig } from "#lib/config.js";
+import { filterAsTyped } from "#lib/filter.js";
 
 const holder = document.getElementById("ballot-config");
 const list = document.getElementById("ballot-list");
@@ -16,13 +17,5 @@ if (holder) {
 }
 
 if (search && list) {
-  search.addEventListener("input", () => {
-    const wanted = fold(search.value.trim());
-    let shown = 0;
-    for (const item of list.children) {
-      item.hidden = !item.dataset.search.includes(wanted);
-      if (!item.hidden) shown += 1;
-    }
-    none.hidden = shown > 0;
-  });
+  filterAsTyped(search, list.children, (shown) => (none.hidden = shown > 0));
 }

@@ -6,6 +6,7 @@
 // organiser types, accents and case aside.
 import Sortable from "sortablejs";
 import { readConfig } from "#lib/config.js";
+import { filterAsTyped } from "#lib/filter.js";
 
 const config = readConfig("rounds-config");
 const body = document.getElementById("running-order");
@@ -128,18 +129,8 @@ Sortable.create(body, {
 for (const handle of body.querySelectorAll(".handle")) handle.hidden = false;
 body.dataset.saved = order().join(",");
 
-function fold(text) {
-  return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
-}
-
 if (search) {
-  search.addEventListener("input", () => {
-    const wanted = fold(search.value.trim());
-    let shown = 0;
-    for (const label of document.querySelectorAll("#candidates [data-search]")) {
-      label.hidden = !label.dataset.search.includes(wanted);
-      if (!label.hidden) shown += 1;
-    }
+  filterAsTyped(search, document.querySelectorAll("#candidates [data-search]"), (shown) => {
     count.textContent = fill(config.text.count, { count: shown });
   });
 }
