@@ -23,7 +23,7 @@ from display.models import Screen
 from initiatives.models import Initiative
 from scoring.assignments import EXPECTED, pairs
 from scoring.models import COUNTED, Entry, EntryStatus, Judge, ScoreSheet
-from scoring.standings import EVENT
+from scoring.standings import EVENT, frozen_snapshot
 from scoring.standings import FEED as STANDINGS
 
 SCREENS = "screens"
@@ -74,15 +74,22 @@ _SUBMITTED_TO = select(ScoreSheet.judge_id, ScoreSheet.entry_id).where(
 
 def pitching_snapshot(session: Session, event: Event, version: int) -> Snapshot:
     """The entries being pitched: title, unit, round, and which of the judges expected to score
-    each have submitted (names only: never a score)."""
+    each have submitted (names only: never a score).
+
+    While the standings are frozen, who has submitted is not said (``frozen``, ``done`` and
+    ``submitted`` None): a sheet counted since the freeze would show on the screens as a judge
+    done, where the frozen standings still count it out."""
+    frozen = frozen_snapshot(session, event) is not None
     shown = list(session.execute(_PITCHED, {"event_id": event.id}).tuples())
     ids = [entry_id for entry_id, *_ in shown]
     expected = session.execute(_EXPECTED_OF, {"event_id": event.id, "entries": ids}).tuples()
-    submitted = set(session.execute(_SUBMITTED_TO, {"entries": ids}).tuples())
+    submitted = set() if frozen else set(session.execute(_SUBMITTED_TO, {"entries": ids}).tuples())
     judges: dict[int, list[dict[str, Any]]] = {entry_id: [] for entry_id in ids}
     for judge_id, entry_id, name in expected:
-        judges[entry_id].append({"name": name, "done": (judge_id, entry_id) in submitted})
+        done = None if frozen else (judge_id, entry_id) in submitted
+        judges[entry_id].append({"name": name, "done": done})
     return _head(event, version) | {
+        "frozen": frozen,
         "entries": [
             {
                 "entry_id": entry_id,
@@ -90,11 +97,11 @@ def pitching_snapshot(session: Session, event: Event, version: int) -> Snapshot:
                 "unit": unit or "",
                 "round": round_name,
                 "judges": sorted(judges[entry_id], key=lambda j: sort_key(j["name"])),
-                "submitted": sum(1 for j in judges[entry_id] if j["done"]),
+                "submitted": None if frozen else sum(1 for j in judges[entry_id] if j["done"]),
                 "expected": len(judges[entry_id]),
             }
             for entry_id, title, unit, round_name in shown
-        ]
+        ],
     }
 
 

@@ -40,7 +40,7 @@ def page(slug: str) -> ResponseReturnValue:
 
 def _current(event: Event) -> dict[str, realtime.Snapshot]:
     """The phones' snapshots; while the standings are frozen, as at the freeze (the people's
-    choice, released during a freeze, shows after the reveal)."""
+    choice is not the jury's: released during a freeze, it shows)."""
     session = db.session()
     return at_the_freeze({feed: realtime.snapshot(feed, session, event) for feed in FEEDS})
 
@@ -53,7 +53,7 @@ def _polled(slug: str) -> dict[str, realtime.Snapshot]:
     latest = publisher.latest(slug)
     if latest is None:
         _version, latest = publisher.current(db.session(), event_or_404(slug))
-    return at_the_freeze({feed: latest[feed] for feed in FEEDS})
+    return {feed: latest[feed] for feed in FEEDS}
 
 
 @bp.route("/live/<slug>/snapshot.json")
@@ -66,8 +66,11 @@ def snapshot(slug: str) -> ResponseReturnValue:
     judges' tablets and the screens need. A new connection on the venue's LAN costs a round trip.
     """
     current = _polled(slug)
+    # A snapshot's version moves only with its content (core.realtime), the frozen standings'
+    # not at all: the tag moves when a phone has something new to draw, and only then.
     tag = f"v{max(snapshot['version'] for snapshot in current.values())}"
-    response = Response(status=304) if tag in request.if_none_match else jsonify(current)
+    unchanged = tag in request.if_none_match
+    response = Response(status=304) if unchanged else jsonify(at_the_freeze(current))
     response.set_etag(tag)
     response.cache_control.no_cache = True
     response.headers["Connection"] = "close"

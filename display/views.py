@@ -37,6 +37,7 @@ def texts() -> dict[str, str]:
         "pitching": _("Đang thuyết trình"),
         "nobody_pitching": _("Chưa có phần thuyết trình nào đang diễn ra."),
         "judges_done": _("Giám khảo đã chấm"),
+        "progress_hidden": _("Tiến độ chấm được giữ kín đến lễ công bố kết quả."),
         "time_up": _("Hết giờ"),
         "one_minute": _("Còn 1 phút"),
         "peoples_choice": _("Bình chọn của khán giả"),

@@ -14,10 +14,12 @@ Only a page that carries nothing of its visitor is kept: no query string (the la
 links back to the address), no message flashed to the visitor's session, the token as printed
 (upper case), so that spelling one token many ways cannot push the others out.
 
-A kept page has one script nonce, the one it was drawn with, which every answer from it names in
-its ``Content-Security-Policy``: a phone that revalidates its copy (``If-None-Match``, 304) keeps
-a body and a header that agree. The kept page reflects nothing of any request, so sharing its
-nonce between visitors lets no script in that the policy would have stopped.
+A kept page has one script nonce, the one it was first drawn with, which every answer from it
+names in its ``Content-Security-Policy`` and which it keeps when drawn again at a newer version: a
+phone that revalidates its copy (``If-None-Match``, 304) keeps a body and a header that agree, and
+a page drawn again after a change it does not show is the same bytes, with the same ETag. The
+kept page reflects nothing of any request, so sharing its nonce between visitors lets no script
+in that the policy would have stopped.
 
 At most ``MOST_PAGES`` pages are kept, the least recently served dropped first.
 """

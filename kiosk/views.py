@@ -60,11 +60,15 @@ def exhibit(token: str) -> ResponseReturnValue:
     stands (``kiosk.pages``). The visit is counted in memory (``kiosk.visits``), once per device.
     """
     key = _key(token)
-    page = _kept(key) if key is not None else None
-    if page is None:
-        page = _draw(token)
-        if key is not None:
-            pages().keep(key, page)
+    kept = pages().get(key) if key is not None else None
+    if kept is not None:
+        # Served kept or drawn again, the page has the nonce it was first drawn with: drawn again
+        # after a change it does not show (a judge's sheet), it is the same bytes, and a phone's
+        # copy stays valid (304) and tells nothing of the change.
+        reuse_nonce(kept.nonce)
+    page = kept if kept is not None and _current(kept) else _draw(token)
+    if key is not None and page is not kept:
+        pages().keep(key, page)
     device = count_visit(page.exhibit_id, via_qr=request.endpoint == "kiosk.scan")
     unchanged = page.etag in request.if_none_match
     answer = Response(status=304) if unchanged else Response(page.body, mimetype="text/html")
@@ -81,13 +85,9 @@ def _key(token: str) -> Key | None:
     return request.path, locale_code()
 
 
-def _kept(key: Key) -> Page | None:
-    """The page kept under ``key``, if the event's version it was drawn at is still current."""
-    page = pages().get(key)
-    if page is None or live.versions().current(page.event_id) != page.version:
-        return None
-    reuse_nonce(page.nonce)
-    return page
+def _current(page: Page) -> bool:
+    """Whether the event's version a kept page was drawn at is still the current one."""
+    return live.versions().current(page.event_id) == page.version
 
 
 def _draw(token: str) -> Page:

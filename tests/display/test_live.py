@@ -74,6 +74,14 @@ def test_polls_during_a_freeze_never_show_newer_standings(
     again = client.get(url, headers={"If-None-Match": frozen.headers["ETag"]})
     assert again.status_code == 304
     assert client.get(url).get_json()["standings"] == frozen.get_json()["standings"]
+    # The people's choice is not the jury's: released during the freeze, it reaches the phone
+    # that already holds the frozen standings, which stay frozen.
+    assert manager.post(f"/manage/{contest.slug}/votes/release").status_code == 302
+    settle(app)
+    released = client.get(url, headers={"If-None-Match": frozen.headers["ETag"]})
+    assert released.status_code == 200
+    assert released.get_json()["peoples_choice"]["released"] is True
+    assert released.get_json()["standings"] == frozen.get_json()["standings"]
 
 
 def test_a_poll_reads_nothing_even_when_the_versions_were_read_long_ago(

@@ -4,14 +4,20 @@ numbers. A sheet submitted after the freeze must change none of the public ones.
 
 import json
 import re
+import uuid
 
 import pytest
 
 from core.auth import ANYONE
 from core.models import EventRole
+from display.models import Screen
+from scoring.models import Entry, EntryStatus
+from tests.conftest import settle
 from tests.core.test_routes import routes
 from tests.display.test_events import connect, pushed, submit
+from tests.scoring.test_api import FULL, bearer
 
+SHEETS = "/api/v1/scoresheets"
 SCREEN_CONFIG = r'<script type="application/json" id="screen-config">(.*?)</script>'
 # What differs between two requests of the same page whatever the data: nonces and CSRF tokens.
 # Per request: nonces, CSRF tokens, and the server's clock that a screen's countdown follows.
@@ -42,7 +48,8 @@ def freeze(manager, contest):
 
 
 def public_pages(app, client, values):
-    """Every page anyone may open with a GET, by its URL, with its per-request parts removed."""
+    """Every page anyone may open with a GET, by its URL: its status, its ETag and its body with
+    the per-request parts removed."""
     found = {}
     for rule in routes(app):
         view = app.view_functions[rule.endpoint]
@@ -53,14 +60,31 @@ def public_pages(app, client, values):
         path = rule.build({name: values[name] for name in rule.arguments})[1]
         response = client.get(path)
         body = response.get_data().decode("utf-8", "replace")  # a QR code is an image
-        found[path] = (response.status_code, PER_REQUEST.sub("", body))
+        found[path] = (
+            response.status_code,
+            response.headers.get("ETag"),
+            PER_REQUEST.sub("", body),
+        )
     return found
+
+
+def on_connect(app, client, slug):
+    """Every message a screen connecting now receives, by its name."""
+    screen = connect(app, client, slug)
+    settle(app)
+    received = {m["name"]: m["args"][0] for m in screen.get_received("/display")}
+    screen.disconnect(namespace="/display")
+    return received
 
 
 def test_a_sheet_after_the_freeze_reaches_no_public_reader(
     app, client, factory, manager, contest, judge
 ):
     other = factory.judge(contest.event, name="Trần Thị Thu Hà")
+    with factory.writing() as session:
+        session.add(Screen(event_id=contest.event.id, name="Hội trường", key="hoi-truong"))
+        session.get(Entry, contest.entries[1]).status = EntryStatus.PITCHING
+    exhibit = factory.exhibit(contest.event)
     assert submit(client, judge, contest.entries[0], pitch=5).status_code == 201
     screen = connect(app, client, contest.slug)
     freeze(manager, contest)
@@ -68,18 +92,27 @@ def test_a_sheet_after_the_freeze_reaches_no_public_reader(
     assert frozen["frozen"] is True
     *_, on_screen = pushed(app, screen)
     assert on_screen == frozen  # the screen gets the frozen snapshot, with a newer version
-    exhibit = factory.exhibit(contest.event)
-    values = {"slug": contest.slug, "token": exhibit.qr_token, "code": "en"}
+    values = {"slug": contest.slug, "token": exhibit.qr_token, "code": "en", "key": "hoi-truong"}
     before = public_pages(app, app.test_client(), values)
+    connected = on_connect(app, client, contest.slug)
+    assert connected["pitching"]["frozen"] is True
+    assert connected["pitching"]["entries"][0]["submitted"] is None  # who scored: not said
 
+    # The entry on stage gets its sheets, another entry one that then goes back to a draft.
     assert submit(client, other, contest.entries[1], pitch=10).status_code == 201
-    assert submit(client, judge, contest.entries[2], pitch=10).status_code == 201
+    assert submit(client, judge, contest.entries[1], pitch=10).status_code == 201
+    sheet = {"id": str(uuid.uuid4()), "entry": contest.entries[2], "scores": FULL, "submit": True}
+    assert client.post(SHEETS, json=sheet, headers=bearer(judge.token)).status_code == 201
+    taken_back = sheet | {"submit": False}
+    assert client.post(SHEETS, json=taken_back, headers=bearer(judge.token)).status_code == 200
 
     assert standings(client, contest.slug) == frozen
     assert screen_snapshot(client, contest.slug) == frozen
-    # Copies sent after each new sheet are the frozen snapshot, with a version no client takes.
-    for later in pushed(app, screen):
-        assert later == frozen
+    settle(app)
+    # Nothing at all reaches the screens: no feed changed what it shows, and none was sent.
+    assert screen.get_received("/display") == []
+    # A screen connecting now gets what one connecting before the sheets got: the same versions.
+    assert on_connect(app, client, contest.slug) == connected
     assert public_pages(app, app.test_client(), values) == before
     screen.disconnect(namespace="/display")
 

@@ -1,6 +1,6 @@
 // "Đang thuyết trình": the entry on stage, its unit, the countdown the organiser started (amber
 // from the last minute, red and "Hết giờ" at zero), and which judges have submitted: names and
-// a count, never a score.
+// a count, never a score; while the standings are frozen, the names only.
 
 function element(tag, className, text) {
   const found = document.createElement(tag);
@@ -55,13 +55,14 @@ export function pitching(stage) {
       box.append(countdown, warning);
       if (entry) {
         const judges = element("div", "judges");
-        judges.appendChild(
-          element("p", "judges-count", `${ctx.texts.judges_done}: ${entry.submitted}/${entry.expected}`),
-        );
+        const count = snapshot.frozen
+          ? ctx.texts.progress_hidden
+          : `${ctx.texts.judges_done}: ${entry.submitted}/${entry.expected}`;
+        judges.appendChild(element("p", "judges-count", count));
         const list = element("ul", "judge-list");
         entry.judges.forEach((judge) => {
-          const item = element("li", judge.done ? "done" : "", (judge.done ? "✓ " : "○ ") + judge.name);
-          list.appendChild(item);
+          const mark = snapshot.frozen ? "" : judge.done ? "✓ " : "○ ";
+          list.appendChild(element("li", judge.done ? "done" : "", mark + judge.name));
         });
         judges.appendChild(list);
         box.appendChild(judges);
