@@ -405,8 +405,23 @@ def current_step(session: Session, event: Event) -> tuple[RunSheetStep | None, b
 
 
 def start_run(session: Session, event: Event, actor: str, *, rehearsal: bool) -> None:
-    """Go back before the first step, for the ceremony or a rehearsal of it."""
+    """Go back before the first step, for the ceremony or a rehearsal of it.
+
+    A rehearsal is refused while the ceremony is under way (past its first step, not at its
+    last): the run-sheet has one current step, and a rehearsal would lose the ceremony's."""
     ceremony = ceremony_of(session, event)
+    if rehearsal and not ceremony.rehearsal and ceremony.step_id is not None:
+        ids = [step.id for step in run_sheet(session, event)]
+        if ceremony.step_id in ids[:-1]:
+            raise Conflict(
+                "ceremony_running",
+                _(
+                    "Buổi lễ đang diễn ra theo kịch bản (bước %(number)s/%(total)s): "
+                    "không thể tập dượt lúc này.",
+                    number=ids.index(ceremony.step_id) + 1,
+                    total=len(ids),
+                ),
+            )
     ceremony.step_id = None
     ceremony.rehearsal = rehearsal
     session.flush()
@@ -423,7 +438,9 @@ def start_run(session: Session, event: Event, actor: str, *, rehearsal: bool) ->
 def advance(session: Session, event: Event, actor: str, *, seen: int | None = None) -> RunSheetStep:
     """Bước tiếp theo: the MC tablet goes to the next step, and, unless this is a rehearsal, the
     screens take the modes the step gives them and the reveal shows its next step if the step
-    says so."""
+    says so. A step shows a place only while the places shown are fewer than the run-sheet's
+    revealing steps so far: the steps run again from the first (after a restart) never show a
+    place ahead of the script."""
     steps = run_sheet(session, event)
     ceremony = ceremony_of(session, event)
     session.flush()
@@ -441,7 +458,13 @@ def advance(session: Session, event: Event, actor: str, *, seen: int | None = No
             if mode is not None and mode != screen.mode.value:
                 screen.mode = ScreenMode(mode)
         shown = find_reveal(session, event, rehearsal=False)
-        if step.reveal and shown is not None and reveal.upcoming(shown.steps, shown.shown):
+        revealing = sum(1 for earlier in steps[: index + 1] if earlier.reveal)
+        if (
+            step.reveal
+            and shown is not None
+            and shown.shown < revealing
+            and reveal.upcoming(shown.steps, shown.shown)
+        ):
             reveal_next(session, event, actor, rehearsal=False)
     session.flush()
     audit.record(

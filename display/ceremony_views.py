@@ -278,7 +278,11 @@ def runsheet_start(event: Event) -> ResponseReturnValue:
     """Go back before the first step: for the ceremony, or for a rehearsal (``rehearsal=on``)
     in which the MC tablet follows and the screens do not."""
     rehearsal = request.form.get("rehearsal") == "on"
-    ceremony.start_run(db.write(), event, acting_organiser(), rehearsal=rehearsal)
+    try:
+        ceremony.start_run(db.write(), event, acting_organiser(), rehearsal=rehearsal)
+    except Conflict as error:
+        db.rollback()
+        return _runsheet_page(event, problem=error.message, status=409)
     if rehearsal:
         flash(
             _(

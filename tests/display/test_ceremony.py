@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from sqlalchemy import select
 
 from core import db, realtime
 from core.models import EventRole
@@ -189,3 +190,51 @@ def test_steps_move_and_are_deleted(app, manager, contest, screens):
     page = manager.get(f"/manage/{slug}/runsheet").get_data(as_text=True)
     assert page.index("1. Ba") < page.index("2. Hai")
     assert "Một" not in page
+
+
+def test_a_rehearsal_cannot_take_the_run_sheet_from_the_ceremony_under_way(
+    app, manager, contest, screens
+):
+    slug = contest.slug
+    for title in ("Khai mạc", "Trao giải", "Bế mạc"):
+        manager.post(f"/manage/{slug}/runsheet", data={"title": title})
+    assert manager.post(f"/manage/{slug}/runsheet/next").status_code == 302
+    assert manager.post(f"/manage/{slug}/runsheet/next").status_code == 302
+
+    refused = manager.post(f"/manage/{slug}/runsheet/start", data={"rehearsal": "on"})
+    assert refused.status_code == 409
+    assert "Buổi lễ đang diễn ra theo kịch bản (bước 2/3)" in refused.get_data(as_text=True)
+    page = manager.get(f"/manage/{slug}/runsheet").get_data(as_text=True)
+    assert "Đang ở bước 2: Trao giải" in page
+    # At its last step the ceremony is over: a rehearsal may start again.
+    assert manager.post(f"/manage/{slug}/runsheet/next").status_code == 302
+    rehearsal = manager.post(f"/manage/{slug}/runsheet/start", data={"rehearsal": "on"})
+    assert rehearsal.status_code == 302
+
+
+def test_the_run_sheet_run_again_from_the_first_step_reveals_no_place_ahead_of_it(
+    app, client, factory, manager, contest, judge, screens
+):
+    scored(client, factory, contest, judge)
+    slug = contest.slug
+    assert manager.post(f"/manage/{slug}/ceremony/freeze").status_code == 302
+    assert manager.post(f"/manage/{slug}/ceremony/reveal").status_code == 302
+    for title in ("Giải Ba", "Giải Nhì", "Giải Nhất"):
+        manager.post(f"/manage/{slug}/runsheet", data={"title": title, "reveal": "on"})
+
+    def places_shown():
+        with app.app_context():
+            shown = select(Reveal.shown).where(
+                Reveal.event_id == contest.event.id, Reveal.rehearsal.is_(False)
+            )
+            return db.session().scalars(shown).one()
+
+    for _ in range(2):
+        assert manager.post(f"/manage/{slug}/runsheet/next").status_code == 302
+    assert places_shown() == 2
+    assert manager.post(f"/manage/{slug}/runsheet/start").status_code == 302
+    assert manager.post(f"/manage/{slug}/runsheet/next").status_code == 302
+    assert manager.post(f"/manage/{slug}/runsheet/next").status_code == 302
+    assert places_shown() == 2  # the script is back at its second place: nothing more shown
+    assert manager.post(f"/manage/{slug}/runsheet/next").status_code == 302
+    assert places_shown() == 3
