@@ -1,4 +1,5 @@
-"""The ceremony: the reveal of the frozen results and the run-sheet (kịch bản chương trình).
+"""The ceremony: the reveal of the results kept from the public by the freeze, and the run-sheet
+(kịch bản chương trình).
 
 Writes here flush and audit; the pages are in ``display.ceremony_views``. Two feeds of
 ``core.realtime`` come from here:
@@ -6,7 +7,7 @@ Writes here flush and audit; the pages are in ``display.ceremony_views``. Two fe
 - ``reveal`` goes to every big screen (``/display``): the steps revealed so far, never one more
   (see ``display.reveal``), the names of the screens in the reveal mode, and a rehearsal's steps
   with the one screen it plays on. A screen is public, so the rehearsal plays sample entries,
-  never the frozen results.
+  never the results.
 - ``runsheet`` goes to the MC tablet (``/mc``, organisers only): the current step's lines and the
   next step's title.
 """
@@ -33,6 +34,7 @@ from initiatives.models import Author
 from scoring import freeze, results
 from scoring.manage.results import PRIZE_NAMES
 from scoring.models import Entry, EntryStatus
+from scoring.standings import live_snapshot
 
 REVEAL_FEED = "reveal"
 RUNSHEET_FEED = "runsheet"
@@ -87,11 +89,15 @@ def _replace(session: Session, event: Event, made: Reveal) -> Reveal:
 
 
 def start_reveal(session: Session, event: Event, actor: str, *, awarded_only: bool) -> Reveal:
-    """Prepare the reveal from the frozen standings; no step is shown yet."""
-    frozen = freeze.current(session, event)
-    if frozen is None:
+    """Prepare the reveal of the results as they stand now, the sheets sent since the freeze
+    included (the resolver's way): the freeze kept them from the public, and the reveal shows
+    them place by place, so the ceremony announces the prizes the minutes and certificates
+    will name. The standings must be frozen, or the screens and phones would show every place
+    at once. No step is shown yet."""
+    if freeze.current(session, event) is None:
         raise Conflict("not_frozen", _("Hãy đóng băng kết quả trước khi công bố."))
-    entries = frozen.snapshot.get("entries", [])
+    version = session.scalar(select(Event.live_version).where(Event.id == event.id)) or 0
+    entries = live_snapshot(session, event, version)["entries"]
     found = reveal.steps(
         entries,
         prizes_of(event, entries),

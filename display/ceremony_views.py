@@ -116,7 +116,7 @@ def unfreeze_standings(event: Event) -> ResponseReturnValue:
 @bp.route("/ceremony/reveal", methods=["POST"])
 @event_page(EventRole.MANAGER)
 def prepare_reveal(event: Event) -> ResponseReturnValue:
-    """Prepare the reveal from the frozen standings (only the prizes, or every place)."""
+    """Prepare the reveal of the results as they stand now (only the prizes, or every place)."""
     awarded_only = request.form.get("places") != "all"
     try:
         ceremony.start_reveal(db.write(), event, acting_organiser(), awarded_only=awarded_only)

@@ -1,5 +1,5 @@
-"""The steps of the ceremony reveal (công bố kết quả), from the frozen standings: pure, no Flask
-and no database.
+"""The steps of the ceremony reveal (công bố kết quả), from the standings as they are when it is
+prepared, which the freeze keeps from the public: pure, no Flask and no database.
 
 The reveal goes from the last place to the first, one step per place: entries that share a place
 (level after the whole tie cascade) share its step, as they share its prize. By default only the

@@ -238,3 +238,32 @@ def test_the_run_sheet_run_again_from_the_first_step_reveals_no_place_ahead_of_i
     assert places_shown() == 2  # the script is back at its second place: nothing more shown
     assert manager.post(f"/manage/{slug}/runsheet/next").status_code == 302
     assert places_shown() == 3
+
+
+def test_the_reveal_shows_the_results_the_freeze_kept_from_the_public(
+    app, client, factory, manager, contest, judge, screens
+):
+    scored(client, factory, contest, judge)
+    slug = contest.slug
+    assert manager.post(f"/manage/{slug}/ceremony/freeze").status_code == 302
+    frozen = client.get(f"/api/v1/events/{slug}/standings").get_json()
+    # A second judge's sheets, after the freeze, put the third entry first: 86,5 / 86 / 84.
+    other = factory.judge(contest.event, name="Trần Thị Thu Hà")
+    for entry, pitch in zip(contest.entries, (0, 0, 10), strict=True):
+        assert submit(client, other, entry, pitch=pitch).status_code == 201
+    assert (
+        manager.post(f"/manage/{slug}/ceremony/reveal", data={"places": "all"}).status_code == 302
+    )
+    screen = connect(app, client, slug)
+    for shown in range(3):
+        assert (
+            manager.post(f"/manage/{slug}/ceremony/reveal/next", data={"seen": shown}).status_code
+            == 302
+        )
+        *_, latest = reveals(app, screen)
+        revealed = [step["entries"][0]["entry_id"] for step in latest["steps"]]
+        # The public standings stay frozen until the organiser lifts the freeze.
+        assert client.get(f"/api/v1/events/{slug}/standings").get_json() == frozen
+    assert revealed == [contest.entries[1], contest.entries[0], contest.entries[2]]
+    assert latest["steps"][-1]["final"] is True
+    screen.disconnect(namespace="/display")
