@@ -1,5 +1,5 @@
 // The ceremony reveal on a big screen: draws the steps the server has revealed, the newest large,
-// the earlier ones below it. The payload never holds a step not yet revealed, so there is nothing
+// the earlier ones below it, as many as fit. The payload never holds a step not yet revealed, so there is nothing
 // here to hide. The last step (first place) gets confetti, unless reduced motion is asked for.
 import confetti from "canvas-confetti";
 
@@ -14,7 +14,7 @@ function text(tag, className, value) {
 
 function stepNode(step, labels, latest) {
   const node = document.createElement("article");
-  node.className = latest ? "reveal-step latest" : "reveal-step";
+  node.className = ["reveal-step", latest && "latest", step.final && "final"].filter(Boolean).join(" ");
   node.dataset.step = String(step.number);
   node.dataset.rank = String(step.rank);
   const prize = step.prize ? labels.prizes[step.prize] : labels.rank.replace("{rank}", step.rank);
@@ -30,9 +30,23 @@ function stepNode(step, labels, latest) {
   return node;
 }
 
+// Drawn on the page itself, on a canvas of the library's own over the whole screen: its default
+// draws in a worker made from a blob: address, which the page's Content-Security-Policy refuses.
+const cannon = confetti.create(null, { resize: true, useWorker: false, disableForReducedMotion: true });
+
 function celebrate() {
   if (reducedMotion.matches) return;
-  confetti({ particleCount: 160, spread: 90, origin: { y: 0.6 }, disableForReducedMotion: true });
+  cannon({ particleCount: 160, spread: 90, origin: { y: 0.6 } });
+}
+
+// The older steps are dropped, oldest first, until what is left fits the box: the newest is
+// always drawn whole, and nothing is cut at the bottom of the screen.
+function fit(container) {
+  const steps = container.querySelectorAll(".reveal-step:not(.latest)");
+  for (let index = steps.length - 1; index >= 0; index -= 1) {
+    if (container.scrollHeight <= container.clientHeight) return;
+    steps[index].remove();
+  }
 }
 
 // Draws `steps` into `container`; `rehearsal` adds the "TẬP DƯỢT" mark. Returns the number of
@@ -44,6 +58,7 @@ export function renderReveal(container, steps, labels, { rehearsal = false, befo
   const newestFirst = steps.slice().reverse();
   newestFirst.forEach((step, index) => parts.push(stepNode(step, labels, index === 0)));
   container.replaceChildren(...parts);
+  fit(container);
   container.dataset.shown = String(steps.length);
   const last = steps[steps.length - 1];
   if (last && last.final && steps.length > before) celebrate();
