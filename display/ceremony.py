@@ -379,7 +379,15 @@ def move_step(session: Session, event: Event, step: RunSheetStep, delta: int, ac
 
 
 def delete_step(session: Session, event: Event, step: RunSheetStep, actor: str) -> None:
+    """Delete a step; if the run-sheet stands on it, it stands on the step before (before the
+    first, if it was the first), so that "Bước tiếp theo" goes on to the step after it rather
+    than back to the start."""
     before = _fields(step)
+    ceremony = session.get(Ceremony, event.id)
+    if ceremony is not None and ceremony.step_id == step.id:
+        steps = run_sheet(session, event)
+        index = steps.index(step)
+        ceremony.step_id = steps[index - 1].id if index else None
     session.delete(step)
     session.flush()
     _renumber(run_sheet(session, event))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -36,6 +36,8 @@ def texts() -> dict[str, str]:
         "page": _("Trang"),
         "pitching": _("Đang thuyết trình"),
         "nobody_pitching": _("Chưa có phần thuyết trình nào đang diễn ra."),
+        "no_entries": _("Chưa có bài dự thi nào."),
+        "none_complete": _("Chưa có bài dự thi nào đủ phiếu chấm."),
         "judges_done": _("Giám khảo đã chấm"),
         "progress_hidden": _("Tiến độ chấm được giữ kín đến lễ công bố kết quả."),
         "time_up": _("Hết giờ"),
@@ -70,6 +72,8 @@ def screen_config(event: Event, key: str, *, preview: bool) -> dict[str, Any]:
         "live_qr": url_for("live.qr_code", slug=event.slug),
         "texts": texts(),
         "reveal": reveal_labels(),
+        # The clock shows the venue's time, whatever zone the screen's computer is set to.
+        "timezone": current_app.config["BABEL_DEFAULT_TIMEZONE"],
     }
 
 

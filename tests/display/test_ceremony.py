@@ -267,3 +267,21 @@ def test_the_reveal_shows_the_results_the_freeze_kept_from_the_public(
     assert revealed == [contest.entries[1], contest.entries[0], contest.entries[2]]
     assert latest["steps"][-1]["final"] is True
     screen.disconnect(namespace="/display")
+
+
+def test_deleting_the_step_the_run_stands_on_goes_on_from_the_step_before(
+    app, manager, contest, screens
+):
+    slug = contest.slug
+    for title in ("Một", "Hai", "Ba"):
+        manager.post(f"/manage/{slug}/runsheet", data={"title": title})
+    page = manager.get(f"/manage/{slug}/runsheet").get_data(as_text=True)
+    ids = [int(x) for x in re.findall(r'data-step="(\d+)"', page)]
+    for _ in range(2):
+        assert manager.post(f"/manage/{slug}/runsheet/next").status_code == 302
+    assert manager.post(f"/manage/{slug}/runsheet/{ids[1]}/delete").status_code == 302
+    page = manager.get(f"/manage/{slug}/runsheet").get_data(as_text=True)
+    assert "Đang ở bước 1: Một" in page
+    assert manager.post(f"/manage/{slug}/runsheet/next").status_code == 302
+    page = manager.get(f"/manage/{slug}/runsheet").get_data(as_text=True)
+    assert "Đang ở bước 2: Ba" in page

@@ -227,3 +227,18 @@ def test_one_click_moves_the_big_screen_and_the_mc_tablet_together(running, brow
     expect(mc.get_by_text("Mất kết nối")).to_be_hidden()
     expect(mc.get_by_test_id("mc-title")).to_have_text("Bảng xếp hạng")
     organiser.close()
+
+
+def test_the_phone_page_numbers_only_the_ranked_entries(running, browser):
+    server, demo = running
+    submit(server.url, demo, demo["entries"][0], 80)
+    phone = browser.new_page(viewport={"width": 360, "height": 740})
+    phone.goto(f"{server.url}/live/{demo['event']}")
+    rows = phone.get_by_test_id("live-standings").locator("li")
+    expect(rows).to_have_count(len(demo["entries"]))
+    ranked = rows.first
+    expect(ranked).to_contain_text(demo["entries"][0]["title"])
+    assert ranked.get_attribute("value") == "1"
+    unranked = rows.nth(1)
+    expect(unranked).to_contain_text("chưa có phiếu chấm")
+    assert unranked.evaluate("item => getComputedStyle(item).listStyleType") == "none"

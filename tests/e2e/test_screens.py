@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -61,6 +63,61 @@ def test_the_organiser_switches_a_screen_which_survives_a_restart(running, brows
     assert time.monotonic() - back < 5
     expect(screen.locator(".announcement")).to_have_text("Mời các đại biểu về chỗ ngồi")
     assert screen.evaluate("window.notReloaded") is True
+
+
+LONG_ANNOUNCEMENT = (
+    "Kính mời quý vị đại biểu, khách mời và toàn thể cán bộ công nhân viên về hội trường chính để "
+    "dự lễ tổng kết và trao giải Hội thi thuyết trình sáng kiến. Ban Tổ chức đề nghị quý vị tắt "
+    "chuông điện thoại và giữ trật tự trong suốt buổi lễ. Xin trân trọng cảm ơn!"
+)
+
+
+def overflows(page) -> bool:
+    return bool(page.locator(".stage").evaluate("stage => stage.scrollHeight > stage.clientHeight"))
+
+
+def test_what_the_organiser_writes_fits_a_four_by_three_screen_in_the_venues_time(running, browser):
+    """A long announcement shrinks to fit; a long agenda is shown a page at a time; the clock says
+    the venue's time on a screen computer set to UTC; a screen showing complete panels only, with
+    none complete, says so."""
+    server, demo = running
+    player = browser.new_context(viewport={"width": 1024, "height": 768}, timezone_id="UTC")
+    screen = player.new_page()
+    screen.goto(demo["display_url"])
+    expect(screen.locator("#link.live")).to_be_visible()
+    console = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(console, demo)
+    console.goto(f"{server.url}/manage/{demo['event']}/screens")
+
+    def show(mode: str, **fields: str) -> None:
+        card = console.get_by_test_id("screen-hoi-truong-chinh")
+        card.get_by_label("Nội dung").select_option(label=mode)
+        for name, value in fields.items():
+            card.locator(f'[name="{name}"]').fill(value)
+        card.get_by_role("button", name="Hiển thị").click()
+
+    show("Thông báo", text=LONG_ANNOUNCEMENT)
+    expect(screen.locator(".announcement")).to_have_text(LONG_ANNOUNCEMENT)
+    assert not overflows(screen)
+
+    agenda = [f"{8 + hour:02d}:00 Phần {hour + 1} của chương trình Ngày hội" for hour in range(12)]
+    show("Đồng hồ và chương trình", agenda="\n".join(agenda))
+    expect(screen.locator(".agenda li").first).to_have_text(agenda[0])
+    expect(screen.locator(".agenda-head .page-note")).to_have_text(re.compile(r"Trang 1/\d"))
+    assert not overflows(screen)
+    venue = [
+        (datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + timedelta(minutes=late)).strftime("%H:%M")
+        for late in (0, 1)
+    ]
+    assert screen.locator(".clock-time").inner_text() in venue
+
+    card = console.get_by_test_id("screen-hoi-truong-chinh")
+    card.get_by_label("Bảng xếp hạng: chỉ hiện bài đã đủ phiếu chấm").check()
+    show("Bảng xếp hạng")
+    expect(screen.get_by_test_id("board-empty")).to_have_text(
+        "Chưa có bài dự thi nào đủ phiếu chấm."
+    )
+    expect(screen.get_by_test_id("board")).to_be_hidden()
 
 
 def test_a_ranking_taller_than_a_four_by_three_screen_is_shown_a_page_at_a_time(running, browser):

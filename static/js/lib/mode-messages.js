@@ -1,6 +1,7 @@
 // The modes drawn from the screen's own settings (each draws the whole stage again when anything
 // changes, as there is nothing to animate), and the people's choice.
 
+import { shrinkToFit } from "#lib/fit.js";
 import { pager } from "#lib/pager.js";
 
 function element(tag, className, text) {
@@ -54,33 +55,53 @@ export function peoplesChoice(stage) {
   };
 }
 
-export const announcement = simple((_snapshot, ctx) => [
-  element("p", "announcement big", ctx.settings.text || ""),
-]);
+// The organiser's text, as large as fits the screen (#lib/fit.js).
+export function announcement(stage) {
+  const text = element("p", "announcement big");
+  stage.appendChild(text);
+  const fitted = shrinkToFit(text, stage);
+  return {
+    stop: fitted.stop,
+    update(_snapshot, ctx) {
+      text.textContent = ctx.settings.text || "";
+      fitted.fit();
+    },
+  };
+}
 
 export const blank = simple(() => [element("div", "logo", "Sáng tạo Live")]);
 
+// The venue's time (the event's zone, not the screen computer's) and the agenda, a page at a time
+// when it is taller than the screen (#lib/pager.js).
 export function clock(stage) {
   const time = element("p", "clock-time");
   time.setAttribute("role", "timer");
-  const agenda = element("ol", "agenda");
+  const head = element("div", "mode-head agenda-head");
   const heading = element("h2", "mode-title");
-  stage.append(time, heading, agenda);
+  const pageNote = element("span", "page-note");
+  head.append(heading, pageNote);
+  const agenda = element("ol", "agenda");
+  stage.append(time, head, agenda);
+  const paged = pager(agenda, () => stage.getBoundingClientRect().bottom, pageNote);
   let ctx = null;
   function tick() {
     const now = new Date(Date.now() + ctx.skew);
-    time.textContent = now.toLocaleTimeString(ctx.lang, { hour: "2-digit", minute: "2-digit" });
+    const shown = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: ctx.timezone };
+    time.textContent = now.toLocaleTimeString(ctx.lang, shown);
   }
   const timer = setInterval(() => ctx && tick(), 1000);
   return {
     update(_snapshot, context) {
       ctx = context;
-      heading.textContent = (ctx.settings.agenda || []).length ? ctx.texts.agenda : "";
-      agenda.replaceChildren(...(ctx.settings.agenda || []).map((line) => element("li", "", line)));
+      const lines = ctx.settings.agenda || [];
+      heading.textContent = lines.length ? ctx.texts.agenda : "";
+      agenda.replaceChildren(...lines.map((line) => element("li", "", line)));
       tick();
+      paged.fit(ctx.texts.page);
     },
     stop() {
       clearInterval(timer);
+      paged.stop();
     },
   };
 }

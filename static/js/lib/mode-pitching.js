@@ -32,8 +32,10 @@ export function pitching(stage) {
     countdown.hidden = left === null;
     if (left === null) return;
     countdown.textContent = clockText(left);
-    countdown.classList.toggle("warn", left <= 60 && left > 0);
-    countdown.classList.toggle("over", left === 0);
+    [countdown, warning].forEach((shown) => {
+      shown.classList.toggle("warn", left <= 60 && left > 0);
+      shown.classList.toggle("over", left === 0);
+    });
     warning.textContent =
       left === 0 ? ctx.texts.time_up : left <= 60 ? ctx.texts.one_minute : "";
   }

@@ -1,6 +1,7 @@
 // The standings on a big screen: every entry still in the contest, ranked, with its score and
 // how many of its expected sheets are in ("3/5"); "Dự kiến" while the results are provisional.
-// A screen set to "complete panels only" leaves out entries still waiting for a sheet. Rows that
+// A screen set to "complete panels only" leaves out entries still waiting for a sheet (and says so
+// when that leaves none). Rows that
 // change place glide there (FLIP), unless reduced motion is asked for; titles wrap, never cut.
 // A ranking taller than the screen is shown a page at a time (#lib/pager.js), above the phones'
 // QR code.
@@ -69,7 +70,10 @@ export function standings(stage) {
   const qr = document.createElement("img");
   const caption = document.createElement("figcaption");
   follow.append(qr, caption);
-  stage.append(head, table, follow);
+  const empty = document.createElement("p");
+  empty.className = "announcement";
+  empty.dataset.testid = "board-empty";
+  stage.append(head, table, empty, follow);
 
   const paged = pager(
     body,
@@ -111,6 +115,10 @@ export function standings(stage) {
       });
       const rows = entries.map((entry) => row(entry, ctx.lang));
       body.replaceChildren(...rows);
+      // No row: a sentence, not a header over an empty screen.
+      table.hidden = !rows.length;
+      empty.hidden = Boolean(rows.length);
+      empty.textContent = ctx.settings.complete_only ? t.none_complete : t.no_entries;
       table.style.setProperty("--rows", String(Math.max(entries.length, 1)));
       table.dataset.version = String(snapshot.version);
       paged.fit(t.page);

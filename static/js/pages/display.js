@@ -52,6 +52,7 @@ function context(settings) {
     screen: config.screen,
     reveal: config.reveal,
     skew,
+    timezone: config.timezone,
     reduced: window.matchMedia("(prefers-reduced-motion: reduce)").matches,
   };
 }

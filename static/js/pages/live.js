@@ -23,9 +23,16 @@ function draw({ standings, peoples_choice: choice }) {
   document.getElementById("provisional").hidden = !standings.provisional;
   document.getElementById("standings").replaceChildren(
     ...standings.entries.map((entry) => {
+      const t = config.texts;
+      if (entry.rank === null) {
+        // Not ranked yet: no number, and no score of "–".
+        const li = item(entry.title, entry.unit, entry.sheets ? `${entry.sheets}/${entry.expected} ${t.sheets}` : t.no_sheets);
+        li.className = "unranked";
+        return li;
+      }
       const score = entry.score === null ? "–" : entry.score.toLocaleString(lang, { minimumFractionDigits: 2 });
-      const li = item(entry.title, entry.unit, `${score} ${config.texts.points} · ${entry.sheets}/${entry.expected} ${config.texts.sheets}`);
-      li.value = entry.rank || 0;
+      const li = item(entry.title, entry.unit, `${score} ${t.points} · ${entry.sheets}/${entry.expected} ${t.sheets}`);
+      li.value = entry.rank;
       return li;
     }),
   );
