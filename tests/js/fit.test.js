@@ -15,7 +15,7 @@ function scene(room, lines) {
   const box = {
     clientHeight: room,
     get scrollHeight() {
-      return lines * parseFloat(getComputedStyle(node).fontSize);
+      return lines * parseFloat(globalThis.getComputedStyle(node).fontSize);
     },
   };
   return { node, box };
