@@ -30,6 +30,7 @@ from core.models.base import MAX_ID
 from core.realtime import Snapshot
 from display import reveal
 from display.models import Ceremony, Reveal, RunSheetStep, Screen, ScreenMode
+from display.reveal import Step
 from initiatives.models import Author
 from scoring import freeze, results
 from scoring.manage.results import PRIZE_NAMES
@@ -506,7 +507,9 @@ def _step_json(step: RunSheetStep, number: int) -> dict[str, Any]:
 
 
 def runsheet_snapshot(session: Session, event: Event, version: int) -> Snapshot:
-    """What the MC tablet shows: the current step in full, the next one's title."""
+    """What the MC tablet shows: the current step in full, the next one's title, and on a step
+    that reveals a place, the place it revealed (the MC reads out who won without turning to
+    the screen behind them). The MC tablet is for organisers only."""
     steps = run_sheet(session, event)
     step, rehearsal = current_step(session, event)
     index = steps.index(step) if step in steps else -1
@@ -518,7 +521,21 @@ def runsheet_snapshot(session: Session, event: Event, version: int) -> Snapshot:
         "total": len(steps),
         "current": None if step is None else _step_json(step, index + 1),
         "next": None if following is None else {"number": index + 2, "title": following.title},
+        "revealed": None if rehearsal else _revealed_by(session, event, steps[: index + 1]),
     }
+
+
+def _revealed_by(session: Session, event: Event, steps: list[RunSheetStep]) -> Step | None:
+    """The reveal's place shown by the last of ``steps``, if it reveals one: the run-sheet's
+    k-th revealing step goes with the reveal's k-th place (see :func:`advance`), once shown."""
+    if not steps or not steps[-1].reveal:
+        return None
+    shown = find_reveal(session, event, rehearsal=False)
+    number = sum(1 for step in steps if step.reveal)
+    if shown is None or shown.shown < number:
+        return None
+    revealed: Step = shown.steps[number - 1]
+    return revealed
 
 
 def reveal_labels() -> dict[str, Any]:

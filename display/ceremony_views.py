@@ -314,11 +314,13 @@ def runsheet_next(event: Event) -> ResponseReturnValue:
 @mc.route("/mc/<slug>")
 @event_page()
 def mc_page(event: Event) -> ResponseReturnValue:
-    """The MC tablet: the current step's lines as a teleprompter, the next step's title."""
+    """The MC tablet: the current step's lines as a teleprompter, the place it revealed, the next
+    step's title."""
     return render_template(
         "display/mc.html",
         event=event,
         initial=ceremony.runsheet_snapshot(db.session(), event, 0),
+        reveal_labels=ceremony.reveal_labels(),
     )
 
 

@@ -1,5 +1,6 @@
 """The reveal over the /display socket, its rehearsal, and the run-sheet with the MC tablet."""
 
+import json
 import re
 
 import pytest
@@ -29,6 +30,9 @@ def screens(factory, contest):
         session.add_all(made)
         session.flush()
         return {screen.name: screen.id for screen in made}
+
+
+MC_CONFIG = r'<script type="application/json" id="mc-config">(.*?)</script>'
 
 
 def reveals(app, connection):
@@ -229,8 +233,17 @@ def test_the_run_sheet_run_again_from_the_first_step_reveals_no_place_ahead_of_i
             )
             return db.session().scalars(shown).one()
 
-    for _ in range(2):
-        assert manager.post(f"/manage/{slug}/runsheet/next").status_code == 302
+    def on_the_mc_tablet():
+        page = manager.get(f"/mc/{slug}").get_data(as_text=True)
+        config = json.loads(re.findall(MC_CONFIG, page, re.S)[0])
+        return config["snapshot"]["revealed"]
+
+    assert on_the_mc_tablet() is None  # before the first step
+    assert manager.post(f"/manage/{slug}/runsheet/next").status_code == 302
+    # The MC reads out the place the step revealed: the last one, the third entry.
+    revealed = on_the_mc_tablet()
+    assert (revealed["rank"], revealed["entries"][0]["entry_id"]) == (3, contest.entries[2])
+    assert manager.post(f"/manage/{slug}/runsheet/next").status_code == 302
     assert places_shown() == 2
     assert manager.post(f"/manage/{slug}/runsheet/start").status_code == 302
     assert manager.post(f"/manage/{slug}/runsheet/next").status_code == 302

@@ -1,5 +1,5 @@
-// The MC tablet: the run-sheet's current step as a teleprompter (its lines in large type), and the
-// next step's title. It follows the organiser's "Bước tiếp theo" over the /mc namespace; a
+// The MC tablet: the run-sheet's current step as a teleprompter (its lines in large type, with a
+// note while more of them is below), the place the step revealed, and the next step's title. It follows the organiser's "Bước tiếp theo" over the /mc namespace; a
 // snapshot whose version is not newer than the one shown is ignored.
 import { io } from "socket.io-client";
 import { readConfig } from "#lib/config.js";
@@ -15,7 +15,39 @@ const facts = document.getElementById("mc-facts");
 const next = document.getElementById("mc-next");
 const rehearsal = document.getElementById("mc-rehearsal");
 const link = document.getElementById("link");
+const more = document.getElementById("mc-more");
+const revealed = document.getElementById("mc-revealed");
 let shown = -1;
+
+// Lines longer than the box scroll; until their end is in sight, the MC is told there is more.
+function showMore() {
+  more.hidden = lines.scrollTop + lines.clientHeight >= lines.scrollHeight - 2;
+}
+more.textContent = "▼ " + labels.more;
+lines.addEventListener("scroll", showMore);
+window.addEventListener("resize", showMore);
+
+function text(tag, className, value) {
+  const node = document.createElement(tag);
+  node.className = className;
+  node.textContent = value;
+  return node;
+}
+
+// The place the current step revealed: its prize, and each entry's title, unit and authors.
+function drawRevealed(step) {
+  revealed.hidden = !step;
+  if (!step) return revealed.replaceChildren();
+  const names = config.reveal;
+  const prize = step.prize ? names.prizes[step.prize] : names.rank.replace("{rank}", step.rank);
+  revealed.replaceChildren(
+    text("p", "mc-revealed-head", `${labels.revealed}: ${prize}`),
+    ...step.entries.flatMap((entry) => [
+      text("p", "mc-revealed-title", entry.title),
+      text("p", "mc-revealed-who", [entry.unit, entry.authors.join(", ")].filter(Boolean).join(" · ")),
+    ]),
+  );
+}
 
 function fact(name, value) {
   if (!value) return [];
@@ -35,6 +67,8 @@ function render(snapshot) {
     : "";
   lines.textContent = step ? step.lines : "";
   lines.scrollTop = 0;
+  showMore();
+  drawRevealed(snapshot.revealed);
   facts.replaceChildren(
     ...(step
       ? ["award", "presenter", "certificate", "music"].flatMap((name) => fact(name, step[name]))
