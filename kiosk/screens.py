@@ -56,7 +56,8 @@ def exhibit_wall(event: Event, *, session: Session) -> list[dict[str, Any]]:
 
 def peoples_choice(event: Event, *, session: Session) -> list[dict[str, Any]] | None:
     """The exhibits by votes, the most voted first (equal counts share a rank), or None until
-    released."""
+    released. An exhibit nobody voted for is not listed: "0 phiếu bầu" tied at the last rank
+    would fill the screen."""
     counted = tally(session, event)
     if counted is None:
         return None
@@ -69,4 +70,5 @@ def peoples_choice(event: Event, *, session: Session) -> list[dict[str, Any]] | 
             "votes": row.votes,
         }
         for row in counted[:SHOWN]
+        if row.votes
     ]

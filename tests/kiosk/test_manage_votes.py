@@ -4,6 +4,7 @@ the count hidden everywhere until released."""
 import csv
 import io
 import json
+import re
 import time
 
 import pypdf
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from core import db
 from core.models import AuditLog, EventRole, Job, JobStatus, utcnow
 from kiosk.models import Vote
+from tests.display.test_live import LIVE_CONFIG
 from tests.kiosk.test_vote import new_ballots, open_now, set_event
 
 
@@ -45,6 +47,7 @@ def test_the_window_opens_closes_and_the_count_stays_hidden_until_released(
     event = factory.event()
     first = factory.exhibit(event)
     second = factory.exhibit(event, title="Robot sửa chữa dây chống sét và cáp quang OPGW")
+    factory.exhibit(event, title="Xe phun nước xử lý sự cố hạ thế trong hẻm nhỏ")
     manager = organiser_client(event, EventRole.MANAGER)
     base = f"/manage/{event.slug}/votes"
     assert "Chưa mở" in manager.get(base).get_data(as_text=True)
@@ -77,6 +80,10 @@ def test_the_window_opens_closes_and_the_count_stays_hidden_until_released(
     with app.app_context(), db.unit_of_work() as session:
         actions = set(session.scalars(select(AuditLog.action)))
     assert {"votes.open", "votes.close", "votes.release", "ballots.issue"} <= actions
+    # The screens and phones list the exhibits voted for; nobody voted for the third one.
+    phone = client.get(f"/live/{event.slug}").get_data(as_text=True)
+    choice = json.loads(re.findall(LIVE_CONFIG, phone)[0])["snapshots"]["peoples_choice"]
+    assert [row["votes"] for row in choice["results"]] == [2, 1]
 
 
 def test_a_viewer_sees_the_register_but_cannot_run_the_vote(factory, organiser_client):
