@@ -13,11 +13,9 @@ Commits of other processes (a long job, the command line, another server process
 signal: under ``sangtao serve`` it looks at the events' versions every second and publishes those
 that moved (:meth:`Publisher.catch_up`); that read also keeps ``core.live.Versions`` recent.
 
-A snapshot whose content did not change keeps the version and time it first showed it at, and a
-build sends a feed only if its content changed since the feed was last sent (a sheet moves the
-standings, not the exhibit wall): a version moves only with what a client would draw, so a feed
-tells nothing of the changes it does not show (a sheet during a freeze), and one that connects or
-asks gets the current one. The latest build of each event is kept whole, so that a
+A build sends a feed only if its content changed since the feed was last sent (a sheet moves the
+standings, not the exhibit wall): clients ignore a payload that is not newer anyway, and one that
+connects or asks gets the current one. The latest build of each event is kept whole, so that a
 phone's poll is answered from memory (:meth:`Publisher.latest`).
 """
 
@@ -138,10 +136,6 @@ class Publisher:
         with self._idle:
             kept = self._cache.get((name, event.id))
             if kept is None or kept.through < version:
-                if kept is not None and content(kept.snapshot) == content(fresh):
-                    # Nothing it shows changed: it keeps the version and time it first showed
-                    # them, so that a version moves only with what a client would draw.
-                    fresh = kept.snapshot
                 self._cache[(name, event.id)] = kept = Kept(fresh, frozenset(reads), version, quiet)
         return kept.snapshot
 
@@ -229,7 +223,8 @@ class Publisher:
         """Send a feed's new snapshot to its namespaces, unless its content was sent already;
         then let the screens have it before the next feed is built."""
         with self._idle:
-            if self._sent.get((feed, event_id)) is snapshot:
+            sent = self._sent.get((feed, event_id))
+            if sent is snapshot or (sent is not None and content(sent) == content(snapshot)):
                 return
             self._sent[(feed, event_id)] = snapshot
         for namespace, feeds in self.namespaces.items():

@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from core import db, realtime
 from core.models import Event, Unit
-from display.feeds import PITCHING
 from display.models import Screen
 from initiatives.models import Initiative
 from kiosk.models import Exhibit, ExhibitStatus
@@ -107,25 +106,6 @@ def test_a_build_sends_only_the_feeds_whose_content_changed(app, client, contest
     sent = [message["name"] for message in screen.get_received("/display")]
     assert "standings" in sent and "exhibits" not in sent and "screens" not in sent
     screen.disconnect(namespace="/display")
-
-
-def test_a_snapshot_built_again_with_the_same_content_keeps_its_version(
-    app, client, contest, judge
-):
-    """Nobody is on stage: the pitching feed reads the sheets, but one more changes nothing it
-    shows. Its version stays, and tells nothing of the change; the standings' moves."""
-
-    def current(feed):
-        with app.app_context():
-            session = db.session()
-            return realtime.snapshot(feed, session, session.get(Event, contest.event.id))
-
-    settle(app)
-    pitching = current(PITCHING)
-    assert submit(client, judge, contest.entries[0]).status_code == 201
-    settle(app)
-    assert current(PITCHING) == pitching
-    assert current(FEED)["version"] == live_version(app, contest.event.id) > pitching["version"]
 
 
 def test_the_latest_build_is_served_until_the_build_under_way_is_done(

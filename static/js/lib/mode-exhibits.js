@@ -24,7 +24,7 @@ export function exhibitWall(stage) {
       return;
     }
     const exhibit = exhibits[at % exhibits.length];
-    const card = element("article", "exhibit");
+    const card = element("article", exhibit.photo ? "exhibit" : "exhibit no-photo");
     if (!ctx.reduced) card.classList.add("enter");
     if (exhibit.photo) {
       const photo = element("img", "photo");
