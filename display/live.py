@@ -66,8 +66,8 @@ def snapshot(slug: str) -> ResponseReturnValue:
     judges' tablets and the screens need. A new connection on the venue's LAN costs a round trip.
     """
     current = _polled(slug)
-    # A snapshot's version moves only with its content (core.realtime), the frozen standings'
-    # not at all: the tag moves when a phone has something new to draw, and only then.
+    # Taken before the versions are pinned to the freeze's: the frozen standings' never moves,
+    # and the people's choice's moves when it is released, even during a freeze.
     tag = f"v{max(snapshot['version'] for snapshot in current.values())}"
     unchanged = tag in request.if_none_match
     response = Response(status=304) if unchanged else jsonify(at_the_freeze(current))
