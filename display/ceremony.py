@@ -422,8 +422,8 @@ def current_step(session: Session, event: Event) -> tuple[RunSheetStep | None, b
 def start_run(session: Session, event: Event, actor: str, *, rehearsal: bool) -> None:
     """Go back before the first step, for the ceremony or a rehearsal of it.
 
-    A rehearsal is refused while the ceremony is under way (past its first step, not at its
-    last): the run-sheet has one current step, and a rehearsal would lose the ceremony's."""
+    A rehearsal is refused while the ceremony is under way (started, not yet at its last step):
+    the run-sheet has one current step, and a rehearsal would lose the ceremony's."""
     ceremony = ceremony_of(session, event)
     if rehearsal and not ceremony.rehearsal and ceremony.step_id is not None:
         ids = [step.id for step in run_sheet(session, event)]
@@ -453,9 +453,8 @@ def start_run(session: Session, event: Event, actor: str, *, rehearsal: bool) ->
 def advance(session: Session, event: Event, actor: str, *, seen: int | None = None) -> RunSheetStep:
     """Bước tiếp theo: the MC tablet goes to the next step, and, unless this is a rehearsal, the
     screens take the modes the step gives them and the reveal shows its next step if the step
-    says so. A step shows a place only while the places shown are fewer than the run-sheet's
-    revealing steps so far: the steps run again from the first (after a restart) never show a
-    place ahead of the script."""
+    says so (a place shown meanwhile from the ceremony page counts: the step shows the one after
+    it)."""
     steps = run_sheet(session, event)
     ceremony = ceremony_of(session, event)
     session.flush()
@@ -473,13 +472,7 @@ def advance(session: Session, event: Event, actor: str, *, seen: int | None = No
             if mode is not None and mode != screen.mode.value:
                 screen.mode = ScreenMode(mode)
         shown = find_reveal(session, event, rehearsal=False)
-        revealing = sum(1 for earlier in steps[: index + 1] if earlier.reveal)
-        if (
-            step.reveal
-            and shown is not None
-            and shown.shown < revealing
-            and reveal.upcoming(shown.steps, shown.shown)
-        ):
+        if step.reveal and shown is not None and reveal.upcoming(shown.steps, shown.shown):
             reveal_next(session, event, actor, rehearsal=False)
     session.flush()
     audit.record(
@@ -508,7 +501,7 @@ def _step_json(step: RunSheetStep, number: int) -> dict[str, Any]:
 
 def runsheet_snapshot(session: Session, event: Event, version: int) -> Snapshot:
     """What the MC tablet shows: the current step in full, the next one's title, and on a step
-    that reveals a place, the place it revealed (the MC reads out who won without turning to
+    that reveals a place, the newest place shown (the MC reads out who won without turning to
     the screen behind them). The MC tablet is for organisers only."""
     steps = run_sheet(session, event)
     step, rehearsal = current_step(session, event)
@@ -521,21 +514,18 @@ def runsheet_snapshot(session: Session, event: Event, version: int) -> Snapshot:
         "total": len(steps),
         "current": None if step is None else _step_json(step, index + 1),
         "next": None if following is None else {"number": index + 2, "title": following.title},
-        "revealed": None if rehearsal else _revealed_by(session, event, steps[: index + 1]),
+        "revealed": None if rehearsal or step is None else _newest_place(session, event, step),
     }
 
 
-def _revealed_by(session: Session, event: Event, steps: list[RunSheetStep]) -> Step | None:
-    """The reveal's place shown by the last of ``steps``, if it reveals one: the run-sheet's
-    k-th revealing step goes with the reveal's k-th place (see :func:`advance`), once shown."""
-    if not steps or not steps[-1].reveal:
-        return None
+def _newest_place(session: Session, event: Event, step: RunSheetStep) -> Step | None:
+    """On a step that reveals, the newest place shown: what the big screens show large, which
+    the MC reads out."""
     shown = find_reveal(session, event, rehearsal=False)
-    number = sum(1 for step in steps if step.reveal)
-    if shown is None or shown.shown < number:
+    if not step.reveal or shown is None or not shown.shown:
         return None
-    revealed: Step = shown.steps[number - 1]
-    return revealed
+    newest: Step = shown.steps[shown.shown - 1]
+    return newest
 
 
 def reveal_labels() -> dict[str, Any]:

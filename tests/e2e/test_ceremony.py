@@ -175,6 +175,13 @@ def test_a_frozen_ceremony_reveals_from_last_to_first_without_leaking(running, b
     expect(console.get_by_test_id("reveal-done")).to_be_visible()
     # The first prize gets confetti: some pixel of a canvas over the page is drawn.
     screen.wait_for_function(CONFETTI_DRAWN, polling=100)
+    # A screen turned 4:3 draws the reveal again to its size: still nothing cut.
+    screen.set_viewport_size({"width": 1024, "height": 768})
+    screen.wait_for_function(
+        "() => { const box = document.querySelector('.reveal');"
+        " return innerWidth === 1024 && box.scrollHeight <= box.clientHeight; }"
+    )
+    expect(screen.locator(".reveal-step.latest")).to_have_attribute("data-rank", "1")
     assert refused == []
     assert screen.evaluate("window.notReloaded") is True
 

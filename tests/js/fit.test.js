@@ -7,7 +7,7 @@ globalThis.window = new EventTarget();
 globalThis.document = {};
 globalThis.getComputedStyle = (node) => ({ fontSize: node.style.fontSize || "80px" });
 
-const { shrinkToFit, SMALLEST } = await import("#lib/fit.js");
+const { shrink, shrinkToFit, SMALLEST } = await import("#lib/fit.js");
 
 // A box of `room` pixels whose text needs `lines` lines of its size.
 function scene(room, lines) {
@@ -49,4 +49,15 @@ test("fitting again starts from the style's size: a shorter text grows back", ()
   found.box.clientHeight = 2000;
   fitted.fit();
   assert.equal(found.node.style.fontSize, "");
+});
+
+test("a text with no size (not laid out) is left as it is, and the fitting ends", () => {
+  const { node, box } = scene(800, 14);
+  globalThis.getComputedStyle = () => ({ fontSize: "0px" });
+  try {
+    shrink(node, box);
+  } finally {
+    globalThis.getComputedStyle = (found) => ({ fontSize: found.style.fontSize || "80px" });
+  }
+  assert.equal(node.style.fontSize, "");
 });

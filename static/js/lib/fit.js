@@ -5,19 +5,24 @@
 export const SMALLEST = 0.4;
 const STEP = 0.92;
 
-// node: the text; box: what must hold it (its scrollHeight is what the content needs). fit()
-// again after the text changed; it also runs when the window's size changes and once the web
-// font has come (the text is taller or shorter in it). stop() when the text leaves the screen.
-export function shrinkToFit(node, box) {
-  function fit() {
-    node.style.fontSize = "";
-    const full = parseFloat(getComputedStyle(node).fontSize);
-    let size = full;
-    while (box.scrollHeight > box.clientHeight && size * STEP >= full * SMALLEST) {
-      size *= STEP;
-      node.style.fontSize = `${size}px`;
-    }
+// Shrinks `node` from its style's size until `box` holds what it contains (its scrollHeight is
+// what the content needs), or down to SMALLEST of that size.
+export function shrink(node, box) {
+  node.style.fontSize = "";
+  const full = parseFloat(getComputedStyle(node).fontSize);
+  if (!(full > 0)) return; // not laid out (hidden, not in the page): nothing to measure
+  let size = full;
+  while (box.scrollHeight > box.clientHeight && size * STEP >= full * SMALLEST) {
+    size *= STEP;
+    node.style.fontSize = `${size}px`;
   }
+}
+
+// shrink() now, and again when the window's size changes and once the web font has come (the
+// text is taller or shorter in it); fit() again after the text changed, stop() when the text
+// leaves the screen.
+export function shrinkToFit(node, box) {
+  const fit = () => shrink(node, box);
   window.addEventListener("resize", fit);
   if (document.fonts) document.fonts.ready.then(fit);
   return {

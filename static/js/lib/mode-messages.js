@@ -46,9 +46,10 @@ export function peoplesChoice(stage) {
     stop: paged.stop,
     update(snapshot, ctx) {
       title.textContent = ctx.texts.peoples_choice;
-      waiting.hidden = snapshot.released;
-      waiting.textContent = ctx.texts.not_released;
       const results = snapshot.released ? snapshot.results : [];
+      // Not released yet, or released with nobody voted for: a sentence, not an empty list.
+      waiting.hidden = results.length > 0;
+      waiting.textContent = snapshot.released ? ctx.texts.no_votes : ctx.texts.not_released;
       list.replaceChildren(...results.map((result) => choice(result, ctx)));
       paged.fit(ctx.texts.page);
     },

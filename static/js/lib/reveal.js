@@ -2,6 +2,7 @@
 // the earlier ones below it, as many as fit. The payload never holds a step not yet revealed, so there is nothing
 // here to hide. The last step (first place) gets confetti, unless reduced motion is asked for.
 import confetti from "canvas-confetti";
+import { shrink } from "#lib/fit.js";
 
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
@@ -39,14 +40,16 @@ function celebrate() {
   cannon({ particleCount: 160, spread: 90, origin: { y: 0.6 } });
 }
 
-// The older steps are dropped, oldest first, until what is left fits the box: the newest is
-// always drawn whole, and nothing is cut at the bottom of the screen.
+// The older steps are dropped, oldest first, until what is left fits the box, and a newest step
+// still too tall (a shared place, long titles) is made smaller: nothing is cut at the bottom.
 function fit(container) {
   const steps = container.querySelectorAll(".reveal-step:not(.latest)");
   for (let index = steps.length - 1; index >= 0; index -= 1) {
     if (container.scrollHeight <= container.clientHeight) return;
     steps[index].remove();
   }
+  const latest = container.querySelector(".reveal-step.latest");
+  if (latest && container.scrollHeight > container.clientHeight) shrink(latest, container);
 }
 
 // Draws `steps` into `container`; `rehearsal` adds the "TẬP DƯỢT" mark. Returns the number of

@@ -37,6 +37,7 @@ function draw({ standings, peoples_choice: choice }) {
     }),
   );
   document.getElementById("not-released").hidden = choice.released;
+  document.getElementById("no-votes").hidden = !choice.released || choice.results.length > 0;
   document.getElementById("choice").replaceChildren(
     ...choice.results.map((result) => {
       const li = item(result.title, result.unit, `${result.votes.toLocaleString(lang)} ${config.texts.votes}`);

@@ -25,7 +25,9 @@ function showMore() {
 }
 more.textContent = "▼ " + labels.more;
 lines.addEventListener("scroll", showMore);
-window.addEventListener("resize", showMore);
+// The box's height changes with the rest of the page (the revealed place, the facts, the web
+// font, the tablet turned): measured again each time.
+new ResizeObserver(showMore).observe(lines);
 
 function text(tag, className, value) {
   const node = document.createElement(tag);
@@ -67,7 +69,6 @@ function render(snapshot) {
     : "";
   lines.textContent = step ? step.lines : "";
   lines.scrollTop = 0;
-  showMore();
   drawRevealed(snapshot.revealed);
   facts.replaceChildren(
     ...(step
@@ -75,6 +76,7 @@ function render(snapshot) {
       : []),
   );
   next.textContent = snapshot.next ? snapshot.next.title : labels.end;
+  showMore();
   shown = snapshot.version;
 }
 
