@@ -8,8 +8,8 @@ Writes here flush and audit; the pages are in ``display.ceremony_views``. Two fe
   (see ``display.reveal``), the names of the screens in the reveal mode, and a rehearsal's steps
   with the one screen it plays on. A screen is public, so the rehearsal plays sample entries,
   never the results.
-- ``runsheet`` goes to the MC tablet (``/mc``, organisers only): the current step's lines and the
-  next step's title.
+- ``runsheet`` goes to the MC tablet (``/mc``, organisers only): the current step's lines, the
+  next step's title, and on a step that reveals, the newest place shown.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 // The ceremony reveal on a big screen: draws the steps the server has revealed, the newest large,
-// the earlier ones below it, as many as fit. The payload never holds a step not yet revealed, so there is nothing
-// here to hide. The last step (first place) gets confetti, unless reduced motion is asked for.
+// the earlier ones below it, as many as fit. The payload never holds a step not yet revealed, so
+// there is nothing here to hide. The last step (first place) gets confetti, unless reduced motion
+// is asked for.
 import confetti from "canvas-confetti";
 import { shrink } from "#lib/fit.js";
 

@@ -1,6 +1,7 @@
 // The MC tablet: the run-sheet's current step as a teleprompter (its lines in large type, with a
-// note while more of them is below), the place the step revealed, and the next step's title. It follows the organiser's "Bước tiếp theo" over the /mc namespace; a
-// snapshot whose version is not newer than the one shown is ignored.
+// note while more of them is below), on a step that reveals the newest place shown, and the next
+// step's title. It follows the organiser's "Bước tiếp theo" over the /mc namespace; a snapshot
+// whose version is not newer than the one shown is ignored.
 import { io } from "socket.io-client";
 import { readConfig } from "#lib/config.js";
 
@@ -36,10 +37,13 @@ function text(tag, className, value) {
   return node;
 }
 
-// The place the current step revealed: its prize, and each entry's title, unit and authors.
+// The newest place shown (on a step that reveals): its prize, each entry's title, unit, authors.
 function drawRevealed(step) {
   revealed.hidden = !step;
-  if (!step) return revealed.replaceChildren();
+  if (!step) {
+    revealed.replaceChildren();
+    return;
+  }
   const names = config.reveal;
   const prize = step.prize ? names.prizes[step.prize] : names.rank.replace("{rank}", step.rank);
   revealed.replaceChildren(
