@@ -1,14 +1,9 @@
 // The exhibit wall: one exhibit at a time, its photo, title, unit and booth, and its QR code for
 // the visitors' phones; the next every few seconds (without sliding under reduced motion).
 
-const EVERY = 9000;
+import { element } from "#lib/element.js";
 
-function element(tag, className, text) {
-  const found = document.createElement(tag);
-  if (className) found.className = className;
-  if (text !== undefined) found.textContent = text;
-  return found;
-}
+const EVERY = 9000;
 
 export function exhibitWall(stage) {
   const box = element("div", "wall");

@@ -1,15 +1,9 @@
 // The modes drawn from the screen's own settings (each draws the whole stage again when anything
 // changes, as there is nothing to animate), and the people's choice.
 
+import { element } from "#lib/element.js";
 import { shrinkToFit } from "#lib/fit.js";
 import { pager } from "#lib/pager.js";
-
-function element(tag, className, text) {
-  const found = document.createElement(tag);
-  if (className) found.className = className;
-  if (text !== undefined) found.textContent = text;
-  return found;
-}
 
 function simple(draw) {
   return (stage) => ({

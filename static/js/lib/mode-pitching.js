@@ -2,12 +2,7 @@
 // from the last minute, red and "Hết giờ" at zero), and which judges have submitted: names and
 // a count, never a score; while the standings are frozen, the names only.
 
-function element(tag, className, text) {
-  const found = document.createElement(tag);
-  if (className) found.className = className;
-  if (text !== undefined) found.textContent = text;
-  return found;
-}
+import { element } from "#lib/element.js";
 
 export function remaining(settings, now) {
   if (!settings.timer_started) return null;

@@ -3,16 +3,10 @@
 // there is nothing here to hide. The last step (first place) gets confetti, unless reduced motion
 // is asked for.
 import confetti from "canvas-confetti";
+import { element } from "#lib/element.js";
 import { shrink } from "#lib/fit.js";
 
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
-
-function text(tag, className, value) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  node.textContent = value;
-  return node;
-}
 
 function stepNode(step, labels, latest) {
   const node = document.createElement("article");
@@ -20,13 +14,13 @@ function stepNode(step, labels, latest) {
   node.dataset.step = String(step.number);
   node.dataset.rank = String(step.rank);
   const prize = step.prize ? labels.prizes[step.prize] : labels.rank.replace("{rank}", step.rank);
-  node.appendChild(text("p", "reveal-prize", prize));
+  node.appendChild(element("p", "reveal-prize", prize));
   step.entries.forEach((entry) => {
     const item = document.createElement("div");
     item.className = "reveal-entry";
-    item.appendChild(text("h2", "reveal-title", entry.title));
-    if (entry.unit) item.appendChild(text("p", "reveal-unit", entry.unit));
-    if (entry.authors.length) item.appendChild(text("p", "reveal-authors", entry.authors.join(", ")));
+    item.appendChild(element("h2", "reveal-title", entry.title));
+    if (entry.unit) item.appendChild(element("p", "reveal-unit", entry.unit));
+    if (entry.authors.length) item.appendChild(element("p", "reveal-authors", entry.authors.join(", ")));
     node.appendChild(item);
   });
   return node;
@@ -57,8 +51,8 @@ function fit(container) {
 // steps drawn, so that the caller celebrates only a final step it had not drawn before.
 export function renderReveal(container, steps, labels, { rehearsal = false, before = 0 } = {}) {
   const parts = [];
-  if (rehearsal) parts.push(text("p", "reveal-rehearsal", labels.rehearsal));
-  if (!steps.length) parts.push(text("p", "reveal-waiting", labels.waiting));
+  if (rehearsal) parts.push(element("p", "reveal-rehearsal", labels.rehearsal));
+  if (!steps.length) parts.push(element("p", "reveal-waiting", labels.waiting));
   const newestFirst = steps.slice().reverse();
   newestFirst.forEach((step, index) => parts.push(stepNode(step, labels, index === 0)));
   container.replaceChildren(...parts);

@@ -4,6 +4,7 @@
 // whose version is not newer than the one shown is ignored.
 import { io } from "socket.io-client";
 import { readConfig } from "#lib/config.js";
+import { element } from "#lib/element.js";
 
 const REFRESH_EVERY = 30000;
 
@@ -30,13 +31,6 @@ lines.addEventListener("scroll", showMore);
 // font, the tablet turned): measured again each time.
 new ResizeObserver(showMore).observe(lines);
 
-function text(tag, className, value) {
-  const node = document.createElement(tag);
-  node.className = className;
-  node.textContent = value;
-  return node;
-}
-
 // The newest place shown (on a step that reveals): its prize, each entry's title, unit, authors.
 function drawRevealed(step) {
   revealed.hidden = !step;
@@ -47,10 +41,10 @@ function drawRevealed(step) {
   const names = config.reveal;
   const prize = step.prize ? names.prizes[step.prize] : names.rank.replace("{rank}", step.rank);
   revealed.replaceChildren(
-    text("p", "mc-revealed-head", `${labels.revealed}: ${prize}`),
+    element("p", "mc-revealed-head", `${labels.revealed}: ${prize}`),
     ...step.entries.flatMap((entry) => [
-      text("p", "mc-revealed-title", entry.title),
-      text("p", "mc-revealed-who", [entry.unit, entry.authors.join(", ")].filter(Boolean).join(" · ")),
+      element("p", "mc-revealed-title", entry.title),
+      element("p", "mc-revealed-who", [entry.unit, entry.authors.join(", ")].filter(Boolean).join(" · ")),
     ]),
   );
 }
