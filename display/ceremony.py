@@ -97,8 +97,7 @@ def start_reveal(session: Session, event: Event, actor: str, *, awarded_only: bo
     at once. No step is shown yet."""
     if freeze.current(session, event) is None:
         raise Conflict("not_frozen", _("Hãy đóng băng kết quả trước khi công bố."))
-    version = session.scalar(select(Event.live_version).where(Event.id == event.id)) or 0
-    entries = live_snapshot(session, event, version)["entries"]
+    entries = live_snapshot(session, event, event.live_version)["entries"]
     found = reveal.steps(
         entries,
         prizes_of(event, entries),
