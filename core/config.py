@@ -108,6 +108,14 @@ def from_environment() -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * SESSION_DAYS,
+        # The session cookie is written only by a request that changed the session: otherwise
+        # a slow answer to a page asked before a signing out, or before the next judge signed
+        # in on the same tablet, would write the old session back.
+        "SESSION_REFRESH_EACH_REQUEST": False,
+        # Flask-Login's "basic" protection would write it too, on the first page after a signing
+        # in, to mark the session not fresh: nothing here asks for a fresh login, and an
+        # organiser's sessions end by their generation (core.auth).
+        "SESSION_PROTECTION": None,
         # Flask-Login's "remember me": as long as a session, not its default year.
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * SESSION_DAYS,
         "REMEMBER_COOKIE_SAMESITE": "Lax",

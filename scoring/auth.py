@@ -20,6 +20,7 @@ from typing import Any
 from flask import current_app, make_response, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, select
 
 from core import db
@@ -77,9 +78,13 @@ def card_of(token_hash: str) -> str:
 
 
 def sign_in_judge(judge: Judge) -> None:
+    """Sign the tablet in, its session complete at once (the forms' CSRF token too): no page
+    the judge opens afterwards writes the cookie, so an answer that lands after the next signing
+    in or out cannot bring this judge back."""
     session.permanent = True
     session["judge_id"] = judge.id
     session["judge_card"] = card_of(judge.token_hash)
+    generate_csrf()
 
 
 def sign_out_judge() -> None:

@@ -106,6 +106,24 @@ def test_a_judge_signs_the_tablet_out(client, factory, judge):
     assert client.get("/judge").status_code == 401
 
 
+def test_a_page_answered_late_never_signs_the_previous_judge_back_in(
+    app, client, factory, contest, judge
+):
+    """A shared tablet: a page asked for one judge can be answered after the next judge signed
+    in (or this one out). Its answer must leave the cookie alone, or the browser would take the
+    old session back from it."""
+    client.get(f"/j/{judge.token}")
+    asked_before = app.test_client()
+    asked_before.set_cookie("session", client.get_cookie("session").value)
+    following = factory.judge(contest.event)
+    client.get(f"/j/{following.token}")
+    for path in ("/judge", f"/judge/entries/{contest.entries[0]}"):
+        late = asked_before.get(path)
+        assert late.headers["Sangtao-Judge"] == str(judge.id)
+        assert "Set-Cookie" not in late.headers
+    assert client.get("/judge").headers["Sangtao-Judge"] == str(following.id)
+
+
 def sheet_config(page):
     found = re.search(
         r'<script type="application/json" id="sheet-config">(.*?)</script>', page, re.S
