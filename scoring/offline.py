@@ -88,6 +88,16 @@ def worker() -> Response:
                 )
             )
         ),
+        # Shown for a signing out that did not reach the server.
+        "signOutOffline": str(
+            escape(
+                _(
+                    "Mất kết nối nên chưa đăng xuất được: máy tính bảng vẫn đăng nhập và giữ "
+                    "các phiếu chấm. Hãy đăng xuất lại khi có mạng."
+                )
+            )
+        ),
+        "back": str(escape(_("Về danh sách bài"))),
     }
     script = f"self.sangtaoBuild = {json.dumps(build)};\n{source}"
     response = Response(script, mimetype="text/javascript")

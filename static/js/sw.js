@@ -14,7 +14,7 @@
 // out, or a server that no longer knows the tablet's session forgets them; the address a judge is
 // sent to once signed in (marked by the server) is never answered with a kept page. Nothing else
 // is kept: not the API, not the organiser's pages.
-const { version, scope, shell, offline, signedIn } = self.sangtaoBuild;
+const { version, scope, shell, offline, signOutOffline, back, signedIn } = self.sangtaoBuild;
 const files = self.sangtaoBuild.static; // where the static files are served from
 
 const SHELL = "sangtao-shell-";
@@ -109,10 +109,17 @@ async function keptPage(url) {
   return undefined;
 }
 
-function notKept() {
+// What the tablet says without network when it has nothing better (the messages come escaped),
+// with the way back to the list of pitches.
+function notice(message) {
   const page = `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Sáng tạo Live</title><p style="font:1.2rem sans-serif;margin:2rem">${offline}</p>`;
+<title>Sáng tạo Live</title><div style="font:1.2rem sans-serif;margin:2rem"><p>${message}</p>
+<p><a href="${scope}" style="display:inline-block;padding:0.8rem 1.2rem">${back}</a></p></div>`;
   return new Response(page, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+function notKept() {
+  return notice(offline);
 }
 
 function later(ms) {
@@ -138,6 +145,20 @@ async function page(event) {
   const kept = await keptPage(url);
   if (kept) return kept;
   return network.catch(() => notKept());
+}
+
+// Signing out: the pages are forgotten once the server has answered, which ends the session (a
+// page asked before the answer was asked for the judge: numbered earlier, it is not kept). Without
+// network the tablet is still signed in: it keeps the judge's pages and says so.
+async function signOut(request) {
+  let answer;
+  try {
+    answer = await fetch(request);
+  } catch {
+    return notice(signOutOffline);
+  }
+  await forget(ask());
+  return answer;
 }
 
 // The shell's files never change at one URL: kept first, then the network (kept too when
@@ -218,11 +239,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.method === "POST" && url.pathname === scope + "/logout") {
-    // Forgotten as the signing out is asked, and again once it is answered: until its answer
-    // changes the session's cookie, a page asked in between is still answered for the judge.
-    const answer = fetch(request);
-    event.respondWith(answer);
-    event.waitUntil(Promise.all([forget(ask()), answer.then(() => forget(ask()), () => undefined)]));
+    event.respondWith(signOut(request));
   } else if (request.method === "GET" && request.mode === "navigate" && inScope(url.pathname)) {
     event.respondWith(page(event));
   } else if (request.method === "GET" && url.pathname.startsWith(files)) {

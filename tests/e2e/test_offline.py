@@ -252,3 +252,32 @@ def test_a_shared_tablet_forgets_a_judges_pages_at_logout_and_for_the_next_judge
     expect(tablet.locator("body")).to_contain_text("Đã đăng xuất")
     assert eventually(lambda: page_caches(tablet) == [])
     browser.close()
+
+
+def test_signing_out_without_network_says_so_and_keeps_the_tablet_signed_in(playwright, running):
+    server, demo = running
+    judge = next(j for j in demo["judges"] if j["role"] == "expert")
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    context = browser.new_context(**TABLET)
+    tablet = context.new_page()
+    tablet.goto(judge["login_url"])
+    kept = [f"sangtao-pages-{judge_id(tablet)}"]
+    assert eventually(lambda: page_caches(tablet) == kept)
+
+    context.set_offline(True)
+    server.stop()
+    tablet.get_by_role("button", name="Đăng xuất").click()
+    expect(tablet.locator("body")).to_contain_text("Mất kết nối nên chưa đăng xuất được")
+    assert page_caches(tablet) == kept
+    tablet.get_by_role("link", name="Về danh sách bài").click()
+    expect(tablet.locator(".pitches")).to_be_visible()
+
+    # Back online, the judge is still signed in, and signing out works.
+    server.start()
+    context.set_offline(False)
+    tablet.reload()
+    expect(tablet.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    tablet.get_by_role("button", name="Đăng xuất").click()
+    expect(tablet.locator("body")).to_contain_text("Đã đăng xuất")
+    assert eventually(lambda: page_caches(tablet) == [])
+    browser.close()

@@ -14,6 +14,8 @@ const BUILD = {
   static: "/static/",
   shell: [],
   offline: "Chưa lưu trang này",
+  signOutOffline: "Chưa đăng xuất được",
+  back: "Về danh sách bài",
   signedIn: "signed_in",
 };
 
@@ -62,7 +64,7 @@ function worker() {
   const caches = new MemoryCaches();
   function fetch(request) {
     const url = typeof request === "string" ? request : request.url;
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       requests.push({
         path: new URL(url).pathname,
         // The server's page for this judge (null: not signed in), and the worker's turn to take it.
@@ -74,6 +76,11 @@ function worker() {
         land(judge, status = judge === null ? 401 : 200) {
           const headers = judge === null ? {} : { "Sangtao-Judge": String(judge) };
           resolve(new Response(`<p>${judge}: ${new URL(url).pathname}</p>`, { status, headers }));
+        },
+        // No answer: the network is gone.
+        async fail() {
+          reject(new TypeError("Failed to fetch"));
+          await settle();
         },
       });
     });
@@ -191,6 +198,19 @@ test("pages asked while the signing out waits for its answer, which land after i
   await waiting(tablet, "/judge/entries/1").answer(1);
   await tablet.done();
   assert.deepEqual(tablet.caches.pages(), {});
+});
+
+test("a signing out without network keeps the judge's pages and says it did not sign out", async () => {
+  const tablet = worker();
+  await tablet.open("/judge");
+  await waiting(tablet, "/judge").answer(1);
+  await tablet.signOut();
+  await waiting(tablet, "/judge/logout").fail();
+  await tablet.done();
+  const page = await onScreen(tablet.shown.at(-1));
+  assert.match(page, /Chưa đăng xuất được/);
+  assert.match(page, /<a href="\/judge"[^>]*>Về danh sách bài<\/a>/);
+  assert.deepEqual(tablet.caches.pages(), { "sangtao-pages-1": ["/judge"] });
 });
 
 test("the same judge's pages that land late are still kept", async () => {
