@@ -246,6 +246,7 @@ def pitches(judge: Judge) -> ResponseReturnValue:
         recused=recused,
         done=done,
         total=len(to_score),
+        counted={entry.id for entry in to_score},
         calibration=has_calibration(db.session(), judge.event),
     )
 

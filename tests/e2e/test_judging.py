@@ -250,14 +250,59 @@ def test_a_sheet_the_server_could_not_take_is_sent_from_the_list_of_pitches(serv
     item = tablet.locator(f'li[data-entry="{entry["id"]}"] .badge')
     expect(item).to_have_text("Chờ gửi")
     expect(tablet.locator("#outbox-state")).to_contain_text("1 phiếu đang lưu trên máy tính bảng")
+    done, total = progress(tablet)
     failing["on"] = False
     expect(item).to_have_text("Đã gửi", timeout=30_000)
     expect(tablet.locator("#outbox-state")).to_be_hidden()
+    expect(tablet.get_by_test_id("progress")).to_have_text(f"{done + 1}/{total}")
     base = server["display_url"].split("/display/")[0]
     row = next(
         e for e in standings(base, server["event"])["entries"] if e["entry_id"] == entry["id"]
     )
     assert row["sheets"] == 1
+
+
+def progress(tablet: Any) -> tuple[int, int]:
+    """The list's "7/12": sheets the server holds as submitted, pitches to score."""
+    done, total = tablet.get_by_test_id("progress").inner_text().split("/")
+    return int(done), int(total)
+
+
+def test_a_submitted_sheet_changed_on_the_tablet_is_unsent_on_the_list_and_at_sign_out(
+    server, browser
+):
+    entry = server["entries"][7]
+    tablet = open_sheet(browser, server, "manager", entry)
+    score_every_criterion(tablet)
+    tablet.locator("#submit").click()
+    expect(tablet.locator("#sheet-status")).to_contain_text("Đã gửi phiếu chấm")
+    tablet.get_by_text("Danh sách bài").click()
+    submitted = progress(tablet)
+    badge = tablet.locator(f'li[data-entry="{entry["id"]}"] .badge')
+    expect(badge).to_have_text("Đã gửi")
+
+    # A point changed and not sent again: the list says so, and so does signing out.
+    tablet.get_by_text(entry["title"]).click()
+    pitch = tablet.locator('fieldset[data-key="pitch"]')
+    pitch.locator('.point[data-value="10"]').click()
+    expect(tablet.locator("#sheet-status")).to_contain_text("Có thay đổi chưa gửi")
+    tablet.get_by_text("Danh sách bài").click()
+    expect(badge).to_have_text("Sửa chưa gửi")
+    expect(tablet.locator("#outbox-state")).to_contain_text("1 phiếu đã sửa")
+    assert progress(tablet) == submitted  # the server still holds the submitted sheet
+    asked: list[str] = []
+    tablet.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    tablet.get_by_role("button", name="Đăng xuất").click()
+    expect(tablet.locator(".pitches")).to_be_visible()
+    assert asked and asked[0].startswith("Còn 1 phiếu chưa gửi")
+
+    # Changed back to what the server holds: no edit left.
+    tablet.get_by_text(entry["title"]).click()
+    pitch.locator('.point[data-value="9"]').click()
+    expect(tablet.locator("#sheet-status")).to_contain_text("Đã gửi phiếu chấm")
+    tablet.get_by_text("Danh sách bài").click()
+    expect(badge).to_have_text("Đã gửi")
+    expect(tablet.locator("#outbox-state")).to_be_hidden()
 
 
 def test_after_taking_a_sheet_back_the_latest_draft_is_what_reloads(server, browser):

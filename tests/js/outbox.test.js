@@ -414,13 +414,28 @@ test("a submit meeting sheet_exists goes to the sheet another tablet started", a
   assert.equal(stored(storage, "12").pending, null);
 });
 
-test("a draft meeting sheet_exists is refused: only a submit takes over another sheet", async () => {
+test("a draft meeting sheet_exists is refused and gives way: only a submit takes over another sheet", async () => {
   const { outbox, storage, server, events } = await open();
   outbox.put("12", sheet(12));
   await server.last.reply(409, { error: "sheet_exists", message: "Đã có phiếu", sheet_id: "other-tablet" });
   assert.equal(server.requests.length, 1);
   assert.equal(stored(storage, "12").pending, null);
+  assert.equal(stored(storage, "12").edit, null, "the reloaded page shows the other tablet's sheet");
+  assert.deepEqual(outbox.edited(), []);
   assert.equal(events.at(-1).kind, "refused");
+});
+
+test("the sheets changed on the tablet and not on their way are the edited ones", async () => {
+  const storage = new MemoryStorage({
+    [`sangtao:sheet:${JUDGE}:12`]: JSON.stringify({ pending: null, edit: sheet(12, { submit: true }) }),
+    [`sangtao:sheet:${JUDGE}:13`]: JSON.stringify({ pending: null, edit: null }),
+    [`sangtao:sheet:${JUDGE + 1}:14`]: JSON.stringify({ pending: null, edit: sheet(14, { submit: true }) }),
+  });
+  const { outbox } = await open({ storage });
+  assert.deepEqual(outbox.edited(), ["12"]);
+  outbox.put("12", sheet(12, { submit: true }));
+  assert.deepEqual(outbox.edited(), []);
+  assert.deepEqual(outbox.waiting(), ["12"]);
 });
 
 test("the acknowledgement of a stale version does not clear a newer one waiting", async () => {

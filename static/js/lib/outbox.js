@@ -10,7 +10,8 @@
 // fresh one for the session (csrfUrl) before the next attempt. A session the server no longer
 // knows (401) keeps every sheet waiting until the judge scans their card again.
 // A refusal keeps the refused version as the sheet's edit, so the judge still sees what they
-// scored, and its code (record.code: "round_locked"...).
+// scored, and its code (record.code: "round_locked"...); but for a draft meeting the sheet the
+// judge started on another tablet, which the judge then sees.
 // Every judge page opens it (openOutbox), so a sheet left behind is sent from wherever the judge
 // goes. createOutbox takes everything it touches as arguments, so node's test runner drives it
 // with fakes: tests/js/outbox.test.js.
@@ -67,21 +68,24 @@ export function createOutbox({ judge, api, csrf, csrfUrl, storage, fetch, timers
     const clock = now();
     return record.retry.at <= clock || record.retry.at > clock + LONGEST_DELAY;
   }
+  // Every record of this judge: { entry, record }.
+  function records() {
+    const found = [];
+    for (let i = 0; i < storage.length; i++) {
+      const k = storage.key(i);
+      if (k.indexOf(prefix) === 0) found.push({ entry: k.slice(prefix.length), record: read(k.slice(prefix.length)) });
+    }
+    return found;
+  }
   // The waiting records, in the order they are sent: the first to become due goes first, so a
   // record that failed goes behind those queued meanwhile.
   function line() {
-    const waiting = [];
-    for (let i = 0; i < storage.length; i++) {
-      const k = storage.key(i);
-      if (k.indexOf(prefix) === 0) {
-        const entry = k.slice(prefix.length);
-        const record = read(entry);
-        if (record.pending) {
-          const queuedAt = record.pending.queuedAt || 0;
-          waiting.push({ entry, record, queuedAt, at: record.retry ? record.retry.at : queuedAt });
-        }
-      }
-    }
+    const waiting = records()
+      .filter(({ record }) => record.pending)
+      .map(({ entry, record }) => {
+        const queuedAt = record.pending.queuedAt || 0;
+        return { entry, record, queuedAt, at: record.retry ? record.retry.at : queuedAt };
+      });
     return waiting.sort((a, b) => a.at - b.at || a.queuedAt - b.queuedAt);
   }
   function notify(entry, event) {
@@ -162,7 +166,9 @@ export function createOutbox({ judge, api, csrf, csrfUrl, storage, fetch, timers
           failed(entry, payload, triedAt, reply.status, reply.body.message || null);
         } else {
           if (current) {
-            record.edit = sheetOf(payload);
+            // A draft meeting the sheet another tablet started gives way to it: the page shows
+            // that sheet once reloaded, as the server's message says.
+            record.edit = reply.body.error === "sheet_exists" ? null : sheetOf(payload);
             record.pending = null;
             record.retry = null;
           }
@@ -250,6 +256,12 @@ export function createOutbox({ judge, api, csrf, csrfUrl, storage, fetch, timers
     write,
     // The entries whose sheet waits on the tablet, in the order they are sent.
     waiting: () => line().map((item) => item.entry),
+    // The entries whose sheet has a change kept on the tablet and not on its way: a submitted
+    // sheet changed and not sent again, or a change the server refused.
+    edited: () =>
+      records()
+        .filter(({ record }) => record.edit && !record.pending)
+        .map(({ entry }) => entry),
     isSending: (entry) => sending === String(entry),
     listen(listener) {
       listeners.push(listener);

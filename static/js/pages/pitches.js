@@ -1,8 +1,9 @@
-// The judge's list of pitches: marks the sheets still waiting in the tablet's outbox, names each
-// sheet the outbox could not get through (how often it tried, why it failed, when), and updates
-// each badge as the outbox gets them through, even when the page was drawn before the server had
-// them (a kept copy, or a list fetched while the sheet page's last send was still on its way);
-// and asks before signing out with sheets unsent.
+// The judge's list of pitches: marks the sheets still waiting in the tablet's outbox and those
+// changed on the tablet and not sent again, names each sheet the outbox could not get through
+// (how often it tried, why it failed, when), and updates each badge and the progress as the
+// outbox gets them through, even when the page was drawn before the server had them (a kept
+// copy, or a list fetched while the sheet page's last send was still on its way); and asks
+// before signing out with sheets unsent.
 // It hands the tablet's service worker every sheet page to keep, so that a sheet never opened
 // still opens without network.
 import { readConfig } from "#lib/config.js";
@@ -45,42 +46,63 @@ function stuckLine(entry, retry) {
   return row;
 }
 
-function showSaved(b, sheet) {
+function showSaved(entry, sheet) {
+  const item = pitch(entry);
+  const b = badge(entry);
+  if (!item || !b) return;
   const draft = sheet.status === "draft";
+  item.dataset.status = sheet.status;
   b.textContent = draft ? text.draft : text.submitted;
   b.className = draft ? "badge draft" : "badge done";
+}
+
+// "7/12": the pitches to score whose sheet the server holds as submitted.
+function showProgress() {
+  const counted = document.querySelectorAll(".pitches > li[data-counted]");
+  const done = [...counted].filter((item) => !["", "draft"].includes(item.dataset.status)).length;
+  const shown = document.querySelector('[data-testid="progress"]');
+  shown.textContent = `${done}/${counted.length}`;
+  document.querySelector("progress").value = done;
 }
 
 // A sheet the server acknowledged after it drew this page shows what the server acknowledged.
 function showAcknowledged() {
   document.querySelectorAll(".pitches > li[data-entry]").forEach((item) => {
     const { pending, server } = outbox.read(item.dataset.entry);
-    const b = item.querySelector(".badge");
     const drawn = Date.parse(item.dataset.updated) || 0;
-    if (b && !pending && server && Date.parse(server.updated_at) > drawn) showSaved(b, server);
+    if (!pending && server && Date.parse(server.updated_at) > drawn) showSaved(item.dataset.entry, server);
   });
+}
+
+function mark(entry, label) {
+  const b = badge(entry);
+  if (b) {
+    b.textContent = label;
+    b.className = "badge waiting";
+  }
 }
 
 function render() {
   const waiting = outbox.waiting();
+  const edited = outbox.edited();
   stuck.textContent = "";
   waiting.forEach((entry) => {
-    const b = badge(entry);
-    if (b) {
-      b.textContent = text.waiting;
-      b.className = "badge waiting";
-    }
+    mark(entry, text.waiting);
     const { retry } = outbox.read(entry);
     if (retry) stuck.appendChild(stuckLine(entry, retry));
   });
-  banner.hidden = waiting.length === 0;
-  banner.textContent = text.banner.replace("{count}", String(waiting.length));
+  edited.forEach((entry) => mark(entry, text.edited));
+  const lines = [];
+  if (waiting.length) lines.push(text.banner.replace("{count}", String(waiting.length)));
+  if (edited.length) lines.push(text.editedBanner.replace("{count}", String(edited.length)));
+  banner.hidden = lines.length === 0;
+  banner.textContent = lines.join(" ");
   stuck.hidden = stuck.children.length === 0;
+  showProgress();
 }
 
 outbox.listen((entry, event) => {
-  const b = badge(entry);
-  if (event.kind === "saved" && b && !outbox.read(entry).pending) showSaved(b, event.sheet);
+  if (event.kind === "saved" && !outbox.read(entry).pending) showSaved(entry, event.sheet);
   render();
 });
 showAcknowledged();
@@ -88,6 +110,6 @@ render();
 
 // Sheets still on the tablet would wait there, unsent, until the judge's card is scanned again.
 document.getElementById("judge-logout").addEventListener("submit", (event) => {
-  const count = outbox.waiting().length;
+  const count = outbox.waiting().length + outbox.edited().length;
   if (count && !window.confirm(text.logout.replace("{count}", String(count)))) event.preventDefault();
 });

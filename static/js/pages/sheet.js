@@ -144,8 +144,9 @@ function mountSheet(form, config) {
     if (!submitted() && !(record.pending && record.pending.submit)) {
       outbox.put(entry, payload(false));
     } else {
-      // A submitted sheet: keep the edit on the tablet until the judge sends it again.
-      record.edit = payload(true);
+      // A submitted sheet: keep the edit on the tablet until the judge sends it again; one
+      // taken back to what the server holds is no edit.
+      record.edit = changedSinceServer() ? payload(true) : null;
       outbox.write(entry, record);
     }
     render();
