@@ -25,7 +25,6 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_limiter import RequestLimit
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -35,6 +34,7 @@ from core.auth import limiter, throttle_message
 from core.errors import DomainError, Invalid
 from core.i18n import nfc
 from core.links import external_url, public_url
+from core.lookup import event_or_404
 from core.models import Event
 from core.views import by_address, setting
 from initiatives.models import Initiative, attachments_folder
@@ -163,20 +163,31 @@ def _edit_failed(response: Response) -> bool:
     return response.status_code == 422
 
 
+def _typed_token() -> str:
+    return "".join(request.form.get("token", "").split()).upper()[:16]
+
+
+def by_exhibit_code() -> str:
+    """Wrong edit codes are counted per exhibit code and address: every exhibitor uses the one
+    kiosk, and one exhibitor's typos must not lock the others out. The codes are long enough
+    that trying many exhibits' gets nowhere either."""
+    return f"{by_address()}:exhibit:{_typed_token()}"
+
+
 @bp.route("/edit", methods=["GET", "POST"])
 @kiosk_page
 @limiter.limit(
-    setting("KIOSK_EDIT_LIMIT_PER_ADDRESS"),
-    key_func=by_address,
+    setting("KIOSK_EDIT_LIMIT_PER_CODE"),
+    key_func=by_exhibit_code,
     methods=["POST"],
     deduct_when=_edit_failed,
-    on_breach=lambda _limit: _edit_refused(throttle_message()),
+    on_breach=lambda _limit: _kiosk_refused("kiosk/tablet/edit.html"),
 )
 def edit(event: Event) -> ResponseReturnValue:
     """The exhibitor types the exhibit's code and the edit code to correct the registration."""
     if request.method == "GET":
         return render_template("kiosk/tablet/edit.html", event=event, token="", problem="")
-    token = "".join(request.form.get("token", "").split()).upper()[:16]
+    token = _typed_token()
     exhibit = db.session().scalar(
         select(Exhibit).where(Exhibit.event_id == event.id, Exhibit.qr_token == token)
     )
@@ -189,8 +200,11 @@ def edit(event: Event) -> ResponseReturnValue:
     return redirect(url_for("kiosk_tablet.correct", slug=event.slug))
 
 
-def _edit_refused(message: str) -> Response:
-    page = render_template("core/error.html", status=429, message=message)
+def _kiosk_refused(template: str) -> Response:
+    """Too many tries: said on the kiosk's own page, which keeps the kiosk's frame (no way out
+    of it, and back to the first screen when left alone)."""
+    event = event_or_404(str((request.view_args or {}).get("slug", "")))
+    page = render_template(template, event=event, token="", problem=throttle_message())
     return Response(page, status=429, mimetype="text/html")
 
 
@@ -248,18 +262,13 @@ def photo(event: Event, photo_id: int) -> ResponseReturnValue:
     return photo_response(exhibit, photo_id, small=True)
 
 
-def _too_many_pins(_limit: RequestLimit) -> Response:
-    page = render_template("core/error.html", status=429, message=throttle_message())
-    return Response(page, status=429, mimetype="text/html")
-
-
 @bp.route("/exit", methods=["GET", "POST"])
 @kiosk_page
 @limiter.limit(
     setting("KIOSK_PIN_LIMIT_PER_ADDRESS"),
     key_func=by_address,
     methods=["POST"],
-    on_breach=_too_many_pins,
+    on_breach=lambda _limit: _kiosk_refused("kiosk/tablet/exit.html"),
 )
 def leave(event: Event) -> ResponseReturnValue:
     """Leave kiosk mode: only with the organiser's kiosk PIN."""
@@ -277,5 +286,5 @@ def leave(event: Event) -> ResponseReturnValue:
 def init_app(app: Flask) -> None:
     app.config.setdefault(UPLOAD_LIMIT, MOST_PHOTOS * 8 * 1024 * 1024 + 1024 * 1024)
     app.config.setdefault("KIOSK_PIN_LIMIT_PER_ADDRESS", "10 per 15 minutes")
-    app.config.setdefault("KIOSK_EDIT_LIMIT_PER_ADDRESS", "10 per 15 minutes")
+    app.config.setdefault("KIOSK_EDIT_LIMIT_PER_CODE", "10 per 15 minutes")
     app.register_blueprint(bp)

@@ -178,6 +178,45 @@ def test_the_edit_code_opens_the_record_and_a_correction_goes_back_to_pending(ap
         assert len(exhibit.initiative.attachments) == 1
 
 
+def registered(tablet, slug, form):
+    """Register at the kiosk: the exhibit's code and its edit code, as the last screen shows."""
+    assert post(tablet, slug, form).status_code == 302
+    page = tablet.get(f"/kiosk/{slug}/done").get_data(as_text=True)
+    token = page.split('data-testid="exhibit-code">')[1].split("<")[0]
+    return token, page.split('data-testid="edit-code">')[1].split("<")[0]
+
+
+def test_wrong_edit_codes_lock_out_only_that_exhibit_and_stay_on_the_kiosk(app, factory):
+    app.config["WTF_CSRF_ENABLED"] = False
+    app.config["KIOSK_EDIT_LIMIT_PER_CODE"] = "2 per 15 minutes"
+    event = factory.event()
+    unit = factory.unit()
+    tablet = kiosk(app, event)
+    first, _ = registered(tablet, event.slug, FORM | {"unit": str(unit.id)})
+    second, code = registered(tablet, event.slug, FORM | {"unit": str(unit.id), "title": "Khác"})
+    for _ in range(2):
+        wrong = tablet.post(f"/kiosk/{event.slug}/edit", data={"token": first, "code": "AAAA"})
+        assert wrong.status_code == 422
+    refused = tablet.post(f"/kiosk/{event.slug}/edit", data={"token": first, "code": "AAAA"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 429 and "thử quá nhiều lần" in page
+    assert 'id="kiosk-config"' in page and 'href="/"' not in page  # the kiosk's frame, no way out
+    opened = tablet.post(f"/kiosk/{event.slug}/edit", data={"token": second, "code": code})
+    assert opened.headers["Location"].endswith("/edit/form")
+
+
+def test_too_many_wrong_pins_are_refused_on_the_kiosk(app, factory):
+    app.config["WTF_CSRF_ENABLED"] = False
+    app.config["KIOSK_PIN_LIMIT_PER_ADDRESS"] = "1 per 15 minutes"
+    event = factory.event()
+    tablet = kiosk(app, event)
+    assert tablet.post(f"/kiosk/{event.slug}/exit", data={"pin": "1357"}).status_code == 422
+    refused = tablet.post(f"/kiosk/{event.slug}/exit", data={"pin": "1357"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 429 and "thử quá nhiều lần" in page
+    assert 'id="kiosk-config"' in page and 'href="/"' not in page
+
+
 def test_kiosk_mode_is_opened_by_a_manager_and_left_with_the_pin(app, factory, organiser_client):
     app.config["WTF_CSRF_ENABLED"] = False
     event = factory.event()
