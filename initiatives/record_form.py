@@ -28,6 +28,9 @@ from initiatives.models import Author, Initiative, Scope, SolutionType
 
 T = TypeVar("T")
 MOST_AUTHORS = 5
+# No initiative recognised under the rules the record follows was applied before this: an earlier
+# date is a typing slip (01/01/0001).
+EARLIEST_APPLIED = date(1950, 1, 1)
 AUTHOR_FIELDS = ("name", "birth", "workplace", "job_title", "qualification", "share")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 SHORT_LINES = re.compile(r"[\r\n\t]+")
@@ -123,10 +126,12 @@ def _authors(reader: FormReader, draft: bool) -> tuple[AuthorRecord, ...]:
     shares add up to 100 unless it is a ``draft``."""
     authors: list[AuthorRecord] = []
     seen: set[str] = set()
+    typed = False
     for row in range(1, MOST_AUTHORS + 1):
         key = f"author-{row}-"
         if not any(clean(reader.form.get(key + field, ""), 300) for field in AUTHOR_FIELDS):
             continue
+        typed = True
         name = reader.text(key + "name", 200, required=_("Hãy nhập họ và tên."))
         share = reader.read(key + "share", parse_percent)
         if share is None and key + "share" not in reader.problems:
@@ -142,7 +147,7 @@ def _authors(reader: FormReader, draft: bool) -> tuple[AuthorRecord, ...]:
         qualification = reader.text(key + "qualification", 200)
         if name and share is not None:
             authors.append(AuthorRecord(name, birth, workplace, job_title, qualification, share))
-    if not authors and "author-1-name" not in reader.problems:
+    if not typed:
         reader.fault("author-1-name", _("Hãy nhập ít nhất một tác giả."))
     total = sum((author.contribution_pct for author in authors), Decimal(0))
     if draft:
@@ -185,6 +190,8 @@ def read_registration(
     first_applied_on = reader.read("first_applied_on", parse_date)
     if first_applied_on is not None and first_applied_on > date.today():
         reader.fault("first_applied_on", _("Ngày áp dụng lần đầu không thể ở tương lai."))
+    elif first_applied_on is not None and first_applied_on < EARLIEST_APPLIED:
+        reader.fault("first_applied_on", _("Ngày áp dụng lần đầu không hợp lý."))
     unknown_benefit = form.get("benefit_unknown") == "1"
     benefit = None if unknown_benefit else reader.read("benefit", parse_money)
     if not draft and not unknown_benefit and benefit is None and "benefit" not in reader.problems:
