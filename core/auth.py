@@ -112,8 +112,21 @@ def off_the_loop(work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     if pool is None:  # made by the server's event loop, on the first login
         pool = ThreadPool(current_app.config["PASSWORD_HASH_THREADS"])
         current_app.extensions[_HASHING] = pool
-    result: T = pool.apply(work, args, kwargs)
-    return result
+    done, result = pool.apply(_outcome, (work, *args), kwargs)
+    if not done:
+        raise result
+    returned: T = result
+    return returned
+
+
+def _outcome(work: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+    """What ``work`` returned, or the exception it raised, handed back rather than raised in the
+    pool's thread: gevent prints the traceback of every exception raised there, and a refusal
+    (a photo that is not one) is no fault of the server's."""
+    try:
+        return True, work(*args, **kwargs)
+    except Exception as error:
+        return False, error
 
 
 def hash_password(password: str) -> str:

@@ -202,3 +202,15 @@ def test_signing_in_marks_whether_the_session_is_an_administrators(app, client, 
     assert log_in(client, factory.organiser(admin=admin)).status_code == 302
     with client.session_transaction() as session:
         assert session[auth.ADMIN_SESSION] is admin
+
+
+def test_work_off_the_loop_answers_or_raises_in_the_caller_and_prints_no_traceback(app, capfd):
+    def unfit() -> None:
+        raise ValueError("không phải ảnh")
+
+    app.config["SOCKETIO_ASYNC_MODE"] = "gevent"  # the pool of threads of `sangtao serve`
+    with app.app_context():
+        assert auth.off_the_loop(pow, 2, 10) == 1024
+        with pytest.raises(ValueError, match="không phải ảnh"):
+            auth.off_the_loop(unfit)
+    assert "Traceback" not in capfd.readouterr().err
