@@ -111,3 +111,37 @@ def test_the_judge_and_visitor_pages_meet_wcag_aa(server, context):
     display.goto(server["display_url"])
     found += violations(display)
     assert found == [], "\n".join(found)
+
+
+# What a finger must be able to hit on a judge's tablet or a visitor's phone, and how small any of
+# it may be (px): more than WCAG 2.2's 24, as busy judges and cheap phones need.
+TARGETS = "button, .button, a.pitch, .lang a, select"
+FINGER = 44
+
+
+def small_targets(page: Any) -> list[str]:
+    """The visible targets smaller than a finger, with their size."""
+    found = page.eval_on_selector_all(
+        TARGETS,
+        """(all, finger) => all
+          .map((e) => [e, e.getBoundingClientRect()])
+          .filter(([e, r]) => r.width > 0 && (r.width < finger || r.height < finger))
+          .map(([e, r]) => [e.textContent.trim(), Math.round(r.width), Math.round(r.height)])
+          .map(([text, w, h]) => `${text}: ${w}x${h}`)""",
+        FINGER,
+    )
+    return [f"{page.url}: {line}" for line in found]
+
+
+def test_judges_and_visitors_hit_every_control_with_a_finger(server, browser):
+    tablet = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+    judge = tablet.new_page()
+    judge.goto(server["judges"][0]["login_url"])
+    found = small_targets(judge)
+    judge.locator("a.pitch").first.click()
+    judge.locator('fieldset[data-key="pitch"] .band').first.click()
+    found += small_targets(judge)
+    phone = browser.new_context(viewport={"width": 360, "height": 640}, has_touch=True).new_page()
+    phone.goto(server["display_url"].replace("/display/", "/live/").rsplit("/", 1)[0])
+    found += small_targets(phone)
+    assert found == [], "\n".join(found)
