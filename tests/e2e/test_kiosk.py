@@ -68,6 +68,9 @@ def test_a_kiosk_registration_with_two_photos_and_two_authors(kiosk_server, brow
     page.get_by_role("button", name="Thêm đồng tác giả").click()
     second = page.locator('fieldset[data-row="2"]')
     second.get_by_label("Họ và tên").fill("Đỗ Thị Mai Phương")
+    second.get_by_label("Tỷ lệ đóng góp (%)").fill("39,5")
+    # Written as the server writes it.
+    expect(page.get_by_text("Tổng tỷ lệ đóng góp: 99,5%")).to_be_visible()
     second.get_by_label("Tỷ lệ đóng góp (%)").fill("40")
     expect(page.get_by_text("Tổng tỷ lệ đóng góp: 100%")).to_be_visible()
     page.get_by_role("button", name="Tiếp tục").click()

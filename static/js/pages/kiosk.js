@@ -92,7 +92,8 @@ if (form) {
   const shares = Array.from(form.querySelectorAll(".kiosk-share"));
   const total = () => {
     const sum = shares.reduce((acc, input) => acc + (Number(input.value.replace(",", ".")) || 0), 0);
-    sharesLine.textContent = config.sharesText.replace("{total}", String(Math.round(sum * 100) / 100));
+    const shown = sum.toLocaleString(document.documentElement.lang, { maximumFractionDigits: 2 }); // 90,5
+    sharesLine.textContent = config.sharesText.replace("{total}", shown);
   };
   shares.forEach((input) => input.addEventListener("input", total));
   total();
