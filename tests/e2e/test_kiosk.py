@@ -51,10 +51,21 @@ def test_a_kiosk_registration_with_two_photos_and_two_authors(kiosk_server, brow
     expect(page.get_by_role("heading", name="Đăng ký sản phẩm trưng bày")).to_be_visible()
     expect(page.get_by_text("Bước 1/5")).to_be_visible()
 
-    page.get_by_label("Tên sáng kiến").fill("Giá đỡ nâng máy biến áp không cần cần cẩu")
+    # A step with a field left empty or a date misshapen says so in the page's language, not
+    # the browser's (an English one here).
+    title = page.get_by_label("Tên sáng kiến")
+    applied = page.get_by_label("Ngày áp dụng lần đầu hoặc áp dụng thử")
+    page.get_by_role("button", name="Tiếp tục").click()
+    assert title.evaluate("field => field.validationMessage") == "Hãy điền mục này."
+    title.fill("Giá đỡ nâng máy biến áp không cần cần cẩu")
     page.locator("select[name=unit]").select_option(index=1)
     page.locator("select[name=solution_type]").select_option("technical")
-    page.get_by_label("Ngày áp dụng lần đầu hoặc áp dụng thử").fill("05/03/2025")
+    applied.fill("5-3-2025")
+    page.get_by_role("button", name="Tiếp tục").click()
+    expect(page.get_by_text("Bước 1/5")).to_be_visible()
+    message = "Hãy nhập ngày theo dạng dd/mm/yyyy."
+    assert applied.evaluate("field => field.validationMessage") == message
+    applied.fill("05/03/2025")
     page.get_by_role("button", name="Tiếp tục").click()
     page.get_by_label("Nội dung giải pháp").fill("Giá đỡ thủy lực lắp trên xe tải nhỏ.")
     page.get_by_label("Hiệu quả").fill("Thay máy biến áp trong 40 phút thay vì nửa ngày.")

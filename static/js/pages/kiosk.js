@@ -59,8 +59,20 @@ if (form) {
     window.scrollTo(0, 0);
   };
 
-  const stepValid = (step) =>
-    Array.from(step.querySelectorAll("input, select, textarea")).every((field) => field.reportValidity());
+  // The page's own words for an empty or misshapen field: the browser's follow the tablet's
+  // language, which may not be the page's. (The photos say theirs when chosen, below.)
+  const explained = (field) => {
+    if (field.type !== "file") {
+      field.setCustomValidity("");
+      if (field.validity.valueMissing) field.setCustomValidity(config.required);
+      else if (field.validity.patternMismatch) field.setCustomValidity(config.dateFormat);
+    }
+    return field.reportValidity();
+  };
+  const stepValid = (step) => Array.from(step.querySelectorAll("input, select, textarea")).every(explained);
+  form.addEventListener("input", (event) => {
+    if (event.target.type !== "file") event.target.setCustomValidity("");
+  });
 
   nav.hidden = false;
   back.addEventListener("click", () => show(current - 1));
