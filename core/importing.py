@@ -206,21 +206,29 @@ def accepted_file(filename: str, data: bytes, limit: int) -> None:
 
 
 def check_upload(session: Session, importer: Importer[R], upload: Upload) -> Checked[R]:
-    """The upload's items and problems, against the database as ``session`` sees it now."""
+    """The upload's items and problems, against the database as ``session`` sees it now, kept
+    as its preview: a file that cannot be read at all has one, which says why."""
+    checked, skipped = _check(session, importer, upload)
+    upload.preview = _preview(checked, skipped)
+    return checked
+
+
+def _check(
+    session: Session, importer: Importer[R], upload: Upload
+) -> tuple[Checked[R], Sequence[int]]:
     data = _data(upload)
     if data is None:
         message = _("Tệp đã được ghi hoặc đã hết hạn. Hãy tải lên lại.")
-        return Checked(problems=[Problem(0, "", "", message)])
+        return Checked(problems=[Problem(0, "", "", message)]), []
     try:
         table = read_table(data, upload.filename, importer.columns)
     except Invalid as error:
-        return Checked(problems=[Problem(0, "", "", error.message)])
+        return Checked(problems=[Problem(0, "", "", error.message)]), []
     event = session.get(Event, upload.event_id) if upload.event_id is not None else None
     organiser = session.get(Organiser, upload.organiser_id)
     checked = importer.check(table, importer.context(session, event, organiser))
     checked.problems[:0] = table.problems
-    upload.preview = _preview(checked, table.skipped)
-    return checked
+    return checked, table.skipped
 
 
 def _preview(checked: Checked[Any], skipped: Sequence[int]) -> dict[str, Any]:

@@ -346,6 +346,18 @@ def parse_flag(value: Cell) -> bool:
     raise Unreadable(_("“%(value)s”: hãy ghi x (hoặc “có”), hoặc để trống.", value=shown(value)))
 
 
+def unknown_unit(code: str) -> str:
+    """A unit code that is no unit's: the template's guide lists them."""
+    return str(
+        _(
+            "Mã đơn vị %(code)s không có trong danh sách đơn vị. Xem các mã đơn vị ở trang "
+            "“%(guide)s” của tệp mẫu.",
+            code=code,
+            guide=GUIDE_SHEET,
+        )
+    )
+
+
 def parse_choice(value: Cell, choices: Mapping[str, T]) -> T | None:
     """One of ``choices`` (keyed by name), matched without regard to case or accents; empty is
     None. The refusal lists the names when they are few, else sends to the template's guide."""

@@ -44,6 +44,7 @@ from core.imports import (
     parse_money,
     parse_percent,
     shown,
+    unknown_unit,
 )
 from core.models import Event, Organiser, Unit
 from initiatives.models import (
@@ -462,14 +463,7 @@ def _initiative(
     typed = first.text("unit", 32).upper()
     unit = known.units.get(typed, "")
     if typed and not unit:
-        first.fault(
-            "unit",
-            _(
-                "Mã đơn vị %(code)s không có trong danh sách đơn vị. Xem trang “Mã đơn vị” "
-                "của tệp mẫu.",
-                code=typed,
-            ),
-        )
+        first.fault("unit", unknown_unit(typed))
     theme = first.choice("theme", known.themes) or ""
     field = first.choice("field", known.fields) or ""
     benefit = first.read("benefit", parse_money)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from core.errors import Invalid
 from core.i18n import sort_key
 from core.importing import Checked, Importer, Item, Status, register
-from core.imports import Column, Problem, RowReader, Table, keyed, parse_flag
+from core.imports import Column, Problem, RowReader, Table, keyed, parse_flag, unknown_unit
 from core.models import Event, Organiser, Unit
 from core.service import SEALED
 from scoring.models import Judge, JuryRole
@@ -135,12 +135,7 @@ def check(table: Table, jury: Jury) -> Checked[JudgeRecord]:
         typed = reader.text("unit", 32).upper()
         unit = jury.units.get(typed, "")
         if typed and not unit:
-            message = _(
-                "Mã đơn vị %(code)s không có trong danh sách đơn vị. Xem trang “Mã đơn vị” "
-                "của tệp mẫu.",
-                code=typed,
-            )
-            reader.fault("unit", message)
+            reader.fault("unit", unknown_unit(typed))
         chair = bool(reader.read("chair", parse_flag))
         if code in seen:
             reader.fault("code", _("Mã %(code)s đã có ở dòng %(row)s.", code=code, row=seen[code]))

@@ -149,6 +149,35 @@ def test_five_bad_rows_in_a_hundred_are_each_shown_and_nothing_is_written(app, s
     assert counts(app) == (0, 0, 0, 0)
 
 
+def test_an_unknown_unit_sends_to_the_templates_guide_where_the_codes_are(app, setup):
+    _event, client, path = setup
+    rows = [HEADER, row("SK-0001", "Sáng kiến", "Nguyễn Văn Hùng", "100", unit="KHONGCO")]
+    _url, page = upload(app, client, path, xlsx(rows))
+    [problem] = cells(page, "import-problems")
+    assert problem[1:] == [
+        "Mã đơn vị",
+        "KHONGCO",
+        "Mã đơn vị KHONGCO không có trong danh sách đơn vị. Xem các mã đơn vị ở trang "
+        "“Hướng dẫn” của tệp mẫu.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "says"),
+    [
+        (b"not a workbook", "du-lieu.xlsx", "Không đọc được tệp .xlsx"),
+        (b"T\xean s\xe1ng ki\xean\n", "du-lieu.csv", "UTF-8"),  # saved as Windows-1258
+    ],
+)
+def test_a_file_that_cannot_be_read_says_why_on_the_check_page(app, setup, data, filename, says):
+    _event, client, path = setup
+    url, page = upload(app, client, path, data, filename)
+    problems = cells(page, "import-problems")
+    assert len(problems) == 1 and says in problems[0][3]
+    assert client.post(url + "/apply").status_code == 409
+    assert counts(app) == (0, 0, 0, 0)
+
+
 def test_a_csv_of_decomposed_vietnamese_with_semicolons_and_an_empty_row(app, setup):
     _event, client, path = setup
     title = "Robot sửa chữa dây chống sét và cáp quang OPGW"
