@@ -29,6 +29,7 @@ from core.i18n import clock, day, nfc, number, sort_key
 from core.models import AuditLog, Event, Round, utcnow
 from initiatives.models import Initiative
 from scoring import certificates, minutes, results
+from scoring.audit_log import ACTIONS
 from scoring.manage.jury import JURY_ROLE_NAMES
 from scoring.manage.results import FLAG_NAMES, METHOD_HINTS, METHOD_NAMES, PRIZE_NAMES
 from scoring.models import (
@@ -347,6 +348,30 @@ def render_batch(progress: jobs.Progress, params: dict[str, Any]) -> dict[str, A
         }
 
 
+def _subject_names(session: Session, event: Event) -> dict[str, str]:
+    """What the minutes call the audit log's subjects: an entry by its title, a round by its
+    name."""
+    entries = session.execute(
+        select(Entry.id, Initiative.title)
+        .join(Initiative, Initiative.id == Entry.initiative_id)
+        .join(Round, Round.id == Entry.round_id)
+        .where(Round.event_id == event.id)
+    ).tuples()
+    rounds = session.execute(select(Round.id, Round.name).where(Round.event_id == event.id))
+    return {f"entry:{key}": title for key, title in entries} | {
+        f"round:{key}": name for key, name in rounds.tuples()
+    }
+
+
+def _resolution(log: AuditLog, names: dict[str, str]) -> str:
+    """One line of the minutes' resolutions: when, what was done to what, and why."""
+    what = str(ACTIONS.get(log.action, ""))
+    name = names.get(log.subject)
+    if what and name:
+        what = f"{what} “{name}”"
+    return f"{day(log.at)} {clock(log.at)}: " + (f"{what}: {log.reason}" if what else log.reason)
+
+
 def _spread(raw: results.Standing) -> str:
     if raw.low is None or raw.high is None:
         return "–"
@@ -398,7 +423,8 @@ def minutes_of(session: Session, event: Event) -> minutes.Minutes:
         .where(AuditLog.event_id == event.id, AuditLog.reason != "")
         .order_by(AuditLog.id)
     ).all()
-    resolutions = [f"{day(log.at)} {clock(log.at)}: {log.reason}" for log in reasons]
+    names = _subject_names(session, event)
+    resolutions = [_resolution(log, names) for log in reasons]
     seals = seals_in_force(session, event)
     rounds = session.scalars(
         select(Round).where(Round.event_id == event.id).order_by(Round.position)

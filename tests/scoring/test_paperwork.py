@@ -11,7 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from core import db, qr
+from core import audit, db, qr
 from core.models import Event, EventRole, JobStatus, Round
 from initiatives.models import Author
 from scoring import paperwork
@@ -304,6 +304,45 @@ def test_the_minutes_print_the_jury_the_standings_and_the_seals(
     seal_round(app, contest, "cd" * 32)
     text = "\n".join(pages_of(manager.get(f"/manage/{contest.slug}/minutes.pdf").data))
     assert "cd" * 32 in text and "chưa khóa" not in text
+
+
+def test_the_minutes_say_what_each_reason_was_given_for(app, contest):
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        event = session.get(Event, contest.event.id)
+        entry = session.get(Entry, contest.entries[0])
+        first_round = session.get(Round, entry.round_id)
+        audit.record(
+            session,
+            "organiser:1",
+            "entry.withdrawn",
+            f"entry:{entry.id}",
+            event_id=event.id,
+            reason="Tác giả xin rút",
+        )
+        audit.record(
+            session,
+            "organiser:1",
+            "round.reopened",
+            f"round:{first_round.id}",
+            event_id=event.id,
+            reason="Nhập thiếu một phiếu",
+        )
+        audit.record(
+            session,
+            "organiser:1",
+            "event.status",
+            f"event:{event.id}",
+            event_id=event.id,
+            reason="Chờ Ban Tổ chức duyệt",
+        )
+        title, round_name = entry.initiative.title, first_round.name
+    with app.test_request_context(), db.unit_of_work() as session:
+        lines = paperwork.minutes_of(session, session.get(Event, contest.event.id)).resolutions
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        f"Rút bài dự thi “{title}”: Tác giả xin rút",
+        f"Mở lại vòng thi “{round_name}”: Nhập thiếu một phiếu",
+        "Đổi trạng thái sự kiện: Chờ Ban Tổ chức duyệt",
+    ]
 
 
 def test_who_may_have_the_paperwork(factory, contest, organiser_client, judge_client):
