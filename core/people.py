@@ -100,6 +100,10 @@ def clean_email(value: str) -> str:
     return nfc(value).strip().lower()
 
 
+def looks_like_email(email: str) -> bool:
+    return "@" in email and len(email) <= MAX_EMAIL
+
+
 def password_problem(password: str) -> str | None:
     """Why a new password cannot be used, if it cannot."""
     if len(password) < MIN_PASSWORD:
@@ -131,6 +135,8 @@ def add_member(
 ) -> EventMember:
     """Give the organiser with ``email`` a role in ``event``; one already in it is left as is."""
     email = clean_email(email)
+    if not looks_like_email(email):
+        raise Invalid("invalid_email", _("Hãy nhập một địa chỉ email hợp lệ."), field="email")
     organiser = session.scalar(select(Organiser).where(Organiser.email == email))
     if organiser is None:
         message = _("Chưa có tài khoản nào với email %(email)s.", email=email)
@@ -441,7 +447,7 @@ class NewAccount:
             errors["name"] = _("Hãy nhập họ và tên.")
         elif len(name) > MAX_NAME:
             errors["name"] = _("Họ và tên dài quá %(count)s ký tự.", count=MAX_NAME)
-        if "@" not in email or len(email) > MAX_EMAIL:
+        if not looks_like_email(email):
             errors["email"] = _("Hãy nhập một địa chỉ email hợp lệ.")
         if password and (problem := password_problem(password)):
             errors["password"] = problem

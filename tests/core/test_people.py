@@ -108,6 +108,15 @@ def test_an_email_without_an_account_says_who_can_make_one(app, factory, event, 
     assert roles(app, event) == {owner.email: EventRole.OWNER}
 
 
+@pytest.mark.parametrize("typed", ["", "   ", "khong-phai-email"])
+def test_adding_without_an_email_asks_for_one_and_offers_no_account(app, factory, event, typed):
+    admin = as_client(app, factory.organiser(admin=True, event=event, role=EventRole.OWNER))
+    answer = admin.post(f"/manage/{event.slug}/people/add", data={"email": typed, "role": "viewer"})
+    assert answer.status_code == 422
+    assert "Hãy nhập một địa chỉ email hợp lệ." in text(answer)
+    assert "Chưa có tài khoản" not in text(answer) and "/manage/organisers/new" not in text(answer)
+
+
 def test_adding_someone_already_in_the_event_changes_nothing(app, factory, event, owner):
     viewer = factory.organiser(event=event, role=EventRole.VIEWER)
     answer = as_client(app, owner).post(
