@@ -31,6 +31,7 @@ from core import audit, db, signals
 from core.auth import admin_required, signed_in_organiser
 from core.errors import Conflict, Invalid, NotFound
 from core.i18n import nfc, sort_key
+from core.imports import Unreadable, parse_whole
 from core.models import Base, Organiser, Unit
 from core.models.base import MAX_ID
 
@@ -189,11 +190,13 @@ def read_unit_form(form: Mapping[str, str]) -> UnitInput:
         errors["name"] = _("Tên đơn vị dài quá %(limit)s ký tự.", limit=MAX_NAME)
     if parent and not NUMBER.fullmatch(parent):
         errors["parent"] = _("Đơn vị cấp trên này không có trong danh sách.")
-    if staff and not NUMBER.fullmatch(staff):
+    try:
+        staff_count = parse_whole(staff)  # 12500 or 12.500, as the list of units writes it
+    except Unreadable:
         errors["staff_count"] = _("Số CBCNV là một số nguyên từ 0 trở lên, hoặc để trống.")
     if errors:
         raise Invalid("invalid_unit", _("Hãy sửa các ô được đánh dấu."), fields=errors)
-    return UnitInput(code, name, int(parent) if parent else None, int(staff) if staff else None)
+    return UnitInput(code, name, int(parent) if parent else None, staff_count)
 
 
 # --- Writes: each takes the write session, flushes, audits and raises domain errors -------------

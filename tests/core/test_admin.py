@@ -150,6 +150,14 @@ def test_an_empty_headcount_is_unknown_not_zero(app, admin, evncpc):
     ]
 
 
+@pytest.mark.parametrize("typed", ["12500", "12.500", "12 500"])
+def test_a_headcount_may_be_written_as_the_list_of_units_writes_it(app, admin, evncpc, typed):
+    unit = stored(app, "PCQNAM")
+    form = {"code": "PCQNAM", "name": "Công ty Điện lực Quảng Nam", "staff_count": typed}
+    assert admin.post(f"/manage/units/{unit.id}", data=form).status_code == 302
+    assert stored(app, "PCQNAM").staff_count == 12500
+
+
 def test_editing_a_unit_renames_and_moves_it(app, admin, evncpc, factory):
     npc = factory.unit(code="EVNNPC", name="Tổng công ty Điện lực miền Bắc")
     unit = stored(app, "PCQNAM")
