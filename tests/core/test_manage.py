@@ -138,6 +138,7 @@ def test_the_overview_shows_what_stops_the_next_step(factory, organiser_client):
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert 'role="alert"' in html and "Chưa có giám khảo." in html
+    assert "Chưa thể chuyển trạng thái. Cần xử lý trước:" in html
     assert "Đang mở đăng ký" in html
 
 
@@ -156,7 +157,10 @@ def test_a_manager_runs_the_day_and_the_owner_locks_it(factory, organiser_client
     owner = organiser_client(contest.event, EventRole.OWNER)
     page = owner.get(f"/manage/{contest.slug}/").get_data(as_text=True)
     assert "Tôi đã đọc cảnh báo trên và vẫn muốn tiếp tục" in page
-    assert post(owner, f"/manage/{contest.slug}/status", {"to": "locked"}).status_code == 409
+    warned = post(owner, f"/manage/{contest.slug}/status", {"to": "locked"})
+    assert warned.status_code == 409
+    assert "Chỉ còn cảnh báo: đọc chúng, rồi đánh dấu ô" in warned.get_data(as_text=True)
+    assert "Chưa thể chuyển trạng thái" not in warned.get_data(as_text=True)
     done = post(owner, f"/manage/{contest.slug}/status", {"to": "locked", "override": "1"})
     assert done.status_code == 302
 
