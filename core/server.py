@@ -136,6 +136,17 @@ class Handler(pywsgi.WSGIHandler):  # type: ignore[misc]
             self.socket.settimeout(self.server.websocket_timeout)
         return environ
 
+    def run_application(self) -> None:
+        try:
+            super().run_application()
+        except OSError as error:
+            if error.args:
+                raise
+            # Engine.IO says that a websocket's client has gone with a bare OSError(), which
+            # gevent cannot read (it looks at its errno): the connection is over, and a
+            # traceback on the organiser's console would say nothing true.
+            self.close_connection = True
+
     def _handle_client_error(self, ex: Exception) -> Any:
         if isinstance(ex, TimeoutError):  # the headers never came: close, answering nothing
             line = redacted(self.requestline or "")

@@ -1,10 +1,12 @@
-"""The production server's pure parts; tests/e2e/test_network.py runs the server itself."""
+"""The production server's parts, one connection at most; tests/e2e/test_network.py runs the
+server itself."""
 
 from __future__ import annotations
 
 import gc
 from typing import Any
 
+import gevent.socket
 import pytest
 from flask import Flask
 
@@ -58,3 +60,21 @@ def test_what_was_loaded_before_the_first_request_is_out_of_the_collectors_sight
         gc.unfreeze()
     # The app's modules, mappers and catalogues: far more than a few stray objects.
     assert frozen_when_serving[0] > 50_000
+
+
+def test_a_websocket_whose_client_has_gone_ends_its_connection_quietly(capfd) -> None:
+    def application(_environ: Any, _start_response: Any) -> Any:
+        raise OSError()  # how Engine.IO says that a websocket's client has gone
+
+    running = server.Server(
+        ("127.0.0.1", 0), application, read_timeout=5, websocket_timeout=5, connections=2
+    )
+    running.start()
+    try:
+        client = gevent.socket.create_connection(running.address)
+        client.sendall(b"GET /socket.io/ HTTP/1.1\r\nHost: laptop\r\n\r\n")
+        assert client.recv(100) == b""  # closed, answering nothing
+        client.close()
+    finally:
+        running.stop()
+    assert "Traceback" not in capfd.readouterr().err
