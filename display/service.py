@@ -179,8 +179,11 @@ def set_mode(
     if chosen is None:
         raise Invalid("invalid_mode", _("Hãy chọn nội dung cho màn hình."))
     before = {"mode": screen.mode.value, "settings": screen.payload}
+    settings = parse_settings(fields, screen.payload or {})
+    if chosen.mode == ScreenMode.ANNOUNCEMENT and not settings.get("text"):
+        raise Invalid("empty_announcement", _("Hãy nhập nội dung thông báo."))
     screen.mode = chosen.mode
-    screen.payload = parse_settings(fields, screen.payload or {})
+    screen.payload = settings
     session.flush()
     audit.record(
         session,

@@ -86,6 +86,10 @@ def test_bad_input_is_refused_and_changes_nothing(app, factory, organiser_client
     assert client.post(url, data={"mode": "no-such-mode"}).status_code == 422
     assert client.post(url, data={"mode": "pitching", "minutes": "0"}).status_code == 422
     assert client.post(url, data={"mode": "announcement", "text": "x" * 301}).status_code == 422
+    empty = client.post(url, data={"mode": "announcement", "text": "   "})
+    assert empty.status_code == 422 and "Hãy nhập nội dung thông báo." in empty.get_data(
+        as_text=True
+    )
     assert client.post(f"/manage/{event.slug}/screens/999999/mode", data={}).status_code == 404
     assert screens_of(app, event)["Hội trường"].mode == ScreenMode.LEADERBOARD
 
