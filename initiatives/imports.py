@@ -581,7 +581,7 @@ def _authors(
             rows=rows,
             total=_share(total),
         )
-        readers[0].fault("contribution", message, total)
+        readers[0].fault("contribution", message, _share(total))
         return None
     return tuple(authors)
 

@@ -143,6 +143,7 @@ def test_five_bad_rows_in_a_hundred_are_each_shown_and_nothing_is_written(app, s
         (42, "Chuyên đề"),
     ]
     assert "cộng lại là 110%" in problems[0][3] and "dòng 2, 3" in problems[0][3]
+    assert problems[0][2] == "110"  # the total, written as the message writes it
     assert "dd/mm/yyyy" in problems[1][3]
     assert "Sửa các dòng có lỗi trong tệp rồi tải lên lại" in page
     assert client.post(url + "/apply").status_code == 409
