@@ -43,6 +43,17 @@ def test_a_fresh_install_creates_its_administrator_in_the_browser(fresh, browser
     ).to_be_visible()
     expect(page.get_by_text("Bạn là quản trị viên hệ thống")).to_be_visible()
 
+    # On a phone, a venue typed as one long word wraps instead of pushing the page sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{fresh.url}/manage/new")
+    page.get_by_label("Tên sự kiện").fill("Ngày hội Lao động sáng tạo 2026")
+    page.get_by_label("Ngày tổ chức").fill("05/12/2026")
+    page.get_by_label("Địa điểm").fill("HộitrườngTrungtâm" * 15)
+    page.get_by_role("button", name="Tạo sự kiện").click()
+    page.goto(f"{fresh.url}/manage/")
+    expect(page.get_by_text("Ngày hội Lao động sáng tạo 2026")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
     other = browser.new_page()
     other.goto(f"{fresh.url}/setup")
     expect(other).to_have_url(f"{fresh.url}/login")
