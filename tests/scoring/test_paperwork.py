@@ -181,6 +181,7 @@ def test_issuing_prints_a_batch_in_a_job_and_each_code_verifies(
     assert "Giấy chứng nhận hợp lệ" in text and "Trần Thị Thu Hà, Lê Minh Tuấn" in text
     assert "Giải Nhất" in text and "Sáng kiến số 1" in text and "ab" * 32 in text
     assert "đang có hiệu lực" in text
+    assert f"<dd>{spaced_code(found[0].code)}</dd>" in text  # as printed on the certificate
     # As typed off paper: lower case, with the dash.
     typed = spaced_code(found[0].code).lower()
     assert client.get(f"/verify/{typed}").status_code == 200
