@@ -426,10 +426,16 @@ test("a draft meeting sheet_exists is refused and gives way: only a submit takes
 });
 
 test("the sheets changed on the tablet and not on their way are the edited ones", async () => {
+  const edit = sheet(12, { submit: true });
+  const server = { id: "sheet-15", status: "submitted", scores: { ...edit.scores }, comment: edit.comment };
   const storage = new MemoryStorage({
-    [`sangtao:sheet:${JUDGE}:12`]: JSON.stringify({ pending: null, edit: sheet(12, { submit: true }) }),
+    [`sangtao:sheet:${JUDGE}:12`]: JSON.stringify({ pending: null, edit }),
     [`sangtao:sheet:${JUDGE}:13`]: JSON.stringify({ pending: null, edit: null }),
     [`sangtao:sheet:${JUDGE + 1}:14`]: JSON.stringify({ pending: null, edit: sheet(14, { submit: true }) }),
+    // Refused (the round is locked): kept to be seen, never to be sent again.
+    [`sangtao:sheet:${JUDGE}:16`]: JSON.stringify({ pending: null, edit: sheet(16), code: "round_locked" }),
+    // Changed back to what the server holds.
+    [`sangtao:sheet:${JUDGE}:15`]: JSON.stringify({ pending: null, edit: sheet(15), server }),
   });
   const { outbox } = await open({ storage });
   assert.deepEqual(outbox.edited(), ["12"]);

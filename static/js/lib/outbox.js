@@ -96,6 +96,12 @@ export function createOutbox({ judge, api, csrf, csrfUrl, storage, fetch, timers
     const { id, entry, scores, comment, submit } = payload;
     return { id, entry, scores, comment, submit };
   }
+  function sameSheet(a, b) {
+    const keys = new Set([...Object.keys(a.scores || {}), ...Object.keys(b.scores || {})]);
+    const value = (sheet, key) => (sheet.scores || {})[key] ?? null;
+    const same = [...keys].every((key) => value(a, key) === value(b, key));
+    return same && (a.comment || "") === (b.comment || "");
+  }
   function sameVersion(record, payload) {
     return JSON.stringify(record.pending) === JSON.stringify(payload);
   }
@@ -256,11 +262,13 @@ export function createOutbox({ judge, api, csrf, csrfUrl, storage, fetch, timers
     write,
     // The entries whose sheet waits on the tablet, in the order they are sent.
     waiting: () => line().map((item) => item.entry),
-    // The entries whose sheet has a change kept on the tablet and not on its way: a submitted
-    // sheet changed and not sent again, or a change the server refused.
+    // The entries whose submitted sheet was changed on the tablet and not sent again: an edit
+    // not on its way, not refused (a locked round's is kept only to be seen), and other than
+    // what the server holds.
     edited: () =>
       records()
-        .filter(({ record }) => record.edit && !record.pending)
+        .filter(({ record }) => record.edit && !record.pending && !record.code)
+        .filter(({ record }) => !record.server || !sameSheet(record.edit, record.server))
         .map(({ entry }) => entry),
     isSending: (entry) => sending === String(entry),
     listen(listener) {

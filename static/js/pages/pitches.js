@@ -74,6 +74,11 @@ function showAcknowledged() {
   });
 }
 
+// Changed sheets the judge can open from this list (a withdrawn entry's is no longer here).
+function edited() {
+  return outbox.edited().filter((entry) => badge(entry));
+}
+
 function mark(entry, label) {
   const b = badge(entry);
   if (b) {
@@ -84,17 +89,17 @@ function mark(entry, label) {
 
 function render() {
   const waiting = outbox.waiting();
-  const edited = outbox.edited();
+  const changed = edited();
   stuck.textContent = "";
   waiting.forEach((entry) => {
     mark(entry, text.waiting);
     const { retry } = outbox.read(entry);
     if (retry) stuck.appendChild(stuckLine(entry, retry));
   });
-  edited.forEach((entry) => mark(entry, text.edited));
+  changed.forEach((entry) => mark(entry, text.edited));
   const lines = [];
   if (waiting.length) lines.push(text.banner.replace("{count}", String(waiting.length)));
-  if (edited.length) lines.push(text.editedBanner.replace("{count}", String(edited.length)));
+  if (changed.length) lines.push(text.editedBanner.replace("{count}", String(changed.length)));
   banner.hidden = lines.length === 0;
   banner.textContent = lines.join(" ");
   stuck.hidden = stuck.children.length === 0;
@@ -110,6 +115,6 @@ render();
 
 // Sheets still on the tablet would wait there, unsent, until the judge's card is scanned again.
 document.getElementById("judge-logout").addEventListener("submit", (event) => {
-  const count = outbox.waiting().length + outbox.edited().length;
+  const count = outbox.waiting().length + edited().length;
   if (count && !window.confirm(text.logout.replace("{count}", String(count)))) event.preventDefault();
 });
