@@ -147,9 +147,11 @@ async function page(event) {
   return network.catch(() => notKept());
 }
 
-// Signing out: the pages are forgotten once the server has answered, which ends the session (a
-// page asked before the answer was asked for the judge: numbered earlier, it is not kept). Without
-// network the tablet is still signed in: it keeps the judge's pages and says so.
+// Signing out: the pages are forgotten once the server has answered that the session is over
+// (its redirect, or that it knew no session): a page asked before that answer was asked for the
+// judge, numbered earlier, and is not kept. Without network, or with an answer from no server of
+// ours (a proxy's 502 while it restarts), the tablet is still signed in: it keeps the judge's pages
+// and says so. Any other answer (a form too old) is shown as it is.
 async function signOut(request) {
   let answer;
   try {
@@ -157,8 +159,12 @@ async function signOut(request) {
   } catch {
     return notice(signOutOffline);
   }
-  await forget(ask());
-  return answer;
+  const redirected = answer.type === "opaqueredirect" || (answer.status >= 300 && answer.status < 400);
+  if (redirected || answer.ok || answer.status === 401) {
+    await forget(ask());
+    return answer;
+  }
+  return answer.status >= 500 ? notice(signOutOffline) : answer;
 }
 
 // The shell's files never change at one URL: kept first, then the network (kept too when

@@ -213,6 +213,17 @@ test("a signing out without network keeps the judge's pages and says it did not 
   assert.deepEqual(tablet.caches.pages(), { "sangtao-pages-1": ["/judge"] });
 });
 
+test("a signing out that no server of ours answered keeps the judge's pages and says so", async () => {
+  const tablet = worker();
+  await tablet.open("/judge");
+  await waiting(tablet, "/judge").answer(1);
+  await tablet.signOut();
+  await waiting(tablet, "/judge/logout").answer(null, 502);
+  await tablet.done();
+  assert.match(await onScreen(tablet.shown.at(-1)), /Chưa đăng xuất được/);
+  assert.deepEqual(tablet.caches.pages(), { "sangtao-pages-1": ["/judge"] });
+});
+
 test("the same judge's pages that land late are still kept", async () => {
   const tablet = worker();
   await tablet.open("/judge");
