@@ -50,6 +50,8 @@ def test_a_fresh_install_creates_its_administrator_in_the_browser(fresh, browser
     page.get_by_label("Ngày tổ chức").fill("05/12/2026")
     page.get_by_label("Địa điểm").fill("HộitrườngTrungtâm" * 15)
     page.get_by_role("button", name="Tạo sự kiện").click()
+    expect(page.get_by_role("heading", name="Ngày hội Lao động sáng tạo 2026")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the event's overview
     page.goto(f"{fresh.url}/manage/")
     expect(page.get_by_text("Ngày hội Lao động sáng tạo 2026")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
