@@ -38,11 +38,12 @@ from scoring.models import (
     Entry,
     Judge,
     Paperwork,
+    ScoreSheet,
     Seal,
     new_certificate_code,
 )
 from scoring.results.awards import PRIZES
-from scoring.standings import compare
+from scoring.standings import compare, contest_sheets
 
 CERTIFICATES = "certificates"
 TEXT_FIELDS = {
@@ -350,7 +351,7 @@ def render_batch(progress: jobs.Progress, params: dict[str, Any]) -> dict[str, A
 
 def _subject_names(session: Session, event: Event) -> dict[str, str]:
     """What the minutes call the audit log's subjects: an entry by its title, a round by its
-    name."""
+    name, a sheet by its judge and entry."""
     entries = session.execute(
         select(Entry.id, Initiative.title)
         .join(Initiative, Initiative.id == Entry.initiative_id)
@@ -358,9 +359,17 @@ def _subject_names(session: Session, event: Event) -> dict[str, str]:
         .where(Round.event_id == event.id)
     ).tuples()
     rounds = session.execute(select(Round.id, Round.name).where(Round.event_id == event.id))
-    return {f"entry:{key}": title for key, title in entries} | {
-        f"round:{key}": name for key, name in rounds.tuples()
-    }
+    sheets = session.execute(
+        contest_sheets(ScoreSheet.id, Judge.name, Initiative.title).join(
+            Initiative, Initiative.id == Entry.initiative_id
+        ),
+        {"event_id": event.id},
+    ).tuples()
+    return (
+        {f"entry:{key}": title for key, title in entries}
+        | {f"round:{key}": name for key, name in rounds.tuples()}
+        | {f"score_sheet:{key}": f"{judge} – {title}" for key, judge, title in sheets}
+    )
 
 
 def _resolution(log: AuditLog, names: dict[str, str]) -> str:
@@ -418,9 +427,15 @@ def minutes_of(session: Session, event: Event) -> minutes.Minutes:
                 prize=str(PRIZE_NAMES[prize]) if prize else "",
             )
         )
+    # The jury's matters given a reason (a withdrawal, a round reopened...): not the other
+    # writes of the event's log (an import, a vote voided at the booths).
     reasons = session.scalars(
         select(AuditLog)
-        .where(AuditLog.event_id == event.id, AuditLog.reason != "")
+        .where(
+            AuditLog.event_id == event.id,
+            AuditLog.reason != "",
+            AuditLog.action.in_(list(ACTIONS)),
+        )
         .order_by(AuditLog.id)
     ).all()
     names = _subject_names(session, event)

@@ -16,7 +16,7 @@ from core.models import Event, EventRole, JobStatus, Round
 from initiatives.models import Author
 from scoring import paperwork
 from scoring.certificates import Printed, certificates_pdf, dated, place_of, spaced_code
-from scoring.models import Certificate, Entry, Seal
+from scoring.models import Certificate, Entry, ScoreSheet, Seal
 from tests.core.test_jobs import finished
 
 AUTHORS = ["Nguyễn Văn Hùng", "Trần Thị Thu Hà", "Lê Minh Tuấn", "Phạm Quốc Bảo", "Võ Thanh Tùng"]
@@ -307,10 +307,28 @@ def test_the_minutes_print_the_jury_the_standings_and_the_seals(
     assert "cd" * 32 in text and "chưa khóa" not in text
 
 
-def test_the_minutes_say_what_each_reason_was_given_for(app, contest):
+def test_the_minutes_say_what_each_reason_was_given_for(app, factory, client, contest):
+    award_winning(factory, client, contest)
     with app.app_context(), db.unit_of_work(write=True) as session:
         event = session.get(Event, contest.event.id)
         entry = session.get(Entry, contest.entries[0])
+        sheet = session.scalars(select(ScoreSheet).where(ScoreSheet.entry_id == entry.id)).first()
+        audit.record(
+            session,
+            "organiser:1",
+            "initiative.listed",
+            f"initiative:{entry.initiative_id}",
+            event_id=event.id,
+            reason="import",
+        )  # not the jury's matter
+        audit.record(
+            session,
+            "judge:9",
+            "sheet.outlier_resolved",
+            f"score_sheet:{sheet.id}",
+            event_id=event.id,
+            reason="Giám khảo giữ điểm",
+        )
         first_round = session.get(Round, entry.round_id)
         audit.record(
             session,
@@ -337,9 +355,11 @@ def test_the_minutes_say_what_each_reason_was_given_for(app, contest):
             reason="Chờ Ban Tổ chức duyệt",
         )
         title, round_name = entry.initiative.title, first_round.name
+        judge = sheet.judge.name
     with app.test_request_context(), db.unit_of_work() as session:
         lines = paperwork.minutes_of(session, session.get(Event, contest.event.id)).resolutions
     assert [line.split(": ", 1)[1] for line in lines] == [
+        f"Ghi nhận phiếu lệch “{judge} – {title}”: Giám khảo giữ điểm",
         f"Rút bài dự thi “{title}”: Tác giả xin rút",
         f"Mở lại vòng thi “{round_name}”: Nhập thiếu một phiếu",
         "Đổi trạng thái sự kiện: Chờ Ban Tổ chức duyệt",
