@@ -346,14 +346,16 @@ def parse_flag(value: Cell) -> bool:
     raise Unreadable(_("“%(value)s”: hãy ghi x (hoặc “có”), hoặc để trống.", value=shown(value)))
 
 
-def unknown_unit(code: str) -> str:
-    """A unit code that is no unit's: the template's guide lists them."""
+def unknown_unit(code: str, column: Column, units: int) -> str:
+    """A unit code that is no unit's: sent to the template's sheet that lists the codes, the
+    guide, or a sheet of their own when there are too many of them (see :func:`write_template`)."""
+    sheet = column.label[:31] if units > LISTED_CHOICES else GUIDE_SHEET
     return str(
         _(
             "Mã đơn vị %(code)s không có trong danh sách đơn vị. Xem các mã đơn vị ở trang "
-            "“%(guide)s” của tệp mẫu.",
+            "“%(sheet)s” của tệp mẫu.",
             code=code,
-            guide=GUIDE_SHEET,
+            sheet=sheet,
         )
     )
 

@@ -463,7 +463,7 @@ def _initiative(
     typed = first.text("unit", 32).upper()
     unit = known.units.get(typed, "")
     if typed and not unit:
-        first.fault("unit", unknown_unit(typed))
+        first.fault("unit", unknown_unit(typed, first.columns["unit"], len(known.units)))
     theme = first.choice("theme", known.themes) or ""
     field = first.choice("field", known.fields) or ""
     benefit = first.read("benefit", parse_money)

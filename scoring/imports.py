@@ -135,7 +135,7 @@ def check(table: Table, jury: Jury) -> Checked[JudgeRecord]:
         typed = reader.text("unit", 32).upper()
         unit = jury.units.get(typed, "")
         if typed and not unit:
-            reader.fault("unit", unknown_unit(typed))
+            reader.fault("unit", unknown_unit(typed, reader.columns["unit"], len(jury.units)))
         chair = bool(reader.read("chair", parse_flag))
         if code in seen:
             reader.fault("code", _("Mã %(code)s đã có ở dòng %(row)s.", code=code, row=seen[code]))

@@ -1,10 +1,12 @@
 """Importing initiatives with their authors into an event, from real XLSX and CSV files."""
 
+import io
 import unicodedata
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from core import db
@@ -150,8 +152,13 @@ def test_five_bad_rows_in_a_hundred_are_each_shown_and_nothing_is_written(app, s
     assert counts(app) == (0, 0, 0, 0)
 
 
-def test_an_unknown_unit_sends_to_the_templates_guide_where_the_codes_are(app, setup):
+@pytest.mark.parametrize(("more_units", "sheet"), [(0, "Hướng dẫn"), (12, "Mã đơn vị")])
+def test_an_unknown_unit_sends_to_the_templates_sheet_where_the_codes_are(
+    app, factory, setup, more_units, sheet
+):
     _event, client, path = setup
+    for number in range(more_units):
+        factory.unit(code=f"DV{number:02d}", name=f"Đơn vị {number}")
     rows = [HEADER, row("SK-0001", "Sáng kiến", "Nguyễn Văn Hùng", "100", unit="KHONGCO")]
     _url, page = upload(app, client, path, xlsx(rows))
     [problem] = cells(page, "import-problems")
@@ -159,8 +166,10 @@ def test_an_unknown_unit_sends_to_the_templates_guide_where_the_codes_are(app, s
         "Mã đơn vị",
         "KHONGCO",
         "Mã đơn vị KHONGCO không có trong danh sách đơn vị. Xem các mã đơn vị ở trang "
-        "“Hướng dẫn” của tệp mẫu.",
+        f"“{sheet}” của tệp mẫu.",
     ]
+    template = load_workbook(io.BytesIO(client.get(path + "/template.xlsx").data))
+    assert any("PCQNAM" in str(cell.value) for line in template[sheet].iter_rows() for cell in line)
 
 
 @pytest.mark.parametrize(
