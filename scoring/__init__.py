@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     from scoring import (
         api,
         appearances,
+        certificates,
         dashboard,
         events,
         imports,
@@ -36,6 +37,8 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(verify.bp)
+    # A certificate's code on a page is written as on the certificate, in two halves.
+    app.add_template_filter(certificates.spaced_code, "spaced_code")
     app.register_blueprint(api.bp)
     # The chair's pages and downloads first: tests/core/test_routes.py visits the routes in this
     # order, and the jury page's printing of cards gives the chair a new card (which signs every

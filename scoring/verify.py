@@ -17,14 +17,11 @@ from sqlalchemy import select
 from core import db
 from core.auth import limiter, public
 from core.views import by_address, setting
-from scoring.certificates import spaced_code
 from scoring.manage.paperwork import TIER_NAMES
 from scoring.manage.results import PRIZE_NAMES
 from scoring.models import CODE_ALPHABET, Certificate
 
 bp = Blueprint("scoring_verify", __name__)
-# A code on a page is written as on the certificate, in two halves.
-bp.add_app_template_filter(spaced_code, "spaced_code")
 
 
 def typed_code(code: str) -> str:
