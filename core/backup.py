@@ -89,6 +89,9 @@ class Part:
     # The column holding a file's path under ``folder()``, carried in the ZIP.
     file: str | None = None
     folder: Callable[[], Path] | None = None
+    # JSON columns whose keys are the ids of another table's rows (a run-sheet step's modes by
+    # screen), by the table: mapped to the new ids once every table is restored.
+    keyed_by: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def table(self) -> Table:
@@ -109,9 +112,10 @@ def owned(
     rows: Callable[[int], Select[Any]],
     *,
     renew: Mapping[str, Renew] | None = None,
+    keyed_by: Mapping[str, str] | None = None,
 ) -> None:
     """Declare that ``model``'s rows ``rows(event_id)`` belong to the event."""
-    _parts[model] = Part(model, rows=rows, renew=renew or {})
+    _parts[model] = Part(model, rows=rows, renew=renew or {}, keyed_by=keyed_by or {})
 
 
 def shared(
@@ -506,10 +510,12 @@ class _Restore:
         self.renewed: dict[tuple[str, str], int] = defaultdict(int)
         self.missing_references: set[str] = set()
         self.written: list[Path] = []
+        self.keyed: list[tuple[Part, Any]] = []
 
     def run(self) -> Event:
         for part in _ordered_parts():
             self.table(part, self.backup.tables.get(part.table.name, []))
+        self.rekey()
         events = self.ids[Event.__tablename__]
         if len(events) != 1:
             raise _damaged()
@@ -536,10 +542,24 @@ class _Restore:
                     continue
             obj = self.make(part, values, pk)
             made.append((old, obj))
+            if part.keyed_by:
+                self.keyed.append((part, obj))
             if referring_to_itself:
                 self.remember(part, made)
                 made = []
         self.remember(part, made)
+
+    def rekey(self) -> None:
+        """The keys of the restored rows' ``keyed_by`` columns, as the rows they name are here
+        now; a key whose row was not restored is dropped."""
+        for part, obj in self.keyed:
+            mapper = inspect_model(part.model)
+            for name, table in part.keyed_by.items():
+                attribute = mapper.get_property_by_column(part.table.c[name]).key
+                ids = {str(old): str(new) for old, new in self.ids[table].items()}
+                kept = getattr(obj, attribute) or {}
+                setattr(obj, attribute, {ids[k]: v for k, v in kept.items() if k in ids})
+        self.session.flush()
 
     def remember(self, part: Part, made: list[tuple[Any, Any]]) -> None:
         self.session.flush()
@@ -580,8 +600,10 @@ class _Restore:
 
     def make(self, part: Part, values: dict[str, Any], pk: Column[Any] | None) -> Any:
         if pk is not None:
-            if isinstance(pk.type, Integer):
-                values.pop(pk.key, None)  # a new row's key is this database's to choose
+            # A new row's key is this database's to choose, but for a key that is also a
+            # reference (a ceremony's, its event's), mapped with the references.
+            if isinstance(pk.type, Integer) and not pk.foreign_keys:
+                values.pop(pk.key, None)
             elif self.taken(part, pk, values.get(pk.key)):
                 values[pk.key] = str(uuid.uuid4())
         for name, fresh in part.renew.items():

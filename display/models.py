@@ -117,6 +117,8 @@ live.watch(Ceremony.event_id)
 backup.owned(Screen, lambda event_id: select(Screen).where(Screen.event_id == event_id))
 backup.owned(Reveal, lambda event_id: select(Reveal).where(Reveal.event_id == event_id))
 backup.owned(
-    RunSheetStep, lambda event_id: select(RunSheetStep).where(RunSheetStep.event_id == event_id)
+    RunSheetStep,
+    lambda event_id: select(RunSheetStep).where(RunSheetStep.event_id == event_id),
+    keyed_by={"screens": Screen.__tablename__},
 )
 backup.owned(Ceremony, lambda event_id: select(Ceremony).where(Ceremony.event_id == event_id))

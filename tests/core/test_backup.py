@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from core import backup, db
 from core.errors import Invalid
 from core.models import AuditLog, Base, Event, EventMember, EventRole, Job, Organiser, Unit
+from display.models import Ceremony, RunSheetStep, Screen
 from initiatives.models import Attachment, AttachmentKind, Initiative, attachments_folder
 from scoring.models import Judge, ScoreSheet
 from tests.conftest import make_app, settle
@@ -142,6 +143,38 @@ def test_restoring_twice_makes_two_events_and_renews_what_must_be_unique(
         # The units are matched by their code, not made twice.
         codes = session.scalars(select(Unit.code)).all()
         assert len(codes) == len(set(codes))
+
+
+def test_a_run_sheet_in_use_comes_back_with_its_current_step_and_its_screens(
+    app, demo, organiser_client, fresh_app, tmp_path
+):
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        screen = Screen(event_id=demo.event.id, key="hoi-truong", name="Hội trường")
+        session.add(screen)
+        session.flush()
+        step = RunSheetStep(
+            event_id=demo.event.id, position=1, title="Khai mạc", screens={str(screen.id): "clock"}
+        )
+        session.add(step)
+        session.flush()
+        session.add(Ceremony(event_id=demo.event.id, step_id=step.id, rehearsal=True))
+    data = downloaded(organiser_client, demo)
+    for _ in range(2):  # the second time beside the first, with keys of its own
+        restored = restore_into(fresh_app, data, tmp_path)
+        with fresh_app.app_context(), db.unit_of_work() as session:
+            ceremony = session.get_one(Ceremony, restored.event_id)
+            step = session.get_one(RunSheetStep, ceremony.step_id)
+            screen = session.scalars(
+                select(Screen).where(
+                    Screen.event_id == restored.event_id, Screen.key == "hoi-truong"
+                )
+            ).one()
+            assert (step.event_id, step.title, ceremony.rehearsal) == (
+                restored.event_id,
+                "Khai mạc",
+                True,
+            )
+            assert step.screens == {str(screen.id): "clock"}
 
 
 def test_organisers_are_matched_by_email_and_missing_ones_are_named(
