@@ -32,10 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import lazy_gettext
+from flask_babel import force_locale, lazy_gettext
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from core import db, live
+from core.errors import DomainError
 from core.models import Job, JobStatus, utcnow
 
 log = logging.getLogger(__name__)
@@ -192,10 +194,17 @@ def run(job_id: str) -> None:
     progress = Progress(job_id)
     try:
         result = _kinds[kind].run(progress, params)
-    except Exception as error:
+    except DomainError as refusal:  # the file or the data says no: the message says why
+        log.info("job %s (%s) refused: %s", job_id, kind, refusal.code)
+        progress.record(status=JobStatus.FAILED, error=refusal.message, finished_at=utcnow())
+    except Exception:
         log.exception("job %s (%s) failed", job_id, kind)
-        error_text = str(error) or error.__class__.__name__
-        progress.record(status=JobStatus.FAILED, error=error_text, finished_at=utcnow())
+        with force_locale(params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            fault = _(
+                "Việc này gặp lỗi không mong đợi của máy chủ. Hãy báo quản trị viên hệ thống: "
+                "chi tiết được ghi trong nhật ký của máy chủ."
+            )
+        progress.record(status=JobStatus.FAILED, error=fault, finished_at=utcnow())
     else:
         progress.record(status=JobStatus.DONE, result=result, finished_at=utcnow())
 

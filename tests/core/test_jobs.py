@@ -6,6 +6,7 @@ import pytest
 from flask_babel import lazy_gettext
 
 from core import db, jobs
+from core.errors import Invalid
 from core.models import EventRole, Job, JobStatus
 
 STEPS = 5
@@ -23,7 +24,12 @@ def count(progress, params):
 def fail(progress, params):
     progress.expect(3)
     progress.step()
-    raise ValueError("Dòng 2: ngày không đúng định dạng dd/mm/yyyy")
+    raise Invalid("invalid_date", "Dòng 2: ngày không đúng định dạng dd/mm/yyyy")
+
+
+@jobs.task("test-fault", lazy_gettext("Lỗi thử"))
+def fault(progress, params):
+    raise KeyError("an internal name")
 
 
 def start(app, kind, event=None, **params):
@@ -56,6 +62,14 @@ def test_a_failed_job_says_why(app):
     job = finished(app, start(app, "test-fail"))
     assert (job.status, job.done, job.total) == (JobStatus.FAILED, 1, 3)
     assert job.error == "Dòng 2: ngày không đúng định dạng dd/mm/yyyy"
+
+
+def test_a_fault_says_to_call_the_administrator_not_what_the_code_said(app, caplog):
+    job = finished(app, start(app, "test-fault"))
+    assert job.status == JobStatus.FAILED
+    assert job.error.startswith("Việc này gặp lỗi không mong đợi của máy chủ.")
+    assert "an internal name" not in job.error
+    assert "an internal name" in caplog.text  # for the administrator, with its traceback
 
 
 def test_a_jobs_file_is_private_and_swept_away_a_week_later(app, factory):
