@@ -38,6 +38,8 @@ def test_an_organiser_orders_a_round_by_mouse_and_keyboard_and_withdraws_an_entr
     first, second, third, *rest = titles(page)
     # Drag the third entry by its handle above the first, with the mouse.
     rows = page.locator("#running-order tr[data-entry]")
+    # The handles show once the page's script can drag (before, they would do nothing).
+    expect(rows.nth(2).locator(".handle")).to_be_visible()
     handle = rows.nth(2).locator(".handle").bounding_box()
     target = rows.nth(0).bounding_box()
     assert handle is not None and target is not None
