@@ -133,6 +133,7 @@ def add_signer() -> ResponseReturnValue:
             request.form.get("public_key", ""),
             unit_id,
             _me(),
+            public_hex(instance_key(Path(current_app.instance_path))),
         )
     except Invalid as error:
         db.rollback()

@@ -552,9 +552,16 @@ def _merge_file(
 
 
 def register_signer(
-    session: Session, name: str, public_key: str, unit_id: int | None, actor: Organiser
+    session: Session,
+    name: str,
+    public_key: str,
+    unit_id: int | None,
+    actor: Organiser,
+    own: str,
 ) -> RollupSigner:
-    """Trust the roll-up files signed by ``public_key`` (64 hex digits, spaces ignored)."""
+    """Trust the roll-up files signed by ``public_key`` (64 hex digits, spaces ignored); not
+    this instance's own key (``own``): its file holds the library's records under ids of its
+    own, and would add every one of them again."""
     name = nfc(name).strip()
     key = re.sub(r"\s+", "", public_key).lower()
     errors: dict[str, str] = {}
@@ -562,6 +569,10 @@ def register_signer(
         errors["name"] = _("Hãy nhập tên đơn vị gửi tệp (tối đa 200 ký tự).")
     if not PUBLIC_KEY.fullmatch(key):
         errors["public_key"] = _("Khóa công khai gồm 64 chữ số thập lục phân (0-9, a-f).")
+    elif key == own:
+        errors["public_key"] = _(
+            "Đây là khóa của chính máy chủ này: thư viện đã có mọi sáng kiến trong tệp của nó."
+        )
     elif session.scalar(select(RollupSigner).where(RollupSigner.public_key == key)):
         errors["public_key"] = _("Khóa này đã được đăng ký.")
     if unit_id is not None and session.get(Unit, unit_id) is None:

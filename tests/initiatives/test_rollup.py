@@ -161,6 +161,8 @@ def test_the_administrators_page_exports_registers_and_imports(
 
     bad = admin.post("/manage/rollup/signers", data={"name": "", "public_key": "xyz"})
     assert bad.status_code == 422 and "64 chữ số thập lục phân" in bad.get_data(as_text=True)
+    ours = admin.post("/manage/rollup/signers", data={"name": "Máy này", "public_key": own})
+    assert ours.status_code == 422 and "khóa của chính máy chủ này" in ours.get_data(as_text=True)
     added = admin.post(
         "/manage/rollup/signers",
         data={"name": "Công ty Điện lực Quảng Nam", "public_key": public_hex(keys[0])},
