@@ -300,11 +300,20 @@ def runsheet_start(event: Event) -> ResponseReturnValue:
 @event_page(EventRole.MANAGER)
 def runsheet_next(event: Event) -> ResponseReturnValue:
     """Bước tiếp theo: the screens and the MC tablet together."""
+    writing = db.write()
     try:
-        ceremony.advance(db.write(), event, acting_organiser(), seen=_seen())
+        step = ceremony.advance(writing, event, acting_organiser(), seen=_seen())
     except Conflict as error:
         db.rollback()
         return _runsheet_page(event, problem=error.message, status=409)
+    _current, rehearsal = ceremony.current_step(writing, event)
+    if step.reveal and not rehearsal and not ceremony.find_reveal(writing, event, rehearsal=False):
+        message = _(
+            "Bước “%(title)s” công bố kết quả, nhưng phần công bố chưa được chuẩn bị: không có "
+            "kết quả nào được công bố. Trên trang Lễ trao giải, bấm “Chuẩn bị phần công bố”.",
+            title=step.title,
+        )
+        flash(message, "error")
     return _back_to_runsheet(event)
 
 

@@ -122,6 +122,7 @@ def test_the_run_sheet_is_edited_then_advances_the_screens_and_the_mc_tablet(
         "title": "Trao Giải Nhất",
         "award": "Giải Nhất",
         "presenter": "Chủ tịch Công đoàn",
+        "reveal": "on",
         f"screen-{screens['sanh']}": "reveal",
     }
     assert manager.post(f"/manage/{slug}/runsheet", data=award).status_code == 302
@@ -151,6 +152,9 @@ def test_the_run_sheet_is_edited_then_advances_the_screens_and_the_mc_tablet(
         assert session.get(Screen, screens["sanh"]).mode == ScreenMode.LEADERBOARD
     first_id = now["current"]["id"]
     assert manager.post(f"/manage/{slug}/runsheet/next", data={"seen": first_id}).status_code == 302
+    # The step reveals a place, but no reveal was prepared: the organiser is told.
+    warned = manager.get(f"/manage/{slug}/runsheet").get_data(as_text=True)
+    assert "công bố kết quả, nhưng phần công bố chưa được chuẩn bị" in warned
     assert manager.post(f"/manage/{slug}/runsheet/next", data={"seen": first_id}).status_code == 409
     with app.app_context():
         assert db.session().get(Screen, screens["sanh"]).mode == ScreenMode.REVEAL
