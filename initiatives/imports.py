@@ -59,7 +59,7 @@ from initiatives.models import (
 )
 from initiatives.novelty import check_novelty
 from initiatives.recognition import Recognition as Recognised
-from initiatives.recognition import update_recognition
+from initiatives.recognition import decision_date_problem, update_recognition
 
 CODE = re.compile(r"[A-Z0-9][A-Z0-9._/-]{0,39}")
 LONG_TEXT = 20_000
@@ -529,6 +529,8 @@ def _recognition(first: RowReader, may_recognise: bool) -> Recognition | None:
     level = first.choice("recognition_level", LEVELS)
     decision_number = first.text("decision_number", MAX_DECISION_NUMBER)
     decided_on = first.read("decision_date", parse_date)
+    if problem := decision_date_problem(decided_on):
+        first.fault("decision_date", problem)
     if (
         level is None
         and "recognition_level" not in first.faults

@@ -41,7 +41,7 @@ from core.models.base import utcnow
 from initiatives import dossiers
 from initiatives.checklist import WARNING, complete
 from initiatives.models import AttachmentKind, Dossier, RecognitionLevel
-from initiatives.recognition import LEVEL_NAMES
+from initiatives.recognition import LEVEL_NAMES, decision_date_problem
 from initiatives.record_form import clean
 from initiatives.worker import serve_attachment
 
@@ -193,6 +193,8 @@ def _recognition(session: Session, found: Dossier, me: Organiser) -> None:
         decided_on = parse_date(form.get("decision_date", "").strip())
     except Unreadable as error:
         raise Invalid("invalid_date", str(error), field="decision_date") from None
+    if problem := decision_date_problem(decided_on):
+        raise Invalid("future_date", problem, field="decision_date")
     number = clean(form.get("decision_number", ""), 100)
     dossiers.recognise(session, found, level, number, decided_on, me)
 

@@ -88,6 +88,14 @@ def _money(value: str, field: str) -> int | None:
     return amount
 
 
+def decision_date_problem(decided_on: date | None) -> str | None:
+    """Why a decision's date cannot be, if it cannot: one after today is a slip (no decision
+    is dated ahead, and the programme would count the initiative in no year yet)."""
+    if decided_on is not None and decided_on > date.today():
+        return str(_("Ngày quyết định không thể sau hôm nay."))
+    return None
+
+
 def read_recognition(form: Mapping[str, str]) -> Recognition:
     """The organiser's form, checked: a level from the list (or none), a decision number and a
     dd/mm/yyyy date that go with a level, benefits in whole đồng (empty: not quantified)."""
@@ -106,6 +114,8 @@ def read_recognition(form: Mapping[str, str]) -> Recognition:
         decided_on = parse_date(form.get("decision_date", "").strip())
     except Unreadable as error:
         raise Invalid("invalid_date", str(error), field="decision_date") from None
+    if problem := decision_date_problem(decided_on):
+        raise Invalid("future_date", problem, field="decision_date")
     if level is None and (number or decided_on):
         message = _("Hãy chọn cấp công nhận của quyết định này.")
         raise Invalid("level_missing", message, field="recognition_level")

@@ -3,6 +3,7 @@ team's queue and dossier page, the teams kept by administrators and events' owne
 
 import io
 import re
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -164,6 +165,14 @@ def test_a_recognition_without_its_decision_is_refused_on_the_page(
         f"/manage/dossiers/{dossier.id}/recognise", data={"decision_date": "31/02/2025"}
     )
     assert answer.status_code == 422
+    ahead = {
+        "recognition_level": "unit",
+        "decision_number": "12/QĐ",
+        "decision_date": (date.today() + timedelta(days=1)).strftime("%d/%m/%Y"),
+    }
+    answer = team.post(f"/manage/dossiers/{dossier.id}/recognise", data=ahead)
+    assert answer.status_code == 422
+    assert "Ngày quyết định không thể sau hôm nay." in answer.get_data(as_text=True)
     assert only_dossier(app).state == DossierState.COMPLETE
 
 

@@ -2,7 +2,7 @@
 
 import io
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -301,6 +301,27 @@ def test_a_recognition_is_imported_and_an_empty_one_keeps_what_was_recorded(
     )
     _url, page = upload(app, client, path, xlsx([HEADER, silent]))
     assert "Mục không đổi</dt><dd>1<" in page
+
+
+def test_a_decision_dated_after_today_is_a_problem_of_its_row(app, setup, organiser_client):
+    _event, _manager, path = setup
+    client = organiser_client(admin=True)
+    ahead = row(
+        "SK-0204",
+        "Gá uốn cáp",
+        "Huỳnh Tấn Phát",
+        "100",
+        recognition_level="Cấp cơ sở",
+        decision_number="9/QĐ",
+        decision_date=(date.today() + timedelta(days=1)).strftime("%d/%m/%Y"),
+    )
+    _url, page = upload(app, client, path, xlsx([HEADER, ahead]))
+    [problem] = cells(page, "import-problems")
+    assert (problem[0], problem[1], problem[3]) == (
+        "2",
+        "Ngày quyết định",
+        "Ngày quyết định không thể sau hôm nay.",
+    )
 
 
 def test_an_event_manager_may_not_write_a_recognition(app, setup):

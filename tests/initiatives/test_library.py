@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from datetime import date, timedelta
 from decimal import Decimal
 
 from openpyxl import load_workbook
@@ -127,6 +128,21 @@ def test_a_bad_recognition_form_writes_nothing(app, factory, organiser_client):
     with app.app_context(), db.unit_of_work() as session:
         assert session.get(Initiative, made.id).benefit_vnd == 150_000_000
         assert session.scalars(select(AuditLog)).all() == []
+
+
+def test_a_decision_dated_after_today_is_refused(app, factory, organiser_client):
+    app.config["WTF_CSRF_ENABLED"] = False
+    made = secretive(factory)
+    form = {
+        "recognition_level": "corporation",
+        "decision_number": "125/QĐ-EVNCPC",
+        "decision_date": (date.today() + timedelta(days=1)).strftime("%d/%m/%Y"),
+    }
+    answer = organiser_client(admin=True).post(f"/library/{made.id}/recognition", data=form)
+    assert answer.status_code == 422
+    assert "Ngày quyết định không thể sau hôm nay." in answer.get_data(as_text=True)
+    with app.app_context(), db.unit_of_work() as session:
+        assert session.get(Initiative, made.id).decision_date is None
 
 
 def test_novelty_problems_are_ruled_on(app, factory, organiser_client):
