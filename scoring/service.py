@@ -718,8 +718,19 @@ def set_judge_active(session: Session, judge: Judge, active: bool, actor: str) -
 def recuse_by_hand(
     session: Session, judge: Judge, entry_id: int, reason: str, actor: str
 ) -> Recusal:
-    """:func:`recuse`, from the jury page: refused once the results are locked or published."""
+    """:func:`recuse`, from the jury page: refused once the results are locked or published. The
+    reason may be left empty only where the default one is true: the judge is of the unit of
+    the entry's authors."""
     _open_jury(session, judge.event_id)
+    entry = session.get(Entry, entry_id)
+    if (
+        entry is not None
+        and entry.round.event_id == judge.event_id
+        and not nfc(reason).strip()
+        and entry.initiative.unit_id != judge.unit_id
+    ):
+        message = _("Giám khảo không cùng đơn vị với tác giả: hãy ghi lý do không chấm bài này.")
+        raise Invalid("reason_required", message, field="reason")
     return recuse(session, judge, entry_id, reason, actor)
 
 

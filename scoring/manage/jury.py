@@ -270,7 +270,14 @@ def jury_recuse(event: Event) -> ResponseReturnValue:
             errors=errors,
             problem="" if field else error.message,
         )
-    flash(_("Đã ghi: %(name)s không chấm bài này.", name=judge.name), "info")
+    flash(
+        _(
+            "Đã ghi: %(name)s không chấm bài này; phiếu chấm đã gửi cho bài này, nếu có, "
+            "không còn được tính.",
+            name=judge.name,
+        ),
+        "info",
+    )
     return redirect(url_for("scoring_jury.jury", slug=event.slug))
 
 

@@ -54,7 +54,7 @@ def test_a_judge_added_from_the_console_opens_their_list_and_sees_a_recusal(serv
     recusal.get_by_label("Lý do").fill(REASON)
     recusal.get_by_role("button", name="Ghi: không chấm bài này").click()
     expect(
-        organiser.get_by_text("Đã ghi: Dương Thị Hồng Nhung không chấm bài này.")
+        organiser.get_by_text("Đã ghi: Dương Thị Hồng Nhung không chấm bài này; phiếu chấm")
     ).to_be_visible()
     expect(organiser.get_by_role("row").filter(has_text="Dương Thị Hồng Nhung")).to_contain_text(
         REASON

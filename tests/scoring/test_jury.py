@@ -384,10 +384,18 @@ def test_a_recusal_by_hand_stops_a_sheet_counting_and_taking_it_back_restores_it
     assert "đã gửi phiếu cho bài này: phiếu đó sẽ được tính lại" in html
     again = manager.post(
         jury_url(contest, "/recusals"),
-        data={"csrf_token": token, "judge": str(judge.id), "entry": str(entry), "reason": ""},
+        data={"csrf_token": token, "judge": str(judge.id), "entry": str(entry), "reason": "x"},
     )
     assert again.status_code == 409
     assert 'id="recusal-entry-error"' in again.get_data(as_text=True)
+    # Left empty, the reason would say "same unit as the authors", which is not so here.
+    unexplained = manager.post(
+        jury_url(contest, "/recusals"),
+        data={"csrf_token": token, "judge": str(other.id), "entry": str(entry), "reason": " "},
+    )
+    assert unexplained.status_code == 422
+    assert "hãy ghi lý do không chấm bài này" in unexplained.get_data(as_text=True)
+    assert row(client, contest, entry)["sheets"] == 1
 
     taken_back = manager.post(
         jury_url(contest, f"/judges/{judge.id}/recusals/{entry}/remove"), data={"csrf_token": token}
