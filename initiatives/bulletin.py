@@ -102,7 +102,10 @@ def _figures(document: FPDF, report: Report) -> None:
     total = report.total
     boxes = (
         ("Sáng kiến được công nhận", amount(total.recognised)),
-        ("Giá trị làm lợi", f"{amount(total.benefit.total)} đồng"),
+        (
+            "Giá trị làm lợi",
+            "Chưa lượng hóa" if total.benefit.unknown else f"{amount(total.benefit.total)} đồng",
+        ),
         ("Tác giả, đồng tác giả", f"{amount(total.authors)} người"),
     )
     width = (WIDTH - 8) / 3

@@ -163,7 +163,10 @@ def _summary(document: FPDF, report: Report) -> None:
     lines = [
         (_("Sáng kiến đăng ký trong kỳ"), amount(total.registered)),
         (_("Sáng kiến được công nhận trong kỳ"), amount(total.recognised)),
-        (_("Tổng giá trị làm lợi (đồng/năm)"), money(benefit.total)),
+        (
+            _("Tổng giá trị làm lợi (đồng/năm)"),
+            _("Chưa lượng hóa được bằng tiền") if benefit.unknown else money(benefit.total),
+        ),
         (
             _("Cách tính giá trị làm lợi"),
             _(

@@ -136,6 +136,11 @@ class Benefit:
     projected: int = 0
     unquantified: int = 0
 
+    @property
+    def unknown(self) -> bool:
+        """Initiatives, none of them quantified: their benefit is "chưa lượng hóa", not 0."""
+        return self.unquantified > 0 and self.actual + self.projected == 0
+
 
 @dataclass(frozen=True)
 class Row:

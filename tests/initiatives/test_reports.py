@@ -4,6 +4,7 @@ bulletin; the share card of a long Vietnamese title; the pages, the job and who 
 
 import io
 import unicodedata
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -298,6 +299,18 @@ def test_every_kind_of_period_renders(app, quang_nam, factory, unit, key, label)
     bulletin = bulletin_pdf(report, names, Heading(names[report.unit_id], made))
     assert len(PdfReader(io.BytesIO(bulletin)).pages) == 1
     assert label in text_of(bulletin)
+
+
+def test_a_period_whose_initiatives_are_none_quantified_says_so_not_0(app, quang_nam):
+    report, names = yearly(app, None, "2025-Q2")
+    unknown = reports.Benefit(unquantified=2)
+    report = replace(report, total=replace(report.total, benefit=unknown))
+    heading = Heading(names[report.unit_id], date(2026, 1, 5))
+    bulletin = text_of(bulletin_pdf(report, names, heading))
+    assert "1 Sáng kiến được công nhận Chưa lượng hóa Giá trị làm lợi" in bulletin
+    with app.test_request_context():
+        text = text_of(report_pdf(report, names, date(2026, 1, 5)))
+    assert "Chưa lượng hóa được bằng tiền" in text
 
 
 def test_the_xlsx_reads_back_with_raw_integers_and_charts(app, quang_nam):
