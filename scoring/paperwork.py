@@ -374,11 +374,10 @@ def _subject_names(session: Session, event: Event) -> dict[str, str]:
 
 def _resolution(log: AuditLog, names: dict[str, str]) -> str:
     """One line of the minutes' resolutions: when, what was done to what, and why."""
-    what = str(ACTIONS.get(log.action, ""))
-    name = names.get(log.subject)
-    if what and name:
+    what = str(ACTIONS[log.action])
+    if name := names.get(log.subject):
         what = f"{what} “{name}”"
-    return f"{day(log.at)} {clock(log.at)}: " + (f"{what}: {log.reason}" if what else log.reason)
+    return f"{day(log.at)} {clock(log.at)}: {what}: {log.reason}"
 
 
 def _spread(raw: results.Standing) -> str:
