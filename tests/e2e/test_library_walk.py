@@ -123,8 +123,9 @@ def made(number: int) -> Made:
     recognised = number % 5 != 0
     undated = recognised and number % 25 == 1
     # Some are recognised the year after they were first applied: the year filter finds them in
-    # either year, the programme counts them in the year of the decision.
-    decided_year = year + 1 if number % 7 == 0 else year
+    # either year, the programme counts them in the year of the decision. (No decision is dated
+    # after the day the data was written: 2026's by October.)
+    decided_year = year + 1 if number % 7 == 0 and year < YEARS[-1] else year
     decided = None if not recognised or undated else date(decided_year, 1 + number % 10, 15)
     team = 1 + number % 3
     pool = "PCQNAM" if unit in ("PCQNAM", "DLHOIAN") else "PCDN"
