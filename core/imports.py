@@ -255,15 +255,15 @@ def parse_date(value: Cell) -> date | None:
         return value
     text = shown(value)
     found = DATE.fullmatch(text)
-    try:
-        if found is None:
-            raise ValueError(text)
-        day, month, year = (int(part) for part in found.groups())
-        return date(year, month, day)
-    except ValueError:
+    if found is None:
         raise Unreadable(
             _("“%(value)s” không phải ngày theo dạng dd/mm/yyyy, ví dụ 05/12/2026.", value=text)
-        ) from None
+        )
+    day, month, year = (int(part) for part in found.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise Unreadable(_("Không có ngày %(value)s trên lịch.", value=text)) from None
 
 
 MONEY = re.compile(r"\d{1,3}(?:([. ,])\d{3})?(?:\1\d{3})*|\d+")

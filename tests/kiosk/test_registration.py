@@ -105,7 +105,7 @@ def test_each_field_is_checked_in_vietnamese_and_nothing_is_written(app, factory
     assert answer.status_code == 422
     assert "Hãy nhập tên sáng kiến." in page
     assert "Hãy chọn đơn vị." in page
-    assert "không phải ngày theo dạng dd/mm/yyyy" in page
+    assert "Không có ngày 31/02/2025 trên lịch." in page
     assert "không phải số tiền" in page
     assert "không phải ảnh JPEG, PNG hoặc WebP" in page
     assert "Đặng Ngọc Ánh" in page  # what was typed stays
