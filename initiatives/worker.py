@@ -221,7 +221,16 @@ def sent_files() -> tuple[list[Photo], list[dossiers.Document]]:
         if data.startswith(b"%PDF-"):
             documents.append(dossiers.read_document(name, data))
             continue
-        photos.append(read_photo(name, data))
+        try:
+            photos.append(read_photo(name, data))
+        except Invalid as refusal:
+            if refusal.code != "photo_unreadable":
+                raise
+            message = _(
+                "Tệp “%(name)s” không phải tệp PDF, hay ảnh JPEG, PNG hoặc WebP đọc được.",
+                name=name,
+            )
+            raise Invalid("file_unreadable", message) from None
     return photos, documents
 
 

@@ -196,6 +196,8 @@ def test_the_worker_adds_a_photo_and_a_pdf(app, client, unit, no_csrf):
         f"{link}/{dossier.id}/files", data={"files": bad}, content_type="multipart/form-data"
     )
     assert refused.status_code == 302
+    said = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "“x.exe” không phải tệp PDF, hay ảnh JPEG, PNG hoặc WebP đọc được." in said
     with app.app_context(), db.unit_of_work() as session:
         assert len(session.scalars(select(Attachment)).all()) == 2
 
