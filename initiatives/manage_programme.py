@@ -209,7 +209,8 @@ def read_targets(
     ):
         errors["years"] = _(
             "Năm bắt đầu và năm kết thúc là hai năm như 2025 và 2028, năm kết thúc không trước "
-            "năm bắt đầu."
+            "năm bắt đầu, và chương trình dài tối đa %(most)s năm.",
+            most=MAX_SPAN,
         )
     if errors:
         raise Invalid("invalid_targets", _("Hãy sửa các ô được đánh dấu."), fields=errors)

@@ -210,6 +210,8 @@ def test_administrators_set_the_targets_and_bad_numbers_are_refused(app, factory
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
     assert "Tỷ lệ là một số từ 0 đến 100" in page and "năm kết thúc không trước" in page
+    too_long = admin.post("/manage/programme/targets", data=form | {"last_year": "2080"})
+    assert "chương trình dài tối đa 20 năm" in too_long.get_data(as_text=True)
 
     # Emptying a unit's numbers takes its row away; the page then shows the saved ones.
     emptied = form | {
