@@ -282,6 +282,13 @@ def parse_step(form: Mapping[str, str], screens: list[Screen]) -> StepFields:
             continue
         if value not in modes:
             raise Invalid("unknown_mode", _("Chế độ màn hình không hợp lệ."), field="screens")
+        if value == ScreenMode.ANNOUNCEMENT and not (screen.payload or {}).get("text"):
+            message = _(
+                "Màn hình “%(name)s” chưa có nội dung thông báo: hãy nhập nội dung trên trang "
+                "Màn hình trước.",
+                name=screen.name,
+            )
+            raise Invalid("empty_announcement", message, field="screens")
         chosen[str(screen.id)] = value
     return StepFields(
         title=texts["title"],

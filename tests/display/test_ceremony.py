@@ -132,6 +132,11 @@ def test_the_run_sheet_is_edited_then_advances_the_screens_and_the_mc_tablet(
         f"/manage/{slug}/runsheet", data={"title": "x", f"screen-{screens['sanh']}": "disco"}
     )
     assert bad_mode.status_code == 422
+    silent = manager.post(
+        f"/manage/{slug}/runsheet", data={"title": "x", f"screen-{screens['sanh']}": "announcement"}
+    )
+    assert silent.status_code == 422
+    assert "chưa có nội dung thông báo" in silent.get_data(as_text=True)
     mc = realtime.socketio.test_client(
         app, namespace="/mc", auth={"event": slug}, flask_test_client=manager
     )
