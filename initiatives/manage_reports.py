@@ -228,9 +228,11 @@ def job(job_id: str) -> ResponseReturnValue:
 
 
 def file_name(unit: str, key: str, kind: str) -> str:
-    """``bao-cao-sang-kien-2025-Q1.pdf``; the bulletin ``ban-tin-sang-kien-…``."""
+    """``bao-cao-sang-kien-2025-Q1.pdf``, ``…-ca-giai-doan.pdf`` for the programme's whole
+    period; the bulletin ``ban-tin-sang-kien-…``."""
     stem = "ban-tin-sang-kien" if kind == "bulletin" else "bao-cao-sang-kien"
-    return f"{stem}-{unit}-{key}.{FORMATS[kind][2]}"
+    period = "ca-giai-doan" if key == reports.PROGRAMME else key
+    return f"{stem}-{unit}-{period}.{FORMATS[kind][2]}"
 
 
 @bp.route("/reports/<job_id>/file")

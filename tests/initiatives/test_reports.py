@@ -19,7 +19,7 @@ from core.models import Job, JobStatus, Unit
 from initiatives import reports
 from initiatives.appearances import Appearance
 from initiatives.bulletin import Heading, bulletin_pdf
-from initiatives.manage_reports import read_report
+from initiatives.manage_reports import file_name, read_report
 from initiatives.models import (
     Author,
     Initiative,
@@ -391,6 +391,13 @@ def test_the_bulletin_is_one_page_of_the_best(app, quang_nam, factory, organiser
     text = text_of(pdf.data)
     assert "BẢN TIN SÁNG KIẾN" in text and "Công ty Điện lực Quảng Nam · Năm 2025" in text
     assert "Phần mềm điều khiển xa lưới điện phân phối" in text and "Cấp toàn quốc" in text
+
+
+def test_a_reports_file_is_named_in_vietnamese_words():
+    assert file_name("toan-chuong-trinh", "programme", "pdf") == (
+        "bao-cao-sang-kien-toan-chuong-trinh-ca-giai-doan.pdf"
+    )
+    assert file_name("don-vi-3", "2025-Q2", "bulletin").startswith("ban-tin-sang-kien-don-vi-3-")
 
 
 @pytest.mark.parametrize("kind", ["pdf", "xlsx"])
