@@ -13,6 +13,8 @@ from sqlalchemy import select
 from core import db
 from core.models import AuditLog, EventStatus
 from initiatives.models import (
+    Attachment,
+    AttachmentKind,
     Author,
     Initiative,
     LibraryReaders,
@@ -112,6 +114,19 @@ def test_recognition_is_edited_by_administrators_and_audited(app, factory, organ
     record = client.get(f"/library/{made.id}").get_data(as_text=True)
     assert "Cấp Tổng công ty" in record and "125/QĐ-EVNCPC · 30/06/2026" in record
     assert "Giá trị làm lợi thực tế: – → 182.500.000" in record.replace("\xa0", " ")
+
+
+def test_files_without_a_caption_are_named_by_their_kind_not_their_storage(factory, client):
+    made = secretive(factory)
+    with factory.writing() as session:
+        for kind, path in (
+            (AttachmentKind.PHOTO, "ab/1660926caafe.jpg"),
+            (AttachmentKind.DOCUMENT, "cd/77.pdf"),
+        ):
+            session.add(Attachment(initiative_id=made.id, kind=kind, path=path))
+    page = client.get(f"/library/{made.id}").get_data(as_text=True)
+    assert ">Ảnh 1</a>" in page and ">Tài liệu 2</a>" in page
+    assert "1660926caafe" not in page
 
 
 def test_a_bad_recognition_form_writes_nothing(app, factory, organiser_client):
