@@ -365,13 +365,26 @@ def _renumber(steps: list[RunSheetStep]) -> None:
             step.position = position
 
 
-def move_step(session: Session, event: Event, step: RunSheetStep, delta: int, actor: str) -> None:
-    """Move a step one place earlier (``delta`` -1) or later (+1); at an end it stays."""
+def move_step(
+    session: Session, event: Event, step: RunSheetStep, delta: int, actor: str
+) -> RunSheetStep | None:
+    """Move a step one place earlier (``delta`` -1) or later (+1); at an end it stays.
+
+    Returns the step still to come that now stands before the current one, which "Bước tiếp
+    theo" will not reach (the current step moved down past it, or it moved up past the current
+    step), if there is one."""
     steps = run_sheet(session, event)
     index = steps.index(step)
     target = index + delta
     if not 0 <= target < len(steps):
-        return
+        return None
+    current, _rehearsal = current_step(session, event)
+    neighbour = steps[target]
+    passed = None
+    if current is step and delta > 0:
+        passed = neighbour
+    elif current is neighbour and delta < 0:
+        passed = step
     steps[index], steps[target] = steps[target], steps[index]
     _renumber(steps)
     session.flush()
@@ -383,6 +396,7 @@ def move_step(session: Session, event: Event, step: RunSheetStep, delta: int, ac
         event_id=event.id,
         after={"position": step.position},
     )
+    return passed
 
 
 def delete_step(session: Session, event: Event, step: RunSheetStep, actor: str) -> None:

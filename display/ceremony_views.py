@@ -257,7 +257,14 @@ def runsheet_move(event: Event, step_id: int) -> ResponseReturnValue:
         raise Malformed("invalid_direction", _("Hãy chọn Lên hoặc Xuống."))
     writing = db.write()
     step = ceremony.step_or_404(writing, event, step_id)
-    ceremony.move_step(writing, event, step, delta, acting_organiser())
+    passed = ceremony.move_step(writing, event, step, delta, acting_organiser())
+    if passed is not None:
+        message = _(
+            "Bước “%(title)s” giờ đứng trước bước đang chạy: “Bước tiếp theo” sẽ không đi qua "
+            "bước này.",
+            title=passed.title,
+        )
+        flash(message, "error")
     return _back_to_runsheet(event)
 
 

@@ -204,6 +204,28 @@ def test_steps_move_and_are_deleted(app, manager, contest, screens):
     assert "Một" not in page
 
 
+def test_moving_a_step_still_to_come_before_the_current_one_warns_it_will_be_passed(
+    app, manager, contest, screens
+):
+    slug = contest.slug
+    for title in ("Khai mạc", "Trao giải", "Bế mạc"):
+        manager.post(f"/manage/{slug}/runsheet", data={"title": title})
+    page = manager.get(f"/manage/{slug}/runsheet").get_data(as_text=True)
+    opening, awards, closing = (int(x) for x in re.findall(r'data-step="(\d+)"', page))
+    manager.post(f"/manage/{slug}/runsheet/next")  # "Khai mạc" is under way
+
+    def moved(step_id, direction):
+        manager.post(f"/manage/{slug}/runsheet/{step_id}/move", data={"direction": direction})
+        return manager.get(f"/manage/{slug}/runsheet").get_data(as_text=True)
+
+    warning = "giờ đứng trước bước đang chạy"
+    assert "“Trao giải” " + warning in moved(awards, "up")  # past the current step
+    assert warning not in moved(awards, "down")  # back after it: it will come
+    assert "“Trao giải” " + warning in moved(opening, "down")  # the current step passed it
+    assert "“Bế mạc” " + warning in moved(closing, "up")
+    assert warning not in moved(awards, "up")  # at the top already: nothing moves
+
+
 def test_a_rehearsal_cannot_take_the_run_sheet_from_the_ceremony_under_way(
     app, manager, contest, screens
 ):
