@@ -184,12 +184,17 @@ def test_a_run_sheet_rehearsal_moves_the_mc_tablet_but_not_the_screens(
         assert db.session().get(Screen, screens["main"]).mode == ScreenMode.REVEAL
 
 
-def test_steps_move_and_are_deleted(app, manager, contest, screens):
-    slug = contest.slug
-    for title in ("Một", "Hai", "Ba"):
+def written(manager, slug, *titles):
+    """Add steps of these titles to the run-sheet; the ids of its steps, in order."""
+    for title in titles:
         manager.post(f"/manage/{slug}/runsheet", data={"title": title})
     page = manager.get(f"/manage/{slug}/runsheet").get_data(as_text=True)
-    ids = [int(x) for x in re.findall(r'data-step="(\d+)"', page)]
+    return [int(x) for x in re.findall(r'data-step="(\d+)"', page)]
+
+
+def test_steps_move_and_are_deleted(app, manager, contest, screens):
+    slug = contest.slug
+    ids = written(manager, slug, "Một", "Hai", "Ba")
     assert (
         manager.post(f"/manage/{slug}/runsheet/{ids[2]}/move", data={"direction": "up"}).status_code
         == 302
@@ -208,10 +213,7 @@ def test_moving_a_step_still_to_come_before_the_current_one_warns_it_will_be_pas
     app, manager, contest, screens
 ):
     slug = contest.slug
-    for title in ("Khai mạc", "Trao giải", "Bế mạc"):
-        manager.post(f"/manage/{slug}/runsheet", data={"title": title})
-    page = manager.get(f"/manage/{slug}/runsheet").get_data(as_text=True)
-    opening, awards, closing = (int(x) for x in re.findall(r'data-step="(\d+)"', page))
+    opening, awards, closing = written(manager, slug, "Khai mạc", "Trao giải", "Bế mạc")
     manager.post(f"/manage/{slug}/runsheet/next")  # "Khai mạc" is under way
 
     def moved(step_id, direction):
@@ -308,10 +310,7 @@ def test_deleting_the_step_the_run_stands_on_goes_on_from_the_step_before(
     app, manager, contest, screens
 ):
     slug = contest.slug
-    for title in ("Một", "Hai", "Ba"):
-        manager.post(f"/manage/{slug}/runsheet", data={"title": title})
-    page = manager.get(f"/manage/{slug}/runsheet").get_data(as_text=True)
-    ids = [int(x) for x in re.findall(r'data-step="(\d+)"', page)]
+    ids = written(manager, slug, "Một", "Hai", "Ba")
     for _ in range(2):
         assert manager.post(f"/manage/{slug}/runsheet/next").status_code == 302
     assert manager.post(f"/manage/{slug}/runsheet/{ids[1]}/delete").status_code == 302
