@@ -24,14 +24,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.i18n import sort_key
-from core.models import Event, Round
+from core.models import Event
 from core.spreadsheets import append_row, csv_text
 from initiatives.models import Initiative
 from scoring import results
 from scoring.manage.results import FLAG_NAMES, METHOD_NAMES, PRIZE_NAMES
 from scoring.models import COUNTED, RECUSED, Entry, Judge, Score, ScoreSheet
 from scoring.rubric import criteria
-from scoring.standings import compare
+from scoring.standings import compare, event_entries
 
 STANDINGS, JUDGES, CRITERIA, SHEETS = "standings", "judges", "criteria", "sheets"
 TABLES = (STANDINGS, JUDGES, CRITERIA, SHEETS)
@@ -94,10 +94,7 @@ def counted_detail(session: Session, event: Event) -> list[CountedSheet]:
 
 def _benefits(session: Session, event: Event) -> dict[int, int | None]:
     rows = session.execute(
-        select(Entry.id, Initiative.benefit_vnd)
-        .join(Initiative, Initiative.id == Entry.initiative_id)
-        .join(Round, Round.id == Entry.round_id)
-        .where(Round.event_id == event.id)
+        event_entries(Entry.id, Initiative.benefit_vnd), {"event_id": event.id}
     ).tuples()
     return dict(rows.all())
 

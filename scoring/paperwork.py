@@ -43,7 +43,7 @@ from scoring.models import (
     new_certificate_code,
 )
 from scoring.results.awards import PRIZES
-from scoring.standings import compare, contest_sheets
+from scoring.standings import compare, contest_sheets, event_entries
 
 CERTIFICATES = "certificates"
 TEXT_FIELDS = {
@@ -353,10 +353,7 @@ def _subject_names(session: Session, event: Event) -> dict[str, str]:
     """What the minutes call the audit log's subjects: an entry by its title, a round by its
     name, a sheet by its judge and entry."""
     entries = session.execute(
-        select(Entry.id, Initiative.title)
-        .join(Initiative, Initiative.id == Entry.initiative_id)
-        .join(Round, Round.id == Entry.round_id)
-        .where(Round.event_id == event.id)
+        event_entries(Entry.id, Initiative.title), {"event_id": event.id}
     ).tuples()
     rounds = session.execute(select(Round.id, Round.name).where(Round.event_id == event.id))
     sheets = session.execute(

@@ -71,6 +71,17 @@ def contest_sheets(*columns: Any) -> Select[Any]:
     )
 
 
+def event_entries(*columns: Any) -> Select[Any]:
+    """``columns`` of the event's (:data:`EVENT`) entries, of every round and status: the entry
+    first, joined to its initiative and round."""
+    return (
+        select(*columns)
+        .join(Initiative, Initiative.id == Entry.initiative_id)
+        .join(Round, Round.id == Entry.round_id)
+        .where(Round.event_id == EVENT)
+    )
+
+
 _COUNTED_TOTALS = contest_sheets(
     ScoreSheet.id, ScoreSheet.judge_id, ScoreSheet.entry_id, ScoreSheet.total, Entry.round_id
 ).where(
