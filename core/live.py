@@ -5,7 +5,9 @@ Each model says once, beside its definition, how a change to one of its rows rea
 with no decision. A flush listener on the app's sessions finds the events a flush touched and
 moves each one's ``Event.live_version`` by one, once per transaction, inside that transaction: a
 snapshot that reads the version first then never shows less than it says. After the commit,
-``signals.live_changed`` is sent once per event. No write path has to remember any of this.
+``signals.live_changed`` is sent once per event. No write through the ORM has to remember any of
+this; the one write that goes around it, a judge's sheet in Core (``scoring.service.save_sheet``),
+calls :func:`moved` itself.
 
 Bulk ``UPDATE``/``DELETE`` statements on a watched model bypass the flush, so they are refused.
 
@@ -350,9 +352,21 @@ _BUMP_VERSIONS = (
 
 
 def _bump(session: Session, _context: UOWTransaction) -> None:
+    moved(session, events_touched(session))
+
+
+def moved(
+    session: Session, event_ids: Collection[int], follow: Mapping[str, Any] | None = None
+) -> None:
+    """Move the versions of ``event_ids`` in the session's transaction, once per transaction,
+    and announce them after its commit: what the flush does of the rows it writes. A write that
+    goes around the ORM (a judge's sheet, in Core: scoring.service.save_sheet) calls it itself,
+    with no event when what it wrote shows nowhere, so that its tables are told as a quiet
+    write; ``follow`` says how it changed feeds (``core.realtime.Follow`` by feed), and is
+    announced with the version."""
     writes = _transaction(session)
     bumped: set[int] = session.info.setdefault(BUMPED, set())
-    fresh = events_touched(session) - bumped
+    fresh = set(event_ids) - bumped
     if not fresh:
         return
     writes.announced = True
@@ -366,13 +380,16 @@ def _bump(session: Session, _context: UOWTransaction) -> None:
         db.after_commit(session, partial(versions(app).committed, moved))
         for event_id in sorted(fresh):
             db.after_commit(
-                session, partial(_announce, app, event_id, moved[event_id], writes.tables)
+                session,
+                partial(_announce, app, event_id, moved[event_id], writes.tables, follow or {}),
             )
 
 
-def _announce(app: Flask, event_id: int, version: int, written: set[str]) -> None:
+def _announce(
+    app: Flask, event_id: int, version: int, written: set[str], follow: Mapping[str, Any]
+) -> None:
     signals.live_changed.send(
-        app, event_id=event_id, version=version, tables=with_cascades(written)
+        app, event_id=event_id, version=version, tables=with_cascades(written), follow=follow
     )
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -43,8 +43,30 @@ log = logging.getLogger(__name__)
 socketio = SocketIO()
 
 Snapshot = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Built:
+    """A feed's snapshot with what it was made of (``state``), kept with it: a change whose effect
+    its writer knows makes the next snapshot from that, without reading (:class:`Follow`)."""
+
+    snapshot: Snapshot
+    state: Any
+
+
+@dataclass(frozen=True)
+class Follow:
+    """How a commit changed a feed, as its writer knows it: ``step`` makes the feed's next
+    snapshot and state from the state kept at the version before (None: it cannot say), for
+    a commit that wrote nothing the feed reads beyond the rows of ``tables`` that it knows of.
+    A judge's sheet moves the standings so (scoring.standings.follow_sheet)."""
+
+    tables: frozenset[str]
+    step: Callable[[Any, int], Built | None]
+
+
 # Builds a feed's snapshot of ``event`` at ``version``, which was read in the same transaction.
-Builder = Callable[[Session, Event, int], Snapshot]
+Builder = Callable[[Session, Event, int], Snapshot | Built]
 # Told of each feed's snapshot as soon as a build has it: (feed, snapshot).
 Sent = Callable[[str, Snapshot], None]
 EXTENSION = "sangtao.realtime"
@@ -80,6 +102,8 @@ class Kept:
     through: int
     # The count of quiet writes (Publisher.written_quietly) when its build began.
     quiet: int
+    # What the snapshot was made of, for a feed that can follow a change (Built).
+    state: Any = None
 
 
 @dataclass
@@ -133,10 +157,12 @@ class Publisher:
         connection = session.connection()
         with live.reading(connection) as reads, Session(bind=connection) as own:
             fresh = build(own, own.scalars(_EVENT, {"event_id": event.id}).one(), version)
+        built = fresh if isinstance(fresh, Built) else Built(fresh, None)
         with self._idle:
             kept = self._cache.get((name, event.id))
             if kept is None or kept.through < version:
-                self._cache[(name, event.id)] = kept = Kept(fresh, frozenset(reads), version, quiet)
+                kept = Kept(built.snapshot, frozenset(reads), version, quiet, built.state)
+                self._cache[(name, event.id)] = kept
         return kept.snapshot
 
     def _still_true(self, kept: Kept, event_id: int, version: int) -> bool:
@@ -165,20 +191,58 @@ class Publisher:
         event_id: int,
         version: int | None = None,
         tables: frozenset[str] | None = None,
+        follow: Mapping[str, Follow] | None = None,
     ) -> None:
         """An event changed (to ``version``, by writing ``tables``, when a commit of this process
-        says so): build its feeds in the background, unless a build is under way."""
+        says so): send at once what the commit's writer knows of its feeds (``follow``), then
+        build its feeds in the background, unless a build is under way."""
         with self._idle:
             if version is not None and tables is not None:
                 written = self._written.setdefault(event_id, {})
                 written[version] = tables
                 while len(written) > WRITTEN_KEPT:
                     del written[next(iter(written))]
+        if version is not None:
+            for feed, how in (follow or {}).items():
+                self._follow(feed, event_id, version, how)
+        with self._idle:
             if event_id in self._building:
                 self._again.add(event_id)
                 return
             self._building.add(event_id)
         socketio.start_background_task(self._build, event_id)
+
+    def _follow(self, feed: str, event_id: int, version: int, how: Follow) -> None:
+        """Make the feed's snapshot at ``version`` by ``how``, keep it and send it, if what is
+        kept of it is true at the version before and the commit wrote nothing else it read
+        (as :meth:`_still_true` asks of a version). The build the commit starts then finds it
+        true; when it cannot be followed, that build reads as ever."""
+        with self._idle:
+            kept = self._cache.get((feed, event_id))
+            if kept is None or kept.state is None or kept.through != version - 1:
+                return
+            others = kept.reads - how.tables
+            tables = self._written.get(event_id, {}).get(version)
+            if (
+                tables is None
+                or live.EVERYTHING in kept.reads
+                or live.EVERYTHING in tables
+                or not tables.isdisjoint(others)
+                or any(
+                    self._quiet.get(table, 0) > kept.quiet for table in (*others, live.EVERYTHING)
+                )
+            ):
+                return
+            built = how.step(kept.state, version)
+            if built is None:
+                return
+            # Quiet writes since its build touched only ``how.tables``, which the state follows.
+            self._cache[(feed, event_id)] = Kept(
+                built.snapshot, kept.reads, version, self._quiet_count, built.state
+            )
+            slug = next((s for s, found in self._latest.items() if found[0] == event_id), None)
+        if slug is not None:
+            self._send(event_id, slug, feed, built.snapshot)
 
     def written_quietly(self, _sender: Any = None, *, tables: frozenset[str]) -> None:
         """A commit of this process wrote ``tables`` and moved no version: a snapshot that read

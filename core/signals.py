@@ -15,8 +15,10 @@ live_changed = _signals.signal(
     doc="""A committed transaction changed what a screen or phone of an event shows.
 
     Sent by ``core.live`` after the commit, once per event and transaction, with the app as sender,
-    ``event_id``, the event's new ``version`` and the ``tables`` the transaction wrote.
-    ``core.realtime`` rebuilds and pushes the event's snapshots that read any of those tables.
+    ``event_id``, the event's new ``version``, the ``tables`` the transaction wrote, and
+    ``follow``: how a writer that knows it changed feeds (``core.realtime.Follow`` by feed).
+    ``core.realtime`` sends those at once, then rebuilds and pushes the event's snapshots that
+    read any of those tables.
     """,
 )
 

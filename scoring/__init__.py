@@ -59,7 +59,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(pages.bp)
     app.register_blueprint(rounds.api)
     imports.init_app()
-    realtime.add_feed(app, standings.FEED, standings.compute_snapshot)
+    realtime.add_feed(app, standings.FEED, standings.feed)
     realtime.add_feed(app, dashboard.FEED, dashboard.compute_snapshot)
     realtime.add_feed(app, dashboard.SCORES_FEED, dashboard.compute_spread)
     for namespace, feeds in events.FEEDS.items():

@@ -19,22 +19,22 @@ from core.lookup import event_or_404
 from core.models import Event
 from scoring import results
 from scoring.auth import chair_or_manager, judge_api
-from scoring.models import Judge, ScoreSheet
-from scoring.service import Outcome, parse_sheet, save_sheet, sheet_state
+from scoring.models import Judge
+from scoring.service import Outcome, SavedSheet, parse_sheet, save_sheet
 from scoring.standings import FEED, Compared, Comparison, compare
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 
-def sheet_json(sheet: ScoreSheet, outcome: Outcome) -> dict[str, Any]:
+def sheet_json(sheet: SavedSheet) -> dict[str, Any]:
     return {
         "id": sheet.id,
         "entry": sheet.entry_id,
-        **sheet_state(sheet),
+        **sheet.state,
         "total": None if sheet.total is None else round(sheet.total, 2),
         "updated_at": sheet.updated_at.isoformat(),
-        "outcome": outcome.value,
+        "outcome": sheet.outcome.value,
     }
 
 
@@ -45,9 +45,7 @@ def post_sheet(judge: Judge) -> ResponseReturnValue:
     data = parse_sheet(request.get_json(silent=True))
     saved = save_sheet(db.write(), judge, data)
     # The answer is read inside the transaction, so that nothing reopens one after the commit.
-    return jsonify(sheet_json(saved.sheet, saved.outcome)), (
-        201 if saved.outcome == Outcome.CREATED else 200
-    )
+    return jsonify(sheet_json(saved)), (201 if saved.outcome == Outcome.CREATED else 200)
 
 
 @bp.get("/judge/csrf")

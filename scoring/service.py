@@ -1,7 +1,9 @@
 """Writes of the scoring room: validate, change, audit, flush. The caller commits.
 
 Refusals are domain errors (``core.errors``) with a stable code and a message in the judge's
-language. What the screens show follows by itself (``core.live``): nothing here announces it.
+language. What the screens show follows by itself (``core.live``), but for a judge's sheet:
+:func:`save_sheet` writes in Core, on the way from the tap to the big screens, so it moves the
+event's version itself and says how the sheet moves the standings.
 """
 
 from __future__ import annotations
@@ -11,25 +13,27 @@ import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from itertools import count
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, inspect, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Connection, and_, bindparam, insert, inspect, or_, select, update
+from sqlalchemy.orm import Session
 
-from core import audit
+from core import audit, live
 from core.auth import hash_token, new_token
 from core.errors import Conflict, Forbidden, Invalid, Malformed, NotFound, Unauthenticated
 from core.i18n import locale_code, nfc
 from core.models import Event, EventStatus, Round, RoundKind, RoundStatus, Unit, utcnow
 from initiatives.models import Initiative
-from scoring import results
-from scoring.assignments import covers
+from scoring import results, standings
+from scoring.assignments import COVERED, RECUSED_FROM
 from scoring.auth import new_pin, pin_digest
 from scoring.models import (
+    COUNTED,
     Criterion,
     Entry,
     EntryStatus,
@@ -130,7 +134,13 @@ def _parse_value(key: str, value: Any) -> Decimal | None:
 
 @dataclass(frozen=True)
 class SavedSheet:
-    sheet: ScoreSheet
+    """A sheet as saved: what the tablet is answered."""
+
+    id: str
+    entry_id: int
+    state: dict[str, Any]  # as sheet_state says it
+    total: float | None
+    updated_at: datetime
     outcome: Outcome
 
 
@@ -138,96 +148,153 @@ def round_locked(entry: Entry) -> bool:
     """Whether the entry's sheets are sealed: its round is locked, or the whole event is (locked,
     then published). A sheet that arrives afterwards, even one scored offline before the lock,
     is refused: the sealed result must not move."""
-    return entry.round.status == RoundStatus.LOCKED or entry.round.event.status in (
+    return _sealed(entry.round.status, entry.round.event.status)
+
+
+def _sealed(round_status: RoundStatus, event_status: EventStatus) -> bool:
+    return round_status == RoundStatus.LOCKED or event_status in (
         EventStatus.LOCKED,
         EventStatus.PUBLISHED,
     )
 
 
-# save_sheet's reads, each built once (see scoring.standings): a judge's save is on the way from
-# the tap to the big screens.
-_JUDGE_TO_WRITE = select(Judge).where(Judge.id == bindparam("judge_id")).with_for_update()
-_ENTRY = (
-    select(Entry)
-    .options(joinedload(Entry.round).joinedload(Round.event))
-    .where(Entry.id == bindparam("entry_id"))
+# A judge's save is on the way from the tap to the big screens, and every statement costs
+# SQLAlchemy several times what SQLite takes to run it: save_sheet reads and writes in Core, with
+# statements built once (see scoring.standings), and says itself which event it changed
+# (core.live.moved), as the ORM's flush would.
+
+# The judge, locked (two saves from one tablet, a double tap or a retry racing its original, run
+# one after the other and the second sees what the first wrote, on PostgreSQL as on SQLite), and
+# the entry asked for, its round and event, and whether the judge may score it.
+_TO_SCORE = (
+    select(
+        Judge.active,
+        Judge.event_id,
+        Entry.id.label("entry_id"),
+        Entry.status.label("entry_status"),
+        Entry.round_id,
+        Round.kind.label("round_kind"),
+        Round.status.label("round_status"),
+        Round.event_id.label("round_event_id"),
+        Event.status.label("event_status"),
+        RECUSED_FROM.label("recused"),
+        COVERED.label("covered"),
+    )
+    .select_from(Judge)
+    .outerjoin(Entry, Entry.id == bindparam("entry_id"))
+    .outerjoin(Round, Round.id == Entry.round_id)
+    .outerjoin(Event, Event.id == Round.event_id)
+    .where(Judge.id == bindparam("judge_id"))
+    .with_for_update(of=Judge)
 )
-_RECUSAL = select(Recusal.id).where(
-    Recusal.judge_id == bindparam("judge_id"), Recusal.entry_id == bindparam("entry_id")
-)
-# The sheet by its id, and the judge's sheet of the entry under any id.
-_SHEETS = select(ScoreSheet).where(
-    or_(
-        ScoreSheet.id == bindparam("sheet_id"),
-        and_(
-            ScoreSheet.judge_id == bindparam("judge_id"),
-            ScoreSheet.entry_id == bindparam("entry_id"),
-        ),
+# The sheet by its id, and the judge's sheet of the entry under any id, each with its scores.
+_SHEETS = (
+    select(
+        ScoreSheet.id,
+        ScoreSheet.judge_id,
+        ScoreSheet.entry_id,
+        ScoreSheet.status,
+        ScoreSheet.comment,
+        ScoreSheet.total,
+        ScoreSheet.updated_at,
+        ScoreSheet.submitted_at,
+        Score.criterion_id,
+        Score.value,
+    )
+    .outerjoin(Score, Score.sheet_id == ScoreSheet.id)
+    .where(
+        or_(
+            ScoreSheet.id == bindparam("sheet_id"),
+            and_(
+                ScoreSheet.judge_id == bindparam("judge_id"),
+                ScoreSheet.entry_id == bindparam("entry_id"),
+            ),
+        )
     )
 )
+# Run on the connection, not the session: Core statements, which no ORM event sees.
+_NEW_SHEET = insert(ScoreSheet)
+# The columns to set are those of the parameters it is run with.
+_CHANGED_SHEET = update(ScoreSheet).where(ScoreSheet.id == bindparam("sheet"))
+_NEW_SCORES = insert(Score)
+_CHANGED_SCORE = update(Score).where(
+    Score.sheet_id == bindparam("sheet"), Score.criterion_id == bindparam("criterion")
+)
+
+
+@dataclass
+class _Stored:
+    """A sheet as read before a save: its row and its scores by criterion id."""
+
+    id: str
+    judge_id: int
+    entry_id: int
+    status: SheetStatus
+    comment: str
+    total: float | None
+    updated_at: datetime
+    submitted_at: datetime | None
+    scores: dict[int, Decimal | None]
 
 
 def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
     """Create or update a judge's sheet; the same sheet sent twice is stored once.
 
     A sheet counts in the standings once submitted; the judge may change it, or take the
-    submission back to a draft, until the round is locked. The judge's row is locked first, so
-    that two saves from one tablet (a double tap, a retry racing its original) run one after the
-    other and the second sees what the first wrote, on PostgreSQL as on SQLite.
+    submission back to a draft, until the round is locked.
     """
+    connection = session.connection()
     # By the key the judge was loaded with: the write transaction expired what was read before.
     (judge_id,) = inspect(judge).identity or (None,)
-    locked = session.scalar(_JUDGE_TO_WRITE, {"judge_id": judge_id})
-    if locked is None or not locked.active:
+    found = connection.execute(
+        _TO_SCORE, {"judge_id": judge_id, "entry_id": data.entry_id}
+    ).one_or_none()
+    if found is None or not found.active:
         raise Unauthenticated(
             "invalid_token", _("Mã đăng nhập của giám khảo không đúng hoặc đã bị thu hồi.")
         )
-    entry = session.scalar(_ENTRY, {"entry_id": data.entry_id})
-    if entry is None or entry.round.event_id != locked.event_id:
+    if found.entry_id is None or found.round_event_id != found.event_id:
         raise NotFound("entry_not_found", _("Không tìm thấy bài dự thi này trong sự kiện."))
-    event = entry.round.event
-    if round_locked(entry):
+    if _sealed(found.round_status, found.event_status):
         raise Conflict("round_locked", _("Vòng thi đã khóa, không thể sửa phiếu chấm."))
     # A calibration round (Vòng hiệu chuẩn) comes before the contest: it may be scored once the
     # event is open.
-    rehearsal = entry.round.kind == RoundKind.CALIBRATION and event.status == EventStatus.OPEN
-    if event.status != EventStatus.SCORING and not rehearsal:
+    rehearsal = found.round_kind == RoundKind.CALIBRATION and found.event_status == EventStatus.OPEN
+    if found.event_status != EventStatus.SCORING and not rehearsal:
         raise Conflict("scoring_closed", _("Hội đồng chưa mở hoặc đã đóng việc chấm điểm."))
-    if entry.status == EntryStatus.WITHDRAWN:
+    if found.entry_status == EntryStatus.WITHDRAWN:
         raise Conflict("entry_withdrawn", _("Bài dự thi này đã rút khỏi hội thi."))
-    pair = {"judge_id": locked.id, "entry_id": entry.id}
-    if session.scalar(_RECUSAL, pair) is not None:
+    if found.recused:
         raise Forbidden("recused", _("Giám khảo không chấm bài dự thi này (đã rút khỏi chấm)."))
-    if not covers(session, locked.id, entry):
+    if not found.covered:
         raise Forbidden(
             "not_assigned",
             _("Bài dự thi này do một tiểu ban khác chấm; giám khảo không thuộc tiểu ban đó."),
         )
 
-    rows = criteria(session, event.id)
+    rows = criteria(session, found.event_id)
     values = _check_against_rubric(rows, data)
     status = SheetStatus.SUBMITTED if data.submit else SheetStatus.DRAFT
-    found = session.scalars(_SHEETS, {"sheet_id": data.id, **pair}).all()
-    sheet = next((row for row in found if row.id == data.id), None)
+    stored = _stored(connection, data.id, judge_id, data.entry_id)
+    sheet = next((one for one in stored if one.id == data.id), None)
+    keys = {criterion.id: criterion.key for criterion in rows}
     if sheet is None:
-        if found:
+        if stored:
             raise Conflict(
                 "sheet_exists",
                 _("Giám khảo đã có phiếu chấm cho bài này; hãy tải lại trang."),
-                sheet_id=found[0].id,
+                sheet_id=stored[0].id,
             )
-        sheet = ScoreSheet(id=data.id, judge_id=locked.id, entry_id=entry.id)
-        session.add(sheet)
         before = None
         outcome = Outcome.CREATED
     else:
-        if sheet.judge_id != locked.id or sheet.entry_id != entry.id:
+        if sheet.judge_id != judge_id or sheet.entry_id != data.entry_id:
             raise Conflict("sheet_id_taken", _("Mã phiếu chấm này đã dùng cho một phiếu khác."))
         if sheet.status == SheetStatus.VERIFIED:
             raise Conflict(
                 "sheet_verified", _("Phiếu chấm đã được Ban Tổ chức xác nhận, không thể sửa.")
             )
-        before = sheet_state(sheet)
+        before = _state(sheet, keys)
         outcome = Outcome.UPDATED
 
     after = {
@@ -235,37 +302,102 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
         "comment": data.comment,
         "scores": {key: _plain(value) for key, value in values.items()},
     }
-    if before == after:
-        return SavedSheet(sheet, Outcome.UNCHANGED)
+    if sheet is not None and before == after:
+        return SavedSheet(
+            sheet.id, sheet.entry_id, after, sheet.total, sheet.updated_at, Outcome.UNCHANGED
+        )
 
     now = utcnow()
-    by_criterion = {score.criterion_id: score for score in sheet.scores}
-    for criterion in rows:
-        value = values[criterion.key]
-        if criterion.id in by_criterion:
-            by_criterion[criterion.id].value = value
-        else:
-            sheet.scores.append(Score(criterion=criterion, value=value))
-    sheet.comment = data.comment
-    sheet.total = results.sheet_total(
+    total = results.sheet_total(
         {key: None if value is None else float(value) for key, value in values.items()},
         rubric(rows),
     )
-    if status == SheetStatus.SUBMITTED and sheet.status != SheetStatus.SUBMITTED:
-        sheet.submitted_at = now
-    sheet.status = status
-    sheet.updated_at = now
-    audit.record(
-        session,
-        f"judge:{locked.id}",
+    written = {
+        "comment": data.comment,
+        "total": total,
+        "status": status,
+        "updated_at": now,
+        "submitted_at": _submitted_at(sheet, status, now),
+    }
+    if sheet is None:
+        connection.execute(
+            _NEW_SHEET,
+            {"id": data.id, "judge_id": judge_id, "entry_id": data.entry_id, "created_at": now}
+            | written,
+        )
+    else:
+        connection.execute(_CHANGED_SHEET, {"sheet": sheet.id} | written)
+    had = {} if sheet is None else sheet.scores
+    new = [c for c in rows if c.id not in had]
+    changed = [c for c in rows if c.id in had and had[c.id] != values[c.key]]
+    if new:
+        connection.execute(
+            _NEW_SCORES,
+            [{"sheet_id": data.id, "criterion_id": c.id, "value": values[c.key]} for c in new],
+        )
+    if changed:
+        connection.execute(
+            _CHANGED_SCORE,
+            [{"sheet": data.id, "criterion": c.id, "value": values[c.key]} for c in changed],
+        )
+    audit.write(
+        connection,
+        f"judge:{judge_id}",
         f"sheet.{outcome.value}",
-        f"score_sheet:{sheet.id}",
-        event_id=event.id,
+        f"score_sheet:{data.id}",
+        event_id=found.event_id,
         before=before,
         after=after,
     )
-    session.flush()
-    return SavedSheet(sheet, outcome)
+    # A draft shows nowhere: the standings move when a sheet counts, now or before this change.
+    counts = status in COUNTED or (sheet is not None and sheet.status in COUNTED)
+    standing = None
+    if status in COUNTED and total is not None and found.round_kind == RoundKind.CONTEST:
+        scores = {key: None if value is None else float(value) for key, value in values.items()}
+        standing = results.Sheet(judge_id, data.entry_id, total, scores, found.round_id)
+    follow = {standings.FEED: standings.follow_sheet(data.id, standing)}
+    live.moved(session, {found.event_id} if counts else set(), follow)
+    return SavedSheet(data.id, data.entry_id, after, total, now, outcome)
+
+
+def _stored(connection: Connection, sheet_id: str, judge_id: int, entry_id: int) -> list[_Stored]:
+    """The sheet of that id, and the judge's sheet of the entry under any id."""
+    stored: dict[str, _Stored] = {}
+    for row in connection.execute(
+        _SHEETS, {"sheet_id": sheet_id, "judge_id": judge_id, "entry_id": entry_id}
+    ):
+        sheet = stored.get(row.id)
+        if sheet is None:
+            sheet = stored[row.id] = _Stored(
+                row.id,
+                row.judge_id,
+                row.entry_id,
+                row.status,
+                row.comment,
+                row.total,
+                row.updated_at,
+                row.submitted_at,
+                {},
+            )
+        if row.criterion_id is not None:
+            sheet.scores[row.criterion_id] = row.value
+    return list(stored.values())
+
+
+def _state(sheet: _Stored, keys: Mapping[int, str]) -> dict[str, Any]:
+    """What a stored sheet says, as sheet_state says it of a loaded one."""
+    return {
+        "status": sheet.status.value,
+        "comment": sheet.comment,
+        "scores": {keys[criterion]: _plain(value) for criterion, value in sheet.scores.items()},
+    }
+
+
+def _submitted_at(sheet: _Stored | None, status: SheetStatus, now: datetime) -> datetime | None:
+    """When the sheet was (last) submitted: now, when this save submits it."""
+    if status == SheetStatus.SUBMITTED and (sheet is None or sheet.status != SheetStatus.SUBMITTED):
+        return now
+    return None if sheet is None else sheet.submitted_at
 
 
 def recuse(session: Session, judge: Judge, entry_id: int, reason: str, actor: str) -> Recusal:

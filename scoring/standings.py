@@ -11,7 +11,8 @@ The same reads feed :func:`compare`: every method side by side, for the chair an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -26,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from core import realtime
 from core.models import Event, EventStatus, Round, RoundKind, RoundStatus, Unit, utcnow
 from core.realtime import Snapshot
 from initiatives.models import Initiative
@@ -120,25 +122,34 @@ _EXPECTED_SHEETS = select(_EXPECTED_PAIRS.c.entry_id, func.count()).group_by(
 
 def counted_sheets(session: Session, event: Event) -> list[results.Sheet]:
     """The submitted sheets of the event's active judges, but for those of a recused judge,
-    with the tie-breaking scores and their entry's round.
+    with the tie-breaking scores and their entry's round."""
+    return list(_counted(session, event, _breaking(session, event)).values())
+
+
+def _breaking(session: Session, event: Event) -> dict[int, str]:
+    """The keys of the criteria that break the event's ties, by criterion id."""
+    rules = set(event.tie_break) - {results.UNTRIMMED_MEAN}
+    return {c.id: c.key for c in criteria(session, event.id) if c.key in rules}
+
+
+def _counted(session: Session, event: Event, keys: Mapping[int, str]) -> dict[str, results.Sheet]:
+    """:func:`counted_sheets` by sheet id, with the scores of the criteria ``keys``.
 
     Two plain reads, joined here: SQLite joins the score table slower than Python does.
     """
     connection = session.connection()  # Core rows: the ORM's loading costs more than the read
     totals = connection.execute(_COUNTED_TOTALS, {"event_id": event.id}).all()
     scores: dict[str, dict[str, float | None]] = {sheet_id: {} for sheet_id, *_ in totals}
-    rules = set(event.tie_break) - {results.UNTRIMMED_MEAN}
-    keys = {c.id: c.key for c in criteria(session, event.id) if c.key in rules}
     if keys:
         for sheet_id, criterion_id, value in connection.execute(
             _SCORES_OF, {"criteria": list(keys)}
         ):
             if sheet_id in scores:
                 scores[sheet_id][keys[criterion_id]] = value
-    return [
-        results.Sheet(judge_id, entry_id, total, scores[sheet_id], round_id)
+    return {
+        sheet_id: results.Sheet(judge_id, entry_id, total, scores[sheet_id], round_id)
         for sheet_id, judge_id, entry_id, total, round_id in totals
-    ]
+    }
 
 
 def _entries(session: Session, event: Event) -> list[tuple[int, str, str]]:
@@ -167,39 +178,103 @@ def frozen_snapshot(session: Session, event: Event) -> Snapshot | None:
     return session.scalar(_FROZEN, {"event_id": event.id})
 
 
-def compute_snapshot(session: Session, event: Event, version: int) -> Snapshot:
-    """The public standings: the frozen snapshot while a freeze is in force, with the version it
+@dataclass(frozen=True)
+class Tally:
+    """What an event's live standings are made of: the entries in the contest and what no
+    judge's sheet changes, and the counted sheets by id. Kept with the standings feed's snapshot,
+    so that a judge's sheet moves the standings without reading (:func:`follow_sheet`)."""
+
+    slug: str
+    method: str
+    tie_break: list[str]
+    breaking: frozenset[str]  # the keys of the criteria that break ties
+    provisional: bool
+    entries: list[tuple[int, str, str]]
+    expected: dict[int, int]
+    consensus: dict[int, float]
+    sheets: dict[str, results.Sheet]
+
+
+def tally(session: Session, event: Event) -> Tally:
+    keys = _breaking(session, event)
+    return Tally(
+        slug=event.slug,
+        method=event.aggregation.value,
+        tie_break=list(event.tie_break),
+        breaking=frozenset(keys.values()),
+        provisional=provisional(session, event),
+        entries=_entries(session, event),
+        expected=_expected_sheets(session, event),
+        consensus=consensus_scores(session, event),
+        sheets=_counted(session, event, keys),
+    )
+
+
+def feed(session: Session, event: Event, version: int) -> realtime.Built:
+    """The standings feed: the frozen snapshot while a freeze is in force, with the version it
     was frozen at (so a client that has it ignores every later copy, and no version number moves
-    while sheets keep coming in); otherwise the live ones."""
+    while sheets keep coming in); otherwise the live ones, with their tally."""
     frozen = frozen_snapshot(session, event)
-    return frozen if frozen is not None else live_snapshot(session, event, version)
+    if frozen is not None:
+        return realtime.Built(frozen, None)
+    made = tally(session, event)
+    return realtime.Built(_ranked(made, version), made)
+
+
+def compute_snapshot(session: Session, event: Event, version: int) -> Snapshot:
+    """The public standings, as the feed has them."""
+    return feed(session, event, version).snapshot
 
 
 def live_snapshot(session: Session, event: Event, version: int) -> Snapshot:
     """Rank the event's entries by its method (see scoring/results/) as of ``version``, read
     earlier in the same transaction, so that the snapshot shows at least that."""
-    entries = _entries(session, event)
+    return _ranked(tally(session, event), version)
+
+
+def _ranked(made: Tally, version: int) -> Snapshot:
+    # In the order of the sheets' ids: a build and a followed sheet give the same floats.
     ranked = results.standings(
-        [entry_id for entry_id, _, _ in entries],
-        counted_sheets(session, event),
-        event.tie_break,
-        event.aggregation.value,
-        consensus_scores(session, event),
+        [entry_id for entry_id, _, _ in made.entries],
+        [made.sheets[sheet_id] for sheet_id in sorted(made.sheets)],
+        made.tie_break,
+        made.method,
+        made.consensus,
     )
-    expected = _expected_sheets(session, event)
-    shown = {entry_id: (title, unit) for entry_id, title, unit in entries}
+    shown = {entry_id: (title, unit) for entry_id, title, unit in made.entries}
     return {
-        "event": event.slug,
+        "event": made.slug,
         "version": version,
-        "method": event.aggregation.value,
-        "provisional": provisional(session, event),
+        "method": made.method,
+        "provisional": made.provisional,
         "frozen": False,
         "generated_at": utcnow().isoformat(),
         "entries": [
-            _row(standing, *shown[standing.entry_id], expected.get(standing.entry_id, 0))
+            _row(standing, *shown[standing.entry_id], made.expected.get(standing.entry_id, 0))
             for standing in ranked
         ],
     }
+
+
+# What a judge's sheet writes, and all of it that the standings read.
+SHEET_TABLES = frozenset({ScoreSheet.__tablename__, Score.__tablename__})
+
+
+def follow_sheet(sheet_id: str, counted: results.Sheet | None) -> realtime.Follow:
+    """How a judge's saved sheet moves the standings: ``counted`` is the sheet as it now counts
+    (with all its scores), None if it does not (a draft, a calibration round's sheet)."""
+
+    def step(before: Tally, version: int) -> realtime.Built:
+        sheets = dict(before.sheets)
+        if counted is None:
+            sheets.pop(sheet_id, None)
+        else:
+            scores = {key: value for key, value in counted.scores.items() if key in before.breaking}
+            sheets[sheet_id] = replace(counted, scores=scores)
+        after = replace(before, sheets=sheets)
+        return realtime.Built(_ranked(after, version), after)
+
+    return realtime.Follow(SHEET_TABLES, step)
 
 
 def _expected_sheets(session: Session, event: Event) -> dict[int, int]:

@@ -9,6 +9,7 @@ from core.models import Event, Unit
 from display.models import Screen
 from initiatives.models import Initiative
 from kiosk.models import Exhibit, ExhibitStatus
+from scoring.dashboard import SCORES_FEED
 from scoring.models import Entry
 from scoring.standings import FEED
 from tests.conftest import make_app, settle
@@ -18,10 +19,12 @@ from tests.scoring.test_api import FULL, bearer
 
 
 @pytest.fixture
-def held_builds(app, monkeypatch):
-    """The standings feed, held at its start until the test lets it go; the versions it built."""
+def held_builds(app, monkeypatch, request):
+    """The standings feed (or the feed the test's parameter names), held at its start until the
+    test lets it go; the versions it built."""
+    feed = getattr(request, "param", FEED)
     publisher = app.extensions[realtime.EXTENSION]
-    original = publisher.feeds[FEED]
+    original = publisher.feeds[feed]
     gate, started, built = threading.Event(), threading.Event(), []
 
     def held(session, event, version):
@@ -31,7 +34,7 @@ def held_builds(app, monkeypatch):
         return original(session, event, version)
 
     settle(app)
-    monkeypatch.setitem(publisher.feeds, FEED, held)
+    monkeypatch.setitem(publisher.feeds, feed, held)
     yield gate, started, built
     gate.set()
 
@@ -41,6 +44,9 @@ def live_version(app, event_id):
         return session.scalar(select(Event.live_version).where(Event.id == event_id))
 
 
+# A sheet's save sends the standings it makes itself (standings.follow_sheet); the score
+# dashboard still waits for a build.
+@pytest.mark.parametrize("held_builds", [SCORES_FEED], indirect=True)
 def test_the_judges_post_returns_without_waiting_for_the_snapshot(
     app, client, contest, judge, held_builds
 ):
@@ -108,6 +114,9 @@ def test_a_build_sends_only_the_feeds_whose_content_changed(app, client, contest
     screen.disconnect(namespace="/display")
 
 
+# A sheet's save sends the standings it makes itself (standings.follow_sheet); the score
+# dashboard still waits for a build.
+@pytest.mark.parametrize("held_builds", [SCORES_FEED], indirect=True)
 def test_the_latest_build_is_served_until_the_build_under_way_is_done(
     app, client, contest, judge, held_builds
 ):

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from core import db, realtime
-from core.models import Round, RoundStatus, Unit
+from core.models import Event, EventRole, Round, RoundStatus, Unit
 from initiatives.models import Initiative
 from scoring import standings
 from scoring.models import Entry, EntryStatus, Judge
@@ -159,23 +159,79 @@ def test_any_committed_change_reaches_an_open_screen(
     assert shown(after["entries"])
 
 
-def test_the_snapshot_is_built_once_per_change_not_per_screen(
-    app, client, contest, judge, screen, monkeypatch
-):
-    others = [connect(app, client, contest.slug) for _ in range(3)]
+def counted_builds(app, monkeypatch):
+    """The versions the standings feed is built at from now on."""
     built = []
-    original = standings.compute_snapshot
+    original = standings.feed
 
     def counting(session, event, version):
         built.append(version)
         return original(session, event, version)
 
     monkeypatch.setitem(app.extensions[realtime.EXTENSION].feeds, standings.FEED, counting)
-    submit(client, judge, contest.entries[0])
+    return built
+
+
+def test_the_snapshot_is_built_once_per_change_not_per_screen(
+    app, client, contest, judge, screen, monkeypatch
+):
+    others = [connect(app, client, contest.slug) for _ in range(3)]
+    built = counted_builds(app, monkeypatch)
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        rename_the_initiative(session, contest, judge)
     latest = pushed(app, screen)[-1]
     assert built == [latest["version"]]
     for connection in others:
         assert snapshots(connection.get_received("/display"))[-1] == latest
+
+
+def test_a_judges_sheet_moves_the_standings_without_reading_them_again(
+    app, client, contest, judge, factory, screen, monkeypatch
+):
+    """The sheet's save tells the screens what it changed (standings.follow_sheet): sent at
+    once, before any build, and the same as a build makes of that version."""
+    other = factory.judge(contest.event)
+    pushed(app, screen)  # the new judge's version, built
+    built = counted_builds(app, monkeypatch)
+    sheets = {}
+    for made, entry, pitch in [(judge, 0, 9), (other, 0, 3), (judge, 1, 6), (other, 2, 0)]:
+        sheet = {"id": str(uuid.uuid4()), "entry": contest.entries[entry]}
+        sheets[(made.id, entry)] = sheet
+        body = sheet | {"scores": FULL | {"pitch": pitch}, "submit": True}
+        response = client.post("/api/v1/scoresheets", json=body, headers=bearer(made.token))
+        assert response.status_code == 201
+    changes = [
+        (judge, 0, {"scores": FULL | {"pitch": 1}, "submit": True}),  # changed
+        (other, 0, {"scores": FULL | {"pitch": 3}, "submit": False}),  # back to a draft
+        (judge, 1, {"scores": FULL | {"pitch": 10}, "submit": True}),
+    ]
+    for made, entry, change in changes:
+        body = sheets[(made.id, entry)] | change
+        response = client.post("/api/v1/scoresheets", json=body, headers=bearer(made.token))
+        assert response.status_code == 200
+    received = pushed(app, screen)
+    assert built == []
+    assert [snapshot["version"] for snapshot in received] == list(
+        range(received[0]["version"], received[0]["version"] + 7)
+    )
+    with app.app_context(), db.unit_of_work() as session:
+        event = session.get(Event, contest.event.id)
+        fresh = standings.live_snapshot(session, event, event.live_version)
+    assert realtime.content(received[-1]) == realtime.content(fresh)
+    assert sorted(row["sheets"] for row in fresh["entries"]) == [1, 1, 1]
+
+
+def test_a_sheet_under_a_freeze_moves_nothing_on_the_screens(
+    app, client, contest, judge, organiser_client, screen
+):
+    submit(client, judge, contest.entries[0])
+    manager = organiser_client(contest.event, EventRole.MANAGER)
+    manager.application.config["WTF_CSRF_ENABLED"] = False
+    assert manager.post(f"/manage/{contest.slug}/ceremony/freeze").status_code == 302
+    frozen = pushed(app, screen)[-1]
+    assert frozen["frozen"]
+    assert submit(client, judge, contest.entries[1]).status_code == 201
+    assert pushed(app, screen) == []
 
 
 def test_the_bare_broadcast_of_the_benchmark_is_off_by_default(client, contest):
@@ -242,8 +298,9 @@ def test_twenty_screens_cost_one_build_per_change(app, client, contest, judge, m
         )
     submit(client, judge, contest.entries[0])
     settle(app)
-    # Once each feed that reads score sheets, whatever the number of screens.
-    assert sorted(built) == ["dashboard", "pitching", "score_spread", "standings"]
+    # Once each feed that reads score sheets, whatever the number of screens; the standings
+    # follow the sheet without a build.
+    assert sorted(built) == ["dashboard", "pitching", "score_spread"]
     assert all(len(received(screen, "standings")) == 2 for screen in screens)
 
 
