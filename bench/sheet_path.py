@@ -12,7 +12,8 @@ sheets warm the app up (SQLAlchemy compiles each statement the first time) and a
 By wrapping them, it times:
 
 * ``POST /api/v1/scoresheets`` as a whole, and of it the judge's token (``judge_by_token``),
-  ``save_sheet`` and the commit;
+  ``save_sheet`` and the commit (which includes the next item);
+* the standings the sheet's save makes without reading, and their send (``Publisher._follow``);
 * each feed the sheet rebuilds, and the whole build with its sends;
 * the baseline: ``GET /healthz`` through the same client.
 
@@ -86,6 +87,7 @@ def main() -> None:
         for name, build in list(builds.feeds.items()):
             builds.feeds[name] = timed(timings, f"  feed {name}", build)
         builds._build = timed(timings, "the build and its sends", builds._build)  # type: ignore[method-assign]
+        builds._follow = timed(timings, "the standings followed, sent", builds._follow)  # type: ignore[method-assign]
 
         client = app.test_client()
         post = timed(timings, "POST a sheet", client.post)
@@ -102,6 +104,7 @@ def main() -> None:
                     bare("/healthz")
 
     order = ["POST a sheet", "  the judge's token", "  save_sheet", "  the commit"]
+    order += ["the standings followed, sent"]
     order += ["the build and its sends", *sorted(name for name in timings if "feed" in name)]
     order += ["bare: GET /healthz"]
     print(f"{'':34}{'n':>6}{'p50':>10}{'p90':>10}  (ms)")

@@ -167,21 +167,29 @@ class Publisher:
 
     def _still_true(self, kept: Kept, event_id: int, version: int) -> bool:
         """Whether a kept snapshot is right at ``version`` (or newer than it), and if so keep
-        it for that version: every version since it was built wrote none of the tables it read,
-        nor did any write that moved no version since its build began. Called with the lock
-        held."""
+        it for that version. Called with the lock held."""
         if version <= kept.through:
             return True
-        if live.EVERYTHING in kept.reads or any(
-            self._quiet.get(table, 0) > kept.quiet for table in (*kept.reads, live.EVERYTHING)
+        if not self._untouched(kept, event_id, range(kept.through + 1, version + 1), kept.reads):
+            return False
+        kept.through = version
+        return True
+
+    def _untouched(
+        self, kept: Kept, event_id: int, versions: range, tables: frozenset[str]
+    ) -> bool:
+        """Whether none of ``versions`` wrote any of ``tables`` (of those a kept snapshot read),
+        nor did any write that moved no version since its build began. Called with the lock
+        held."""
+        if live.EVERYTHING in tables or any(
+            self._quiet.get(table, 0) > kept.quiet for table in (*tables, live.EVERYTHING)
         ):
             return False
         written = self._written.get(event_id, {})
-        for step in range(kept.through + 1, version + 1):
-            tables = written.get(step)
-            if tables is None or live.EVERYTHING in tables or not tables.isdisjoint(kept.reads):
+        for step in versions:
+            wrote = written.get(step)
+            if wrote is None or live.EVERYTHING in wrote or not wrote.isdisjoint(tables):
                 return False
-        kept.through = version
         return True
 
     def changed(
@@ -204,7 +212,11 @@ class Publisher:
                     del written[next(iter(written))]
         if version is not None:
             for feed, how in (follow or {}).items():
-                self._follow(feed, event_id, version, how)
+                try:
+                    self._follow(feed, event_id, version, how)
+                except Exception:
+                    # The build below reads what the step could not make.
+                    log.exception("could not follow feed %s of event %s", feed, event_id)
         with self._idle:
             if event_id in self._building:
                 self._again.add(event_id)
@@ -214,23 +226,15 @@ class Publisher:
 
     def _follow(self, feed: str, event_id: int, version: int, how: Follow) -> None:
         """Make the feed's snapshot at ``version`` by ``how``, keep it and send it, if what is
-        kept of it is true at the version before and the commit wrote nothing else it read
-        (as :meth:`_still_true` asks of a version). The build the commit starts then finds it
-        true; when it cannot be followed, that build reads as ever."""
+        kept of it is true at the version before and the commit wrote nothing else it read. The
+        build the commit starts then finds it true; when it cannot be followed, that build reads
+        as ever."""
         with self._idle:
             kept = self._cache.get((feed, event_id))
             if kept is None or kept.state is None or kept.through != version - 1:
                 return
-            others = kept.reads - how.tables
-            tables = self._written.get(event_id, {}).get(version)
-            if (
-                tables is None
-                or live.EVERYTHING in kept.reads
-                or live.EVERYTHING in tables
-                or not tables.isdisjoint(others)
-                or any(
-                    self._quiet.get(table, 0) > kept.quiet for table in (*others, live.EVERYTHING)
-                )
+            if not self._untouched(
+                kept, event_id, range(version, version + 1), kept.reads - how.tables
             ):
                 return
             built = how.step(kept.state, version)

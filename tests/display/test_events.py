@@ -221,6 +221,22 @@ def test_a_judges_sheet_moves_the_standings_without_reading_them_again(
     assert sorted(row["sheets"] for row in fresh["entries"]) == [1, 1, 1]
 
 
+def test_a_sheet_the_standings_cannot_follow_reaches_the_screens_by_a_build(
+    app, client, contest, judge, screen, monkeypatch
+):
+    def broken(_sheet_id, _counted):
+        def step(_tally, _version):
+            raise RuntimeError("a bug in the step")
+
+        return realtime.Follow(standings.SHEET_TABLES, step)
+
+    monkeypatch.setattr(standings, "follow_sheet", broken)
+    pushed(app, screen)
+    assert submit(client, judge, contest.entries[0]).status_code == 201
+    (after,) = pushed(app, screen)
+    assert sorted(row["sheets"] for row in after["entries"]) == [0, 0, 1]
+
+
 def test_a_sheet_under_a_freeze_moves_nothing_on_the_screens(
     app, client, contest, judge, organiser_client, screen
 ):
