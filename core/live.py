@@ -321,6 +321,8 @@ class Writes:
 
     tables: set[str]
     announced: bool = False
+    # How its writer says the transaction changed each event's feeds (see moved).
+    follows: dict[int, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def _transaction(session: Session) -> Writes:
@@ -363,13 +365,17 @@ def moved(
     goes around the ORM (a judge's sheet, in Core: scoring.service.save_sheet) calls it itself,
     with no event when what it wrote shows nowhere, so that its tables are told as a quiet
     write; ``follow`` says how it changed feeds (``core.realtime.Follow`` by feed), and is
-    announced with the version."""
+    announced with the version, unless the transaction changes the event again."""
     writes = _transaction(session)
     bumped: set[int] = session.info.setdefault(BUMPED, set())
+    for event_id in bumped.intersection(event_ids):
+        # A second change to the event in the transaction: no one writer knows all it changed.
+        writes.follows[event_id] = {}
     fresh = set(event_ids) - bumped
     if not fresh:
         return
     writes.announced = True
+    writes.follows.update(dict.fromkeys(fresh, follow or {}))
     moved = dict(
         session.connection().execute(_BUMP_VERSIONS, {IDS.key: list(fresh)}).tuples().all()
     )
@@ -381,15 +387,17 @@ def moved(
         for event_id in sorted(fresh):
             db.after_commit(
                 session,
-                partial(_announce, app, event_id, moved[event_id], writes.tables, follow or {}),
+                partial(_announce, app, event_id, moved[event_id], writes),
             )
 
 
-def _announce(
-    app: Flask, event_id: int, version: int, written: set[str], follow: Mapping[str, Any]
-) -> None:
+def _announce(app: Flask, event_id: int, version: int, writes: Writes) -> None:
     signals.live_changed.send(
-        app, event_id=event_id, version=version, tables=with_cascades(written), follow=follow
+        app,
+        event_id=event_id,
+        version=version,
+        tables=with_cascades(writes.tables),
+        follow=writes.follows.get(event_id, {}),
     )
 
 

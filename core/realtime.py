@@ -210,6 +210,10 @@ class Publisher:
                 written[version] = tables
                 while len(written) > WRITTEN_KEPT:
                     del written[next(iter(written))]
+            # Under way from now: while the followed feeds are sent, a phone's poll is answered
+            # the latest build, as during any build (see latest()).
+            start = event_id not in self._building
+            (self._building if start else self._again).add(event_id)
         if version is not None:
             for feed, how in (follow or {}).items():
                 try:
@@ -217,12 +221,8 @@ class Publisher:
                 except Exception:
                     # The build below reads what the step could not make.
                     log.exception("could not follow feed %s of event %s", feed, event_id)
-        with self._idle:
-            if event_id in self._building:
-                self._again.add(event_id)
-                return
-            self._building.add(event_id)
-        socketio.start_background_task(self._build, event_id)
+        if start:
+            socketio.start_background_task(self._build, event_id)
 
     def _follow(self, feed: str, event_id: int, version: int, how: Follow) -> None:
         """Make the feed's snapshot at ``version`` by ``how``, keep it and send it, if what is

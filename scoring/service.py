@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Connection, and_, bindparam, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
-from core import audit, live
+from core import audit, db, live
 from core.auth import hash_token, new_token
 from core.errors import Conflict, Forbidden, Invalid, Malformed, NotFound, Unauthenticated
 from core.i18n import locale_code, nfc
@@ -163,9 +163,12 @@ def _sealed(round_status: RoundStatus, event_status: EventStatus) -> bool:
 # statements built once (see scoring.standings), and says itself which event it changed
 # (core.live.moved), as the ORM's flush would.
 
-# The judge, locked (two saves from one tablet, a double tap or a retry racing its original, run
-# one after the other and the second sees what the first wrote, on PostgreSQL as on SQLite), and
-# the entry asked for, its round and event, and whether the judge may score it.
+# The judge's row, locked: two saves from one tablet (a double tap, a retry racing its original)
+# run one after the other and the second sees what the first wrote, on PostgreSQL as on SQLite.
+# A statement of its own: on PostgreSQL, one that waited for the lock sees the rows the holder
+# committed only in the statements after it (a recusal, a panel just recorded).
+_LOCK_JUDGE = select(Judge.id).where(Judge.id == bindparam("judge_id")).with_for_update()
+# The judge, the entry asked for, its round and event, and whether the judge may score it.
 _TO_SCORE = (
     select(
         Judge.active,
@@ -185,7 +188,6 @@ _TO_SCORE = (
     .outerjoin(Round, Round.id == Entry.round_id)
     .outerjoin(Event, Event.id == Round.event_id)
     .where(Judge.id == bindparam("judge_id"))
-    .with_for_update(of=Judge)
 )
 # The sheet by its id, and the judge's sheet of the entry under any id, each with its scores.
 _SHEETS = (
@@ -246,6 +248,9 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
     connection = session.connection()
     # By the key the judge was loaded with: the write transaction expired what was read before.
     (judge_id,) = inspect(judge).identity or (None,)
+    if not db.is_writing(session):
+        raise RuntimeError("a write outside a write transaction: call core.db.write() first")
+    connection.execute(_LOCK_JUDGE, {"judge_id": judge_id})
     found = connection.execute(
         _TO_SCORE, {"judge_id": judge_id, "entry_id": data.entry_id}
     ).one_or_none()

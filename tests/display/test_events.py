@@ -1,6 +1,7 @@
 import json
 import shutil
 import uuid
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from core.models import Event, EventRole, Round, RoundStatus, Unit
 from initiatives.models import Initiative
 from scoring import standings
 from scoring.models import Entry, EntryStatus, Judge
+from scoring.service import SheetInput, save_sheet
 from tests.conftest import make_app, settle
 from tests.factories import Factory
 from tests.scoring.test_api import FULL, bearer
@@ -235,6 +237,40 @@ def test_a_sheet_the_standings_cannot_follow_reaches_the_screens_by_a_build(
     assert submit(client, judge, contest.entries[0]).status_code == 201
     (after,) = pushed(app, screen)
     assert sorted(row["sheets"] for row in after["entries"]) == [0, 0, 1]
+
+
+def test_two_sheets_in_one_transaction_reach_the_screens_by_a_build(
+    app, client, contest, judge, screen
+):
+    """No one step knows both: the second save in the transaction sends none."""
+    pushed(app, screen)
+    scores = {key: Decimal(value) for key, value in FULL.items()}
+    with app.app_context(), db.unit_of_work(write=True) as session:
+        made = session.get(Judge, judge.id)
+        for entry in contest.entries[:2]:
+            save_sheet(session, made, SheetInput(str(uuid.uuid4()), entry, scores, "", True))
+    shown = pushed(app, screen)[-1]
+    assert sorted(row["sheets"] for row in shown["entries"]) == [0, 1, 1]
+
+
+def test_a_phones_poll_while_the_followed_standings_go_out_is_answered_from_memory(
+    app, client, contest, judge, screen, monkeypatch
+):
+    """The event's build is under way from the commit on, so latest() serves the last build
+    rather than sending the phone to the database."""
+    pushed(app, screen)
+    publisher = app.extensions[realtime.EXTENSION]
+    during = []
+    original = realtime.socketio.sleep
+
+    def sleeping(seconds=0):
+        during.append(publisher.latest(contest.slug))
+        return original(seconds)
+
+    monkeypatch.setattr(realtime.socketio, "sleep", sleeping)
+    assert submit(client, judge, contest.entries[0]).status_code == 201
+    pushed(app, screen)
+    assert during and during[0] is not None
 
 
 def test_a_sheet_under_a_freeze_moves_nothing_on_the_screens(

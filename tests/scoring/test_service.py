@@ -1,6 +1,8 @@
 """save_sheet under concurrency, on PostgreSQL (READ COMMITTED), where SQLite's single writer
 cannot show a race."""
 
+import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -9,7 +11,8 @@ from sqlalchemy import func, select
 
 from core import db
 from core.models import Event
-from scoring.models import ScoreSheet
+from scoring import service
+from scoring.models import Judge, ScoreSheet
 from tests.factories import Factory
 from tests.scoring.test_api import bearer
 
@@ -94,3 +97,30 @@ def test_racing_saves_of_one_sheet_on_postgresql_never_mix(tablet):
         assert row["sheets"] == (1 if status == "submitted" else 0)
         if status == "submitted":
             assert row["score"] == pytest.approx(sum(state.values()))
+
+
+def test_a_sheet_of_a_judge_recused_while_it_waits_for_the_judges_row_is_refused(postgres_app):
+    """The recusal's insert holds the judge's row (FOR KEY SHARE) until its commit; the sheet
+    waits for it, then reads the recusal it waited for: the lock is a statement of its own."""
+    factory = Factory(postgres_app)
+    contest = factory.contest()
+    judge = factory.judge(contest.event)
+    held = threading.Event()
+
+    def recuse():
+        with postgres_app.app_context(), db.unit_of_work(write=True) as session:
+            service.recuse(
+                session, session.get(Judge, judge.id), contest.entries[0], "", "organiser:1"
+            )
+            held.set()
+            time.sleep(1)  # the sheet arrives meanwhile and waits for this commit
+
+    organiser = threading.Thread(target=recuse)
+    organiser.start()
+    assert held.wait(30)
+    body = {"id": str(uuid.uuid4()), "entry": contest.entries[0], "scores": TOP_MARKS}
+    response = postgres_app.test_client().post(
+        "/api/v1/scoresheets", json=body | {"submit": True}, headers=bearer(judge.token)
+    )
+    organiser.join()
+    assert (response.status_code, response.get_json()["error"]) == (403, "recused")
