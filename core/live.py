@@ -376,18 +376,18 @@ def moved(
         return
     writes.announced = True
     writes.follows.update(dict.fromkeys(fresh, follow or {}))
-    moved = dict(
+    bumped_to = dict(
         session.connection().execute(_BUMP_VERSIONS, {IDS.key: list(fresh)}).tuples().all()
     )
     bumped.update(fresh)
     if has_app_context():
         app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
         # The pages kept per version must know of the commit before its request is answered.
-        db.after_commit(session, partial(versions(app).committed, moved))
+        db.after_commit(session, partial(versions(app).committed, bumped_to))
         for event_id in sorted(fresh):
             db.after_commit(
                 session,
-                partial(_announce, app, event_id, moved[event_id], writes),
+                partial(_announce, app, event_id, bumped_to[event_id], writes),
             )
 
 

@@ -4,6 +4,9 @@ It is the ``standings`` feed of ``core.realtime``: built once per committed chan
 request, and cached per event by its version. The read behind it is cheap: columns rather than
 ORM objects, each sheet's total as stored when it was saved, and of the scores only those of the
 criteria that break ties. The entries are ranked by the event's method (``Event.aggregation``).
+A judge's sheet is not even read: its save says how it changes the tally kept with the
+snapshot (:func:`follow_sheet`), and the next standings are made from that, right after the
+commit.
 
 The same reads feed :func:`compare`: every method side by side, for the chair and the managers
 (``GET /api/v1/events/<slug>/results`` and the results page), never for the screens.
