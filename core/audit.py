@@ -15,27 +15,11 @@ def actor(organiser: Organiser) -> str:
     return f"organiser:{organiser.id}"
 
 
-def record(
-    session: Session,
-    who: Organiser | str,
-    action: str,
-    subject: str,
-    *,
-    event_id: int | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    reason: str = "",
-) -> None:
-    """Add the row of a change to the session; ``who`` is an organiser, or an actor already
-    named (``judge:7``)."""
-    session.add(AuditLog(**_row(who, action, subject, event_id, before, after, reason)))
-
-
 _INSERT = insert(AuditLog)
 
 
-def write(
-    connection: Connection,
+def record(
+    into: Session | Connection,
     who: Organiser | str,
     action: str,
     subject: str,
@@ -45,21 +29,10 @@ def write(
     after: dict[str, Any] | None = None,
     reason: str = "",
 ) -> None:
-    """Insert the row of a change at once, for a write that goes around the ORM (a judge's
-    sheet: scoring.service.save_sheet)."""
-    connection.execute(_INSERT, _row(who, action, subject, event_id, before, after, reason))
-
-
-def _row(
-    who: Organiser | str,
-    action: str,
-    subject: str,
-    event_id: int | None,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-    reason: str,
-) -> dict[str, Any]:
-    return {
+    """Add the row of a change to the session, or insert it at once through a connection (a
+    write that goes around the ORM: scoring.service.save_sheet); ``who`` is an organiser, or an
+    actor already named (``judge:7``)."""
+    row = {
         "event_id": event_id,
         "actor": actor(who) if isinstance(who, Organiser) else who,
         "action": action,
@@ -68,3 +41,7 @@ def _row(
         "after": after,
         "reason": reason,
     }
+    if isinstance(into, Connection):
+        into.execute(_INSERT, row)
+    else:
+        into.add(AuditLog(**row))

@@ -345,7 +345,7 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
             _CHANGED_SCORE,
             [{"sheet": data.id, "criterion": c.id, "value": values[c.key]} for c in changed],
         )
-    audit.write(
+    audit.record(
         connection,
         f"judge:{judge_id}",
         f"sheet.{outcome.value}",
