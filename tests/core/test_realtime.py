@@ -39,14 +39,17 @@ def held_builds(app, monkeypatch, request):
     gate.set()
 
 
+# A sheet's save sends the standings it makes itself (standings.follow_sheet); the score
+# dashboard's feed still waits for a build.
+HOLDING_A_BUILT_FEED = pytest.mark.parametrize("held_builds", [SCORES_FEED], indirect=True)
+
+
 def live_version(app, event_id):
     with app.app_context(), db.unit_of_work() as session:
         return session.scalar(select(Event.live_version).where(Event.id == event_id))
 
 
-# A sheet's save sends the standings it makes itself (standings.follow_sheet); the score
-# dashboard still waits for a build.
-@pytest.mark.parametrize("held_builds", [SCORES_FEED], indirect=True)
+@HOLDING_A_BUILT_FEED
 def test_the_judges_post_returns_without_waiting_for_the_snapshot(
     app, client, contest, judge, held_builds
 ):
@@ -114,9 +117,7 @@ def test_a_build_sends_only_the_feeds_whose_content_changed(app, client, contest
     screen.disconnect(namespace="/display")
 
 
-# A sheet's save sends the standings it makes itself (standings.follow_sheet); the score
-# dashboard still waits for a build.
-@pytest.mark.parametrize("held_builds", [SCORES_FEED], indirect=True)
+@HOLDING_A_BUILT_FEED
 def test_the_latest_build_is_served_until_the_build_under_way_is_done(
     app, client, contest, judge, held_builds
 ):
