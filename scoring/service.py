@@ -282,7 +282,6 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
     status = SheetStatus.SUBMITTED if data.submit else SheetStatus.DRAFT
     stored = _stored(connection, data.id, judge_id, data.entry_id)
     sheet = next((one for one in stored if one.id == data.id), None)
-    keys = {criterion.id: criterion.key for criterion in rows}
     if sheet is None:
         if stored:
             raise Conflict(
@@ -299,24 +298,20 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
             raise Conflict(
                 "sheet_verified", _("Phiếu chấm đã được Ban Tổ chức xác nhận, không thể sửa.")
             )
-        before = _state(sheet, keys)
+        keys = {criterion.id: criterion.key for criterion in rows}
+        scored = {keys[criterion]: value for criterion, value in sheet.scores.items()}
+        before = _said(sheet.status, sheet.comment, scored)
         outcome = Outcome.UPDATED
 
-    after = {
-        "status": status.value,
-        "comment": data.comment,
-        "scores": {key: _plain(value) for key, value in values.items()},
-    }
+    after = _said(status, data.comment, values)
     if sheet is not None and before == after:
         return SavedSheet(
             sheet.id, sheet.entry_id, after, sheet.total, sheet.updated_at, Outcome.UNCHANGED
         )
 
     now = utcnow()
-    total = results.sheet_total(
-        {key: None if value is None else float(value) for key, value in values.items()},
-        rubric(rows),
-    )
+    scores = {key: None if value is None else float(value) for key, value in values.items()}
+    total = results.sheet_total(scores, rubric(rows))
     written = {
         "comment": data.comment,
         "total": total,
@@ -358,7 +353,6 @@ def save_sheet(session: Session, judge: Judge, data: SheetInput) -> SavedSheet:
     counts = status in COUNTED or (sheet is not None and sheet.status in COUNTED)
     standing = None
     if status in COUNTED and total is not None and found.round_kind == RoundKind.CONTEST:
-        scores = {key: None if value is None else float(value) for key, value in values.items()}
         standing = results.Sheet(judge_id, data.entry_id, total, scores, found.round_id)
     follow = {standings.FEED: standings.follow_sheet(data.id, standing)}
     live.moved(session, {found.event_id} if counts else set(), follow)
@@ -387,15 +381,6 @@ def _stored(connection: Connection, sheet_id: str, judge_id: int, entry_id: int)
         if row.criterion_id is not None:
             sheet.scores[row.criterion_id] = row.value
     return list(stored.values())
-
-
-def _state(sheet: _Stored, keys: Mapping[int, str]) -> dict[str, Any]:
-    """What a stored sheet says, as sheet_state says it of a loaded one."""
-    return {
-        "status": sheet.status.value,
-        "comment": sheet.comment,
-        "scores": {keys[criterion]: _plain(value) for criterion, value in sheet.scores.items()},
-    }
 
 
 def _submitted_at(sheet: _Stored | None, status: SheetStatus, now: datetime) -> datetime | None:
@@ -499,10 +484,18 @@ def _plain(value: Decimal | None) -> float | int | None:
 
 def sheet_state(sheet: ScoreSheet) -> dict[str, Any]:
     """What a sheet says, keyed by criterion: what the audit log and the API show."""
+    return _said(
+        sheet.status, sheet.comment, {score.criterion.key: score.value for score in sheet.scores}
+    )
+
+
+def _said(
+    status: SheetStatus, comment: str, scores: Mapping[str, Decimal | None]
+) -> dict[str, Any]:
     return {
-        "status": sheet.status.value,
-        "comment": sheet.comment,
-        "scores": {score.criterion.key: _plain(score.value) for score in sheet.scores},
+        "status": status.value,
+        "comment": comment,
+        "scores": {key: _plain(value) for key, value in scores.items()},
     }
 
 
